@@ -1,0 +1,89 @@
+"""Input checks shared by every stage.
+
+They live in one place so that the same mistake gets the same message everywhere: the message names
+the column, row or region and says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._errors import ColumnError, InputError
+
+LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "lines")
+POLYGON_LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
+
+
+def check_level(level: str, allowed: Sequence[str] = LEVELS) -> str:
+    """Return ``level`` normalised, or raise ``InputError`` listing the valid levels."""
+    if not isinstance(level, str) or level.strip().lower() not in allowed:
+        raise InputError(f"unknown level {level!r}; valid levels are: {', '.join(allowed)}")
+    return level.strip().lower()
+
+
+def require_columns(frame: pd.DataFrame, columns: str | Iterable[str], what: str = "table") -> list[str]:
+    """Return ``columns`` as a list, or raise ``ColumnError`` naming the missing ones and the available."""
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        available = ", ".join(map(str, frame.columns.drop("geometry", errors="ignore")))
+        raise ColumnError(
+            f"column(s) {', '.join(map(repr, missing))} not found in the {what}; "
+            f"available columns: {available}"
+        )
+    return cols
+
+
+def region_labels(frame: pd.DataFrame) -> pd.Series:
+    """Human-readable label per row: the Chinese name (and code) when the frame has them."""
+    if "name" in frame.columns and "code" in frame.columns:
+        return frame["name"].astype(str) + " (" + frame["code"].astype(str) + ")"
+    if "name" in frame.columns:
+        return frame["name"].astype(str)
+    if "code" in frame.columns:
+        return frame["code"].astype(str)
+    return pd.Series([f"row {i}" for i in frame.index], index=frame.index)
+
+
+def numeric_column(frame: pd.DataFrame, column: str, what: str = "table") -> np.ndarray:
+    """Column as a float array (NaN kept), or ``InputError`` naming the first non-numeric row."""
+    require_columns(frame, column, what)
+    series = frame[column]
+    if pd.api.types.is_bool_dtype(series) or not (
+        pd.api.types.is_numeric_dtype(series) or series.isna().all()
+    ):
+        coerced = pd.to_numeric(series, errors="coerce")
+        bad = coerced.isna() & series.notna()
+        if bad.any():
+            first = bad.idxmax()
+            label = region_labels(frame).loc[first]
+            raise InputError(
+                f"column {column!r} must be numeric but has {series.loc[first]!r} at {label}; "
+                "clean the value or convert the column with pandas.to_numeric"
+            )
+        series = coerced
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def check_non_negative(values: np.ndarray, labels: Sequence[str], column: str, measure: str) -> None:
+    """Raise ``InputError`` naming the regions with negative values (Gini/Theil are undefined there)."""
+    neg = np.flatnonzero(values < 0)
+    if neg.size:
+        names = ", ".join(str(labels[i]) for i in neg[:10])
+        more = f" and {neg.size - 10} more" if neg.size > 10 else ""
+        raise InputError(
+            f"{measure} is undefined for negative values; column {column!r} is negative at "
+            f"{names}{more}"
+        )
+
+
+def check_seed(seed: object) -> np.random.Generator:
+    """A numpy Generator from ``seed`` (None, int or Generator)."""
+    if seed is None or isinstance(seed, (int, np.integer)):
+        return np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    raise InputError(f"seed must be None, an int or a numpy Generator, not {type(seed).__name__}")
