@@ -1,0 +1,265 @@
+"""One palette and one class scheme, shared by the folium maps and the QGIS styles.
+
+A map and the QGIS layer exported from the same frame must show the same colours, the same class
+breaks and the same labels, so both read them from the objects defined here.
+
+>>> from spatialinno import styles
+>>> styles.LISA.color_of("HH")
+'#d7191c'
+>>> s = styles.graduated("rd_staff", scheme="quantiles", k=4).resolve([1, 2, 3, 4, 5, 6, 7, 8])
+>>> s.breaks
+(2.75, 4.5, 6.25, 8.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ._errors import InputError
+
+NO_DATA_COLOR = "#d9d9d9"
+NO_DATA_LABEL = {"zh": "无数据", "en": "no data"}
+BORDER_COLOR = "#636363"
+NATIONAL_BORDER_COLOR = "#252525"
+
+# ColorBrewer sequential palettes (Cynthia Brewer, Apache-2.0 licensed colour specs), 3..7 classes
+_SEQUENTIAL: dict[str, dict[int, tuple[str, ...]]] = {
+    "YlOrRd": {
+        3: ("#ffeda0", "#feb24c", "#f03b20"),
+        4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+        5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+        6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+        7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    },
+    "Blues": {
+        3: ("#deebf7", "#9ecae1", "#3182bd"),
+        4: ("#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"),
+        5: ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
+        6: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"),
+        7: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
+    },
+}
+DEFAULT_PALETTE = "YlOrRd"
+SCHEMES: tuple[str, ...] = ("quantiles", "fisher_jenks", "natural_breaks", "equal_interval", "user")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of a categorised style: the value in the data, its colour and bilingual label."""
+
+    value: object
+    color: str
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class CategorizedStyle:
+    """Colours by category of ``column`` (LISA clusters, Gi* bins)."""
+
+    column: str
+    categories: tuple[Category, ...]
+    title_zh: str = ""
+    title_en: str = ""
+
+    def color_of(self, value: object) -> str:
+        for cat in self.categories:
+            if cat.value == value:
+                return cat.color
+        return NO_DATA_COLOR
+
+    def label_of(self, value: object, lang: str = "zh") -> str:
+        for cat in self.categories:
+            if cat.value == value:
+                return cat.label(lang)
+        return NO_DATA_LABEL[lang]
+
+    def bilingual_label(self, value: object) -> str:
+        return f"{self.label_of(value, 'zh')} / {self.label_of(value, 'en')}"
+
+    def with_column(self, column: str) -> CategorizedStyle:
+        return replace(self, column=column)
+
+
+LISA = CategorizedStyle(
+    column="lisa_cluster",
+    categories=(
+        Category("HH", "#d7191c", "高-高集聚", "High-High"),
+        Category("LL", "#2c7bb6", "低-低集聚", "Low-Low"),
+        Category("HL", "#f4a5ae", "高-低异常", "High-Low"),
+        Category("LH", "#abd9e9", "低-高异常", "Low-High"),
+        Category("ns", "#f0f0f0", "不显著", "not significant"),
+        Category("isolated", "#8c6bb1", "孤立（无邻居）", "isolated (no neighbours)"),
+        Category("no data", NO_DATA_COLOR, "无数据", "no data"),
+    ),
+    title_zh="LISA 聚类",
+    title_en="LISA clusters",
+)
+
+HOTSPOTS = CategorizedStyle(
+    column="gi_bin",
+    categories=(
+        Category(3, "#d62f27", "热点 99% 置信", "Hot spot, 99% confidence"),
+        Category(2, "#ed7551", "热点 95% 置信", "Hot spot, 95% confidence"),
+        Category(1, "#fab984", "热点 90% 置信", "Hot spot, 90% confidence"),
+        Category(0, "#f7f7f7", "不显著", "not significant"),
+        Category(-1, "#c0ccbe", "冷点 90% 置信", "Cold spot, 90% confidence"),
+        Category(-2, "#849eba", "冷点 95% 置信", "Cold spot, 95% confidence"),
+        Category(-3, "#4575b5", "冷点 99% 置信", "Cold spot, 99% confidence"),
+    ),
+    title_zh="Getis–Ord Gi* 冷热点",
+    title_en="Getis–Ord Gi* hot and cold spots",
+)
+
+
+def palette(k: int, name: str = DEFAULT_PALETTE) -> tuple[str, ...]:
+    """``k`` colours (3..7) of a sequential ColorBrewer palette, light to dark."""
+    if name not in _SEQUENTIAL:
+        raise InputError(f"unknown palette {name!r}; available: {', '.join(_SEQUENTIAL)}")
+    if k not in _SEQUENTIAL[name]:
+        raise InputError(f"palette {name!r} has 3 to 7 classes, not k={k}")
+    return _SEQUENTIAL[name][k]
+
+
+def class_breaks(
+    values: Sequence[float] | np.ndarray,
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+) -> tuple[float, ...]:
+    """Upper bounds of the classes of ``values`` (NaN ignored), computed by mapclassify.
+
+    ``scheme`` is one of quantiles, fisher_jenks, natural_breaks, equal_interval or user (with
+    ``bins``, the upper bounds; the maximum is appended when the last bin is below it).
+    ``natural_breaks`` is seeded so the same data always gives the same breaks.
+    """
+    import mapclassify  # lazy: keeps ``import spatialinno`` fast
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        raise InputError("cannot classify: no finite values")
+    if scheme == "user" or bins is not None:
+        if bins is None:
+            raise InputError("scheme='user' needs bins=, the upper bounds of the classes")
+        upper = sorted(float(b) for b in bins)
+        if upper[-1] < x.max():
+            upper.append(float(x.max()))
+        return tuple(upper)
+    k = min(k, np.unique(x).size)
+    if scheme == "quantiles":
+        cls = mapclassify.Quantiles(x, k=k)
+    elif scheme == "fisher_jenks":
+        cls = mapclassify.FisherJenks(x, k=k)
+    elif scheme == "natural_breaks":
+        np.random.seed(0)  # mapclassify's NaturalBreaks draws random starts from the global RNG
+        cls = mapclassify.NaturalBreaks(x, k=k, initial=10)
+    elif scheme == "equal_interval":
+        cls = mapclassify.EqualInterval(x, k=k)
+    else:
+        raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
+    return tuple(float(b) for b in cls.bins)
+
+
+def class_index(values: Sequence[float] | np.ndarray, breaks: Sequence[float]) -> np.ndarray:
+    """Class (0-based) of each value for the upper bounds ``breaks``; -1 for NaN."""
+    x = np.asarray(values, dtype=float)
+    idx = np.searchsorted(np.asarray(breaks, dtype=float), x, side="left")
+    idx = np.minimum(idx, len(breaks) - 1)
+    return np.where(np.isfinite(x), idx, -1)
+
+
+def format_number(value: float, digits: int = 3) -> str:
+    """Readable number for labels and tooltips: thousands separators, ``digits`` significant."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+@dataclass(frozen=True)
+class GraduatedStyle:
+    """Sequential colours by class of a numeric ``column``; breaks fixed once resolved on data."""
+
+    column: str
+    scheme: str = "quantiles"
+    k: int = 5
+    bins: tuple[float, ...] | None = None
+    palette_name: str = DEFAULT_PALETTE
+    breaks: tuple[float, ...] | None = None
+    lower: float | None = None
+    unit: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def resolve(self, values: Sequence[float] | np.ndarray) -> GraduatedStyle:
+        """The same style with class breaks computed from ``values`` (a no-op if already fixed)."""
+        if self.breaks is not None:
+            return self
+        breaks = class_breaks(values, self.scheme, self.k, self.bins)
+        x = np.asarray(values, dtype=float)
+        return replace(self, breaks=breaks, lower=float(np.nanmin(x)))
+
+    @property
+    def colors(self) -> tuple[str, ...]:
+        if self.breaks is None:
+            raise InputError("style not resolved: call .resolve(values) first")
+        n = len(self.breaks)
+        if n < 3:  # the palettes start at 3 classes: take the darker end for 1-2 classes
+            return palette(3, self.palette_name)[3 - n :]
+        return palette(n, self.palette_name)
+
+    def class_labels(self, lang: str = "zh") -> list[str]:
+        """Label per class, such as ``"1,200 – 3,400"``; ``lang`` only changes the unit text."""
+        if self.breaks is None:
+            raise InputError("style not resolved: call .resolve(values) first")
+        lows = [self.lower if self.lower is not None else self.breaks[0], *self.breaks[:-1]]
+        suffix = f" {self.unit}" if self.unit else ""
+        return [
+            f"{format_number(lo)} – {format_number(hi)}{suffix}"
+            for lo, hi in zip(lows, self.breaks, strict=True)
+        ]
+
+
+def graduated(
+    column: str,
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+    palette_name: str = DEFAULT_PALETTE,
+    unit: str = "",
+) -> GraduatedStyle:
+    """A graduated (choropleth) style for ``column``; breaks are computed when data is known.
+
+    >>> from spatialinno import styles
+    >>> styles.graduated("x", scheme="equal_interval", k=3).resolve([0, 3, 6, 9]).breaks
+    (3.0, 6.0, 9.0)
+    """
+    if scheme not in SCHEMES:
+        raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
+    return GraduatedStyle(
+        column=column,
+        scheme=scheme,
+        k=k,
+        bins=tuple(bins) if bins is not None else None,
+        palette_name=palette_name,
+        unit=unit,
+    )
+
+
+def lisa(column: str = "lisa_cluster") -> CategorizedStyle:
+    """The LISA cluster style (HH red, LL blue, HL pink/orange, LH light blue, ns grey)."""
+    return LISA.with_column(column)
+
+
+def hotspots(column: str = "gi_bin") -> CategorizedStyle:
+    """The Gi* hot-spot style: 7 bins, cold blue to hot red, 90/95/99 % confidence."""
+    return HOTSPOTS.with_column(column)
