@@ -79,6 +79,7 @@ _LAZY: dict[str, str] = {
     "JoinError": "_errors",
     "WeightsError": "_errors",
     "ExportError": "_errors",
+    "DataWarning": "_errors",
 }
 
 _SUBMODULES = {

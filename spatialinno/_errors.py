@@ -37,3 +37,7 @@ class WeightsError(InputError):
 
 class ExportError(SpatialinnoError, ValueError):
     """A layer cannot be written as asked (format, existing file, field names)."""
+
+
+class DataWarning(UserWarning):
+    """Rows were left out of a computation (missing values, no group); the message lists them."""
