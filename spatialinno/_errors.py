@@ -41,3 +41,7 @@ class ExportError(SpatialinnoError, ValueError):
 
 class DataWarning(UserWarning):
     """Rows were left out of a computation (missing values, no group); the message lists them."""
+
+
+class OfflineAssetError(SpatialinnoError, RuntimeError):
+    """A map would need the network to open: it links a script or stylesheet that is not vendored."""

@@ -24,7 +24,9 @@ def check_level(level: str, allowed: Sequence[str] = LEVELS) -> str:
     return level.strip().lower()
 
 
-def require_columns(frame: pd.DataFrame, columns: str | Iterable[str], what: str = "table") -> list[str]:
+def require_columns(
+    frame: pd.DataFrame, columns: str | Iterable[str], what: str = "table"
+) -> list[str]:
     """Return ``columns`` as a list, or raise ``ColumnError`` naming the missing ones and the available."""
     cols = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in cols if c not in frame.columns]
@@ -68,7 +70,9 @@ def numeric_column(frame: pd.DataFrame, column: str, what: str = "table") -> np.
     return series.to_numpy(dtype=float, na_value=np.nan)
 
 
-def check_non_negative(values: np.ndarray, labels: Sequence[str], column: str, measure: str) -> None:
+def check_non_negative(
+    values: np.ndarray, labels: Sequence[str], column: str, measure: str
+) -> None:
     """Raise ``InputError`` naming the regions with negative values (Gini/Theil are undefined there)."""
     neg = np.flatnonzero(values < 0)
     if neg.size:

@@ -1,0 +1,1 @@
+"""Boundary data shipped with spatialinno (built by build.py; see README.md)."""
