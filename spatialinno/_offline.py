@@ -1,0 +1,205 @@
+"""Make folium maps self-contained: inline the vendored Leaflet / d3 / jQuery, drop unused CDN links.
+
+A folium 0.20 map links Leaflet, jQuery, Bootstrap, Font Awesome and Leaflet.awesome-markers from
+CDNs, and a branca colormap adds d3 3.5.5 when it renders. Opened without network such a page is
+blank (``L is not defined``). This module swaps the map's :class:`branca.element.Figure` for an
+:class:`OfflineFigure` whose ``render()``
+
+1. renders the children as usual (that is when folium and branca add their ``<script src>`` and
+   ``<link href>`` elements to the page header),
+2. replaces each known link by a placeholder, removes the links no spatialinno map needs
+   (Bootstrap, Font Awesome, awesome-markers, glyphicons) and refuses unknown external assets,
+3. renders the page and substitutes the placeholders with the vendored files from
+   ``spatialinno/_assets`` (see its README for versions and licences). d3 is inlined only when a
+   branca colormap asked for it, jQuery only when the page script calls ``$(``/``jQuery``.
+
+The substitution is done on the rendered string, not inside a branca ``Element``, because
+``Element`` treats its text as a Jinja template and minified JavaScript contains ``{{``.
+
+Private API for other spatialinno modules (e.g. the network map)::
+
+    from spatialinno._offline import make_offline, external_asset_urls
+    m = make_offline(folium.Map(tiles=None))   # any folium.Map; returns the same object
+    html = m.get_root().render()               # self-contained page
+    assert external_asset_urls(html) == []
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from branca.element import Element, Figure, Link
+
+from ._errors import OfflineAssetError
+
+LEAFLET_VERSION = "1.9.3"
+D3_VERSION = "3.5.5"
+JQUERY_VERSION = "3.7.1"
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A vendored file under ``spatialinno/_assets`` and the link URLs it replaces."""
+
+    key: str
+    relpath: str
+    kind: str  # "js" or "css"
+    pattern: re.Pattern[str]  # matched against the URL folium/branca put in the header
+    always: bool  # False: inline only when the page needs it (d3, jQuery)
+
+
+ASSETS: tuple[Asset, ...] = (
+    Asset("leaflet_js", "leaflet/leaflet.js", "js", re.compile(r"/leaflet(@[\d.]+)?/dist/leaflet\.js$|/leaflet(\.min)?\.js$"), True),
+    Asset("leaflet_css", "leaflet/leaflet.css", "css", re.compile(r"/leaflet(@[\d.]+)?/dist/leaflet\.css$|/leaflet\.css$"), True),
+    Asset("d3", "d3/d3.min.js", "js", re.compile(r"/d3(@3[\d.]*)?(/3\.[\d.]+)?/d3(\.min)?\.js$"), False),
+    Asset("jquery", "jquery/jquery.min.js", "js", re.compile(r"/jquery-3[\d.]*(\.min)?\.js$|/jquery(@3[\d.]*)?/dist/jquery(\.min)?\.js$"), False),
+)  # fmt: skip
+
+# Links folium adds by default that no spatialinno map uses: they are dropped, not vendored.
+# (Bootstrap styles only folium's own widgets; Font Awesome / awesome-markers only marker icons.)
+DROPPED: tuple[re.Pattern[str], ...] = (
+    re.compile(r"bootstrap", re.I),
+    re.compile(r"glyphicons", re.I),
+    re.compile(r"fontawesome|font-awesome", re.I),
+    re.compile(r"awesome-markers|awesome\.rotate", re.I),
+)
+
+_PLACEHOLDER = "<!--spatialinno-asset:{key}-->"
+# jQuery is needed when the page script uses it: folium.Popup(html) (``$(`...`)[0]``),
+# LayerControl(keep_in_front) (``$(document).ready``), GeoJson(embed=False) (``$.ajax``).
+_USES_JQUERY = re.compile(r"(?<![\w$.])(\$\s*\(|\$\.ajax|jQuery\s*[.(])")
+# an external asset: script/img/iframe/source src, stylesheet link href, CSS url() or @import
+_EXTERNAL_ASSET = re.compile(
+    r"""<(?:script|img|iframe|source|embed|audio|video)\b[^>]*?\bsrc\s*=\s*["']?((?:https?:)?//[^"'\s>]+)"""
+    r"""|<link\b[^>]*?\bhref\s*=\s*["']?((?:https?:)?//[^"'\s>]+)"""
+    r"""|url\(\s*["']?((?:https?:)?//[^"')\s]+)"""
+    r"""|@import\s+["']((?:https?:)?//[^"']+)""",
+    re.I,
+)
+
+
+@cache
+def asset_text(relpath: str) -> str:
+    """Text of a vendored file, made safe to inline in ``<script>``/``<style>``.
+
+    Source-map comments are removed (DevTools would try to fetch the ``.map`` file) and
+    ``leaflet.css`` image URLs become ``data:`` URIs (the collapsed layer control and the default
+    marker icon would otherwise request ``images/*.png`` next to the saved file).
+    """
+    root = files("spatialinno").joinpath("_assets")
+    text = root.joinpath(relpath).read_text(encoding="utf-8")
+    text = re.sub(r"^\s*//# sourceMappingURL=.*$", "", text, flags=re.M)
+    text = re.sub(r"/\*# sourceMappingURL=.*?\*/", "", text)
+    if relpath.endswith(".css"):
+
+        def to_data_uri(match: re.Match[str]) -> str:
+            png = root.joinpath("leaflet", match.group(1)).read_bytes()
+            return f"url(data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+
+        text = re.sub(r"url\((images/[\w.-]+\.png)\)", to_data_uri, text)
+    if relpath == "leaflet/leaflet.js":
+        # Leaflet finds its default marker icon by reading the CSS background URL and appending
+        # "marker-icon.png" to its directory; with a data: URI that yields a relative file URL
+        # that does not exist. Give L.Icon.Default the images directly instead.
+        def png(name: str) -> str:
+            data = root.joinpath("leaflet", "images", name).read_bytes()
+            return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+        text += (
+            '\nL.Icon.Default.imagePath = "";\nL.Icon.Default.mergeOptions({'
+            f'iconUrl: "{png("marker-icon.png")}", iconRetinaUrl: "{png("marker-icon-2x.png")}", '
+            f'shadowUrl: "{png("marker-shadow.png")}"}});\n'
+        )
+    # an HTML parser ends a <script> element at the first "</script": never let one through
+    return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
+
+
+def _inline_tag(asset: Asset) -> str:
+    body = asset_text(asset.relpath)
+    if asset.kind == "css":
+        return f"<style>/* {asset.relpath}: see spatialinno/_assets/README.md */\n{body}\n</style>"
+    return f"<script>/* {asset.relpath}: see spatialinno/_assets/README.md */\n{body}\n</script>"
+
+
+def _classify(url: str) -> Asset | None:
+    for asset in ASSETS:
+        if asset.pattern.search(url):
+            return asset
+    if any(p.search(url) for p in DROPPED):
+        return None
+    raise OfflineAssetError(
+        f"the map links the external asset {url!r}, which spatialinno does not vendor, so the saved "
+        "file would need the network to open; remove the plugin that adds it, or build the map "
+        "with offline=False"
+    )
+
+
+def external_asset_urls(html: str) -> list[str]:
+    """URLs of scripts, stylesheets, images or CSS imports in ``html`` that would be fetched.
+
+    Hyperlinks (``<a href>``) and XML namespaces are not assets and are not reported.
+
+    >>> external_asset_urls('<script src="https://x.org/a.js"></script><a href="https://x.org">x</a>')
+    ['https://x.org/a.js']
+    """
+    return [next(g for g in m.groups() if g) for m in _EXTERNAL_ASSET.finditer(html)]
+
+
+class OfflineFigure(Figure):
+    """A branca Figure that renders a self-contained page (vendored assets inlined, no CDN)."""
+
+    def render(self, **kwargs: object) -> str:
+        for child in self._children.values():
+            child.render(**kwargs)  # folium/branca add their <script src>/<link href> here
+        needed: dict[str, Asset] = {}
+        header = self.header._children
+        for name, child in list(header.items()):
+            if not isinstance(child, Link):
+                continue
+            asset = _classify(child.url)
+            if asset is None:
+                del header[name]
+                continue
+            # same key keeps the header position, so Leaflet still loads before its users
+            header[name] = Element(_PLACEHOLDER.format(key=asset.key))
+            needed[asset.key] = asset
+        html = self._template.render(this=self, kwargs=kwargs)
+        for key, asset in needed.items():
+            placeholder = _PLACEHOLDER.format(key=key)
+            # d3 is linked only by a branca colormap that renders, so a linked d3 is a used d3
+            use = key != "jquery" or _USES_JQUERY.search(html) is not None
+            html = html.replace(placeholder, _inline_tag(asset) if use else "", 1)
+        leaks = external_asset_urls(html)
+        if leaks:
+            raise OfflineAssetError(
+                f"the rendered map still references external assets: {', '.join(leaks[:5])}; "
+                "remove the elements that add them or build the map with offline=False"
+            )
+        return html
+
+
+def make_offline(m: object) -> object:
+    """Re-parent ``m`` (a folium Map) into an :class:`OfflineFigure`; returns ``m``.
+
+    After this, ``m.save(path)``, ``m.get_root().render()`` and Jupyter's inline display all
+    produce a page with Leaflet (and d3/jQuery when used) inlined and no CDN link.
+
+    >>> import folium
+    >>> m = make_offline(folium.Map(tiles=None))
+    >>> html = m.get_root().render()
+    >>> external_asset_urls(html), "L.version" in html or "leaflet" in html.lower()
+    ([], True)
+    """
+    old = getattr(m, "_parent", None)
+    fig = OfflineFigure()
+    if isinstance(old, Figure):  # keep the size the user gave folium.Map(width=, height=)
+        fig.width, fig.height, fig.ratio, fig.title = old.width, old.height, old.ratio, old.title
+        for name, child in old.header._children.items():
+            fig.header.add_child(child, name=name)
+        old._children.pop(m.get_name(), None)
+    fig.add_child(m)
+    return m
