@@ -65,6 +65,7 @@ _LAZY: dict[str, str] = {
     "network_map": "maps",
     # export
     "export": "export",
+    "ExportResult": "export",
     # networks
     "city_network": "network",
     "network_from_records": "network",
@@ -79,6 +80,7 @@ _LAZY: dict[str, str] = {
     "JoinError": "_errors",
     "WeightsError": "_errors",
     "ExportError": "_errors",
+    "ExportWarning": "_errors",
     "DataWarning": "_errors",
 }
 

@@ -45,3 +45,7 @@ class DataWarning(UserWarning):
 
 class OfflineAssetError(SpatialinnoError, RuntimeError):
     """A map would need the network to open: it links a script or stylesheet that is not vendored."""
+
+
+class ExportWarning(UserWarning):
+    """An export had to change values the target format cannot hold; the message names the columns."""
