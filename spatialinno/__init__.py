@@ -56,6 +56,9 @@ _LAZY: dict[str, str] = {
     "moran_by_year": "autocorrelation",
     "lisa": "autocorrelation",
     "hotspots": "autocorrelation",
+    "Moran": "autocorrelation",
+    "Geary": "autocorrelation",
+    "BivariateMoran": "autocorrelation",
     # maps
     "choropleth_map": "maps",
     "lisa_map": "maps",
