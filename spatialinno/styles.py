@@ -184,6 +184,24 @@ def format_number(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+VALUE_FORMATS: tuple[str, ...] = ("number", "percent")
+
+
+def format_value(value: float, value_format: str = "number", digits: int = 3) -> str:
+    """``format_number``, or a share (0..1) written as a percentage when ``value_format="percent"``.
+
+    >>> format_value(0.5), format_value(0.8567, "percent"), format_value(12345.6)
+    ('0.5', '85.7 %', '12,346')
+    """
+    if value_format == "percent":
+        if value is None or not np.isfinite(value):
+            return "—"
+        pct = 100.0 * float(value)
+        text = f"{pct:.1f}".rstrip("0").rstrip(".")  # 50 %, 85.7 %: no trailing zeros
+        return f"{text} %"
+    return format_number(value, digits)
+
+
 @dataclass(frozen=True)
 class GraduatedStyle:
     """Sequential colours by class of a numeric ``column``; breaks fixed once resolved on data."""
@@ -199,6 +217,13 @@ class GraduatedStyle:
     title_zh: str = ""
     title_en: str = ""
     extra: dict = field(default_factory=dict, compare=False)
+    # "percent": values are shares in 0..1, labelled "50 %" (capital share); added after the
+    # first release of this class, so it comes last and defaults to the old behaviour
+    value_format: str = "number"
+
+    def format_value(self, value: float) -> str:
+        """One value as the legend and tooltips write it (``value_format`` applied)."""
+        return format_value(value, self.value_format)
 
     def resolve(self, values: Sequence[float] | np.ndarray) -> GraduatedStyle:
         """The same style with class breaks computed from ``values`` (a no-op if already fixed)."""
@@ -224,9 +249,15 @@ class GraduatedStyle:
         lows = [self.lower if self.lower is not None else self.breaks[0], *self.breaks[:-1]]
         suffix = f" {self.unit}" if self.unit else ""
         return [
-            f"{format_number(lo)} – {format_number(hi)}{suffix}"
+            f"{self.format_value(lo)} – {self.format_value(hi)}{suffix}"
             for lo, hi in zip(lows, self.breaks, strict=True)
         ]
+
+    def classify(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Class (0-based) of each value under this resolved style; -1 for missing values."""
+        if self.breaks is None:
+            raise InputError("style not resolved: call .resolve(values) first")
+        return class_index(values, self.breaks)
 
 
 def graduated(
@@ -236,8 +267,11 @@ def graduated(
     bins: Sequence[float] | None = None,
     palette_name: str = DEFAULT_PALETTE,
     unit: str = "",
+    value_format: str = "number",
 ) -> GraduatedStyle:
     """A graduated (choropleth) style for ``column``; breaks are computed when data is known.
+
+    ``value_format="percent"`` writes shares in 0..1 as percentages in labels and tooltips.
 
     >>> from spatialinno import styles
     >>> styles.graduated("x", scheme="equal_interval", k=3).resolve([0, 3, 6, 9]).breaks
@@ -245,6 +279,10 @@ def graduated(
     """
     if scheme not in SCHEMES:
         raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
+    if value_format not in VALUE_FORMATS:
+        raise InputError(
+            f"unknown value_format {value_format!r}; valid: {', '.join(VALUE_FORMATS)}"
+        )
     return GraduatedStyle(
         column=column,
         scheme=scheme,
@@ -252,6 +290,29 @@ def graduated(
         bins=tuple(bins) if bins is not None else None,
         palette_name=palette_name,
         unit=unit,
+        value_format=value_format,
+    )
+
+
+# The capital effect (省会效应): the reference study calls a province capital-dominated when its
+# capital holds more than half of the province's innovation resources, and extreme above 80 %.
+CAPITAL_SHARE_THRESHOLDS: tuple[float, float] = (0.5, 0.8)
+
+
+def capital_share(column: str = "capital_share") -> GraduatedStyle:
+    """Style for a capital's share (0..1): three classes split at the 50 % and 80 % thresholds.
+
+    >>> from spatialinno import styles
+    >>> s = styles.capital_share().resolve([0.3, 0.55, 0.85])
+    >>> s.breaks, s.class_labels()
+    ((0.5, 0.8, 1.0), ['30 % – 50 %', '50 % – 80 %', '80 % – 100 %'])
+    """
+    return graduated(
+        column,
+        scheme="user",
+        bins=(*CAPITAL_SHARE_THRESHOLDS, 1.0),
+        palette_name="YlOrRd",
+        value_format="percent",
     )
 
 
