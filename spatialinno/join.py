@@ -80,7 +80,36 @@ _EN_ALIASES: dict[str, dict[str, str]] = {
         "peking": "110000",
         "canton": "440000",
     },
-    "prefecture": {"peking": "110000", "macao": "820000", "hongkongsar": "810000"},
+    # exonyms and plain pinyin beside the layer's name_en (which uses Ordos, Kashgar, Rikaze ...)
+    "prefecture": {
+        "peking": "110000",
+        "macao": "820000",
+        "hongkongsar": "810000",
+        "huhehaote": "150100",
+        "erdos": "150600",
+        "eerduosi": "150600",
+        "hulunbeier": "150700",
+        "haerbin": "230100",
+        "xigaze": "540200",
+        "shigatse": "540200",
+        "qamdo": "540300",
+        "chamdo": "540300",
+        "changdu": "540300",
+        "nyingchi": "540400",
+        "lhoka": "540500",
+        "nagqu": "540600",
+        "ngari": "542500",
+        "wulumuqi": "650100",
+        "turpan": "650400",
+        "kumul": "650500",
+        "kashi": "653100",
+        "hetian": "653200",
+        "akesu": "652900",
+        "yili": "654000",
+        "kezilesu": "653000",
+        "bayinguoleng": "652800",
+        "boertala": "652700",
+    },
     "county": {},
 }
 
@@ -145,8 +174,29 @@ def _add(index: dict[str, set[str]], key: str, code: str) -> None:
 
 
 def _letters(text: object) -> str:
-    """English name reduced to letters only, keeping a bracketed remark ("Taizhou(JS)")."""
-    return re.sub(r"[^a-z]", "", normalize(text))
+    """English key that keeps a bracketed remark: "Taizhou(JS) City" -> "taizhoujs".
+
+    The layer's ``name_en`` tells apart same-sounding cities that way (Taizhou(JS) 泰州,
+    Taizhou(ZJ) 台州), and tables derived from it do the same.
+    """
+    return normalize_en(re.sub(r"[()\[\]（）]", " ", str(text)))
+
+
+_REMARK = re.compile(r"[(（\[]([^)）\]]+)[)）\]]")
+
+
+def _remark_province(value: str) -> str | None:
+    """Province named in a bracketed remark: "朝阳区(北京)", "Taizhou (Jiangsu)", "Suzhou(AH)"."""
+    found = _REMARK.search(value)
+    if not found:
+        return None
+    remark = found.group(1).strip()
+    ref = provinces()
+    alpha = dict(zip(ref["alpha2"].str.lower(), ref["code"], strict=True))
+    if remark.lower() in alpha:
+        return alpha[remark.lower()]
+    match = _match_name(_reference("province"), remark, merge=False)
+    return match.code if match.found else None
 
 
 @lru_cache(maxsize=4)
@@ -330,36 +380,40 @@ def _match_name(
     province: str | None = None,
     prefecture: str | None = None,
 ) -> _Match:
+    # a bracketed remark naming a province ("朝阳区(北京)", "Suzhou (Anhui)") narrows the search
+    # when no province column does -- but not for the exact English form, because the layer's
+    # own name_en uses remarks that are not GB province codes ("Yulin(SX)" is 榆林, Shaanxi)
+    hinted = province if province is not None else _remark_province(value)
     if is_latin(value):
         steps = [
-            ("english", _letters(value), ref.indexes["english"]),
-            ("english", normalize_en(value), ref.indexes["english"]),
+            ("english", _letters(value), ref.indexes["english"], province),
+            ("english", normalize_en(value), ref.indexes["english"], hinted),
         ]
         key = normalize_en(value)
     else:
         full = normalize(value)
         short = strip_suffix(full)
         steps = [
-            ("name", full, ref.indexes["name"]),
-            ("history", full, ref.history_names["name"]),
-            ("short_name", full, ref.indexes["short_name"]),
-            ("short_name", short, ref.indexes["short_name"]),
-            ("alias", full, ref.indexes["alias"]),
-            ("alias", short, ref.indexes["alias"]),
-            ("history", short, ref.history_names["short_name"]),
+            ("name", full, ref.indexes["name"], hinted),
+            ("history", full, ref.history_names["name"], hinted),
+            ("short_name", full, ref.indexes["short_name"], hinted),
+            ("short_name", short, ref.indexes["short_name"], hinted),
+            ("alias", full, ref.indexes["alias"], hinted),
+            ("alias", short, ref.indexes["alias"], hinted),
+            ("history", short, ref.history_names["short_name"], hinted),
         ]
         key = full
     elsewhere: tuple[str, ...] = ()
-    for how, name, index in steps:
+    for how, name, index, within in steps:
         hit = index.get(name) if name else None
         if hit is None:
             continue
         if isinstance(hit, _History):
             match = _history_match(ref, hit, f"by name {value!r}", merge)
-            if match.code is None or _in_context(ref, match.code, province, None):
+            if match.code is None or _in_context(ref, match.code, within, None):
                 return match
             continue
-        codes = [c for c in hit if _in_context(ref, c, province, prefecture)]
+        codes = [c for c in hit if _in_context(ref, c, within, prefecture)]
         if len(codes) == 1:
             return _Match(how, codes[0])
         if len(codes) > 1:
@@ -380,7 +434,7 @@ def _match_name(
             f"{'; '.join(elsewhere)}; check the province column",
             elsewhere,
         )
-    return _Match("unmatched", None, _name_hint(ref, value), _closest(ref, key, province))
+    return _Match("unmatched", None, _name_hint(ref, value), _closest(ref, key, hinted))
 
 
 _TOTALS = frozenset(
@@ -764,7 +818,12 @@ class JoinReport:
         if not self.unmatched.empty:
             lines.append("  rows not matched:")
             for idx, row in self.unmatched.head(max_rows).iterrows():
-                cands = f"; closest: {', '.join(row['candidates'])}" if row["candidates"] else ""
+                label = {"unmatched": "closest", "ambiguous": "could be", "defunct": "successors"}
+                cands = (
+                    f"; {label[row['how']]}: {', '.join(row['candidates'])}"
+                    if row["candidates"]
+                    else ""
+                )
                 lines.append(
                     f"    row {idx}: {row['key']}={row['value']!r} {row['how']}: {row['note']}"
                     f"{cands}"
