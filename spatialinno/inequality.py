@@ -804,16 +804,23 @@ def gini_by(
     """
     cols, values, key, labels = _group_frame(gdf, columns, by, "gini_by")
     excluded = _resolve_exclude(exclude, by)
+    groups = _groups(key)
+    # one warning per column for all groups used (not one per group): excluded groups' gaps
+    # do not matter
+    used = [rows for code, rows in groups if code not in excluded]
+    _warn_missing(values, np.concatenate(used) if used else np.array([], int), labels, "gini_by")
     records: list[dict[str, Any]] = []
-    for code, rows in _groups(key):
+    for code, rows in groups:
         rec: dict[str, Any] = {by: code, "province": _group_name(gdf, rows, by)}
         rec["n_units"] = rows.size
         notes: list[str] = []
         if code in excluded:
             rec.update(dict.fromkeys(cols, np.nan))
             notes.append(_exclusion_note(code))
+        elif rows.size < 2:
+            rec.update(dict.fromkeys(cols, np.nan))
+            notes.append("fewer than 2 units")
         else:
-            _warn_missing(values, rows, labels, "gini_by")
             for c in cols:
                 v = values[c][rows]
                 ok = v[~np.isnan(v)]
@@ -821,9 +828,7 @@ def gini_by(
                     notes.append(f"{c}: {v.size - ok.size} unit(s) without data left out")
                 if ok.size < 2:
                     rec[c] = np.nan
-                    notes.append(
-                        "fewer than 2 units" if v.size < 2 else f"{c}: fewer than 2 units with data"
-                    )
+                    notes.append(f"{c}: fewer than 2 units with data")
                 elif not np.any(ok > 0):
                     rec[c] = np.nan
                     notes.append(f"{c}: all values zero")
@@ -923,8 +928,13 @@ def capital_share(
     is_cap = flag.fillna(False).astype(bool).to_numpy()
     names = gdf["name"].astype(str).to_numpy() if "name" in gdf.columns else np.array(labels)
     excluded = _resolve_exclude(exclude, by)
+    groups = _groups(key)
+    used = [rows for code, rows in groups if code not in excluded and rows.size > 1]
+    _warn_missing(
+        values, np.concatenate(used) if used else np.array([], int), labels, "capital_share"
+    )
     records: list[dict[str, Any]] = []
-    for code, rows in _groups(key):
+    for code, rows in groups:
         caps = rows[is_cap[rows]]
         if caps.size > 1:
             raise InputError(
@@ -945,7 +955,6 @@ def capital_share(
             rec.update(dict.fromkeys(cols, np.nan))
             notes.append("fewer than 2 units")
         else:
-            _warn_missing(values, rows, labels, "capital_share")
             for c in cols:
                 v = values[c][rows]
                 cap_v = values[c][caps[0]]
@@ -953,6 +962,10 @@ def capital_share(
                 if np.isnan(cap_v):
                     rec[c] = np.nan
                     notes.append(f"{c}: capital has no value")
+                elif np.count_nonzero(~np.isnan(v)) < 2:
+                    # the capital alone would trivially hold 100 % of a "total" of one unit
+                    rec[c] = np.nan
+                    notes.append(f"{c}: fewer than 2 units with data")
                 elif total == 0:
                     rec[c] = np.nan
                     notes.append(f"{c}: total is zero")

@@ -807,3 +807,67 @@ def test_county_layer_agrees_with_inequality_and_is_much_faster():
     assert ours.n == 2891 and ours.p_value == 1 / 1000  # county area is strongly clustered
     # typically ~100x on this machine; 20x leaves room for a busy shared CPU
     assert t_ref / t_ours > 20, (t_ref, t_ours)
+
+
+def test_group_functions_warn_once_per_column_and_need_two_units_with_data():
+    df = pd.DataFrame(
+        {
+            "province_code": ["630000"] * 3 + ["620000"] * 3,
+            "name": ["西宁市", "海东市", "海北州", "兰州市", "嘉峪关市", "金昌市"],
+            "is_capital": [True, False, False, True, False, False],
+            "v": [5.0, np.nan, np.nan, 1.0, np.nan, 2.0],
+        }
+    )
+    with pytest.warns(DataWarning) as rec:
+        out = si.capital_share(df, "v")
+    assert len(rec) == 1 and "3 unit(s)" in str(rec[0].message)
+    assert np.isnan(out.loc["630000", "v"])  # the capital alone is not "100 %"
+    assert out.loc["630000", "note"] == "v: fewer than 2 units with data"
+    assert out.loc["620000", "v"] == pytest.approx(1 / 3)
+    with pytest.warns(DataWarning) as rec:
+        out = si.gini_by(df, "v")
+    assert len(rec) == 1
+    assert "v: fewer than 2 units with data" in out.loc["630000", "note"]
+
+
+# ----------------------------------------------------------------------------------------------
+# the example scripts run on the bundled data
+# ----------------------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _run_example(name):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_example_table2_facts():
+    out = _run_example("table2_facts.py")
+    assert "capital share > 50 %: 12 provinces" in out
+    assert "capital share > 80 %: 4 (甘肃, 青海, 四川, 云南)" in out
+    assert "capital share > 30 %: 84.6%" in out
+    assert "Lowest mean 'Gini 1' in 2023: east" in out
+
+
+def test_example_city_gini_capital_share():
+    import runpy
+
+    module = runpy.run_path(str(EXAMPLES / "city_gini_capital_share.py"))
+    layer = module["city_layer"]()
+    table = module["province_table"](layer)
+    assert len(table) == 34 and table["n_units"].sum() == 375
+    # independent check of two cells with plain pandas
+    gd = layer[layer["province_code"] == "440000"]
+    assert table.loc["440000", "gini_pop"] == pytest.approx(brute_gini(gd["popu_2020"]), rel=1e-12)
+    cap = gd.loc[gd["is_capital"], "popu_2020"].item()
+    assert table.loc["440000", "capital_share_pop"] == pytest.approx(cap / gd["popu_2020"].sum())
+    assert table.loc["440000", "capital"] == "广州市"
+    out = _run_example("city_gini_capital_share.py")
+    assert "Rey–Smith spatial Gini of patents across 274 prefecture units" in out
