@@ -231,7 +231,7 @@ def _prepare(gdf: Any, columns: list[str], w: Any, minimum: int = 4) -> _Prepare
         from .weights import spatial_weights
 
         w = spatial_weights(gdf)
-    positions, matrix = _aligned(w, len(gdf))
+    positions, matrix = _aligned(w, len(gdf), gdf)
     outside = np.setdiff1d(np.arange(len(gdf)), positions)
     valid = ~np.isnan(data[positions]).any(axis=1)
     missing = positions[~valid]

@@ -453,7 +453,7 @@ def _graph_from_pairs(focal: np.ndarray, neighbor: np.ndarray, keep: np.ndarray)
 # ---------------------------------------------------------------------------------------------
 
 
-def _aligned(w: Any, n: int) -> tuple[np.ndarray, sp.csr_matrix]:
+def _aligned(w: Any, n: int, frame: pd.DataFrame | None = None) -> tuple[np.ndarray, sp.csr_matrix]:
     """Positions (in the frame) of the graph's units and its weights matrix in that order.
 
     ``w`` is a libpysal ``Graph`` or ``W`` aligned by position with a frame of ``n`` rows: its
@@ -474,15 +474,39 @@ def _aligned(w: Any, n: int) -> tuple[np.ndarray, sp.csr_matrix]:
         )
     ids = graph.unique_ids
     matrix = graph.sparse.tocsr().astype(float)
-    if len(ids) == n:
-        return np.arange(n), matrix
     info = getattr(graph, _INFO_ATTR, None)
+    if len(ids) == n:
+        if info is None and frame is not None:
+            _check_order(pd.Index(ids), frame)
+        return np.arange(n), matrix
     if info is not None and info.n_frame == n and len(ids) < n:
         return np.asarray(ids, dtype=int), matrix
     raise WeightsError(
         f"w has {len(ids)} units but the frame has {n} rows; w must be built on the same rows in "
         "the same order, e.g. w = si.spatial_weights(gdf)"
     )
+
+
+def _check_order(ids: pd.Index, frame: pd.DataFrame) -> None:
+    """Refuse a user graph whose ids are the frame's index or codes in another order.
+
+    Weights are aligned by position; a graph keyed by the same labels in a different order would
+    silently give each region somebody else's neighbours.
+    """
+    candidates = {"index": pd.Index(frame.index)}
+    if "code" in frame.columns:
+        candidates["code column"] = pd.Index(frame["code"].astype(str))
+    as_str = pd.Index(ids.astype(str))
+    for what, labels in candidates.items():
+        labels = pd.Index(labels.astype(str))
+        if not labels.is_unique or as_str.equals(labels):
+            continue
+        if set(as_str) == set(labels):
+            raise WeightsError(
+                f"the ids of w are the frame's {what} in a different order; w is aligned by "
+                "position, so reorder the frame to w's order or rebuild w from this frame "
+                "(si.spatial_weights(gdf))"
+            )
 
 
 def _transformed(matrix: sp.csr_matrix, transform: str | None) -> sp.csr_matrix:
@@ -607,7 +631,7 @@ def weights_report(w: Any, gdf: gpd.GeoDataFrame) -> WeightsReport:
     >>> si.weights_report(si.spatial_weights(pref), pref).n_components
     1
     """
-    positions, matrix = _aligned(w, len(gdf))
+    positions, matrix = _aligned(w, len(gdf), gdf)
     labels = region_labels(gdf).to_numpy()
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
