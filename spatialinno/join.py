@@ -113,6 +113,16 @@ _EN_ALIASES: dict[str, dict[str, str]] = {
     "county": {},
 }
 
+# Pinyin of former prefecture names (keys of code_history old codes), for English tables
+_EN_HISTORY: dict[str, str] = {
+    "xiangfan": "420600",
+    "chaohu": "341400",
+    "laiwu": "371200",
+    "tongrendiqu": "522200",
+    "bijiediqu": "522400",
+    "haidongdiqu": "632100",
+}
+
 # Column names that carry region names, by level (compared on the lower-cased name)
 _PROVINCE_COL = re.compile(r"prov|省")
 _PREFECTURE_COL = re.compile(r"city|prefecture|城市|地级|地市|^市|市名|^地区")
@@ -227,7 +237,7 @@ def _reference(level: str) -> _Reference:
     indexes = {k: {n: tuple(sorted(c)) for n, c in v.items()} for k, v in raw.items()}
 
     history_codes: dict[str, _History] = {}
-    history_names: dict[str, dict[str, _History]] = {"name": {}, "short_name": {}}
+    history_names: dict[str, dict[str, _History]] = {"name": {}, "short_name": {}, "english": {}}
     if level == "prefecture":  # code_history lists prefecture-level changes only
         for row in code_history().itertuples(index=False):
             if not isinstance(row.old_code, str) or row.change_type == "boundary_change":
@@ -244,6 +254,10 @@ def _reference(level: str) -> _Reference:
             for old in row.old_code.split(";"):
                 if old not in units.index:  # a rename keeps its code: the code is simply current
                     history_codes[old] = record
+            for old in row.old_code.split(";"):
+                for en, en_code in _EN_HISTORY.items():
+                    if en_code == old:
+                        history_names["english"][en] = record
             for old_name in row.old_name.split(";"):
                 full = normalize(old_name)
                 if full not in indexes["name"]:
@@ -388,6 +402,7 @@ def _match_name(
         steps = [
             ("english", _letters(value), ref.indexes["english"], province),
             ("english", normalize_en(value), ref.indexes["english"], hinted),
+            ("history", normalize_en(value), ref.history_names["english"], hinted),
         ]
         key = normalize_en(value)
     else:
@@ -422,7 +437,8 @@ def _match_name(
                 "ambiguous",
                 None,
                 f"{value!r} is the {how.replace('_', ' ')} of {len(codes)} {ref.level} units; "
-                "add a province column (or use codes) to tell them apart",
+                f"add a {'prefecture' if within else 'province'} column (or use codes) to "
+                "tell them apart",
                 labels,
             )
         elsewhere = elsewhere or tuple(_label(ref.units, c) for c in hit)
@@ -547,6 +563,10 @@ def _detect(
         if scores:
             best = max(scores)
             ranked.append((best[0], kind == "code", best[2]))
+    if not ranked and (code_cols or name_cols):
+        # nothing matched, but a column is clearly meant as the key: use it, so that every row
+        # is reported as unmatched with its closest names instead of a bare "no key column"
+        ranked.append((0, True, (code_cols or name_cols)[0]))
     if not ranked:
         shown = ", ".join(map(str, table.columns))
         raise ColumnError(
@@ -683,12 +703,14 @@ def match_regions(
 
     cache: dict[tuple[object, ...], _Match] = {}
     records = []
-    for idx in table.index:
-        prov = _code_or_none(province_codes.loc[idx])
-        pref = _code_or_none(prefecture_codes.loc[idx])
+    columns = {c: table[c].tolist() for c in keys}  # positional: the index may repeat labels
+    provs, prefs = province_codes.tolist(), prefecture_codes.tolist()
+    for pos in range(len(table)):
+        prov = _code_or_none(provs[pos])
+        pref = _code_or_none(prefs[pos])
         tried: list[tuple[str, object, _Match]] = []
         for column in keys:
-            value = table.at[idx, column]
+            value = columns[column][pos]
             cache_key = (column, _hashable(value), prov, pref)
             if cache_key not in cache:
                 cache[cache_key] = _match_value(ref, value, merge_history, prov, pref)
@@ -950,6 +972,11 @@ unmatched=0, units_without_data=3/34)
     if on_unmatched not in ("raise", "warn", "ignore"):
         raise InputError(f"on_unmatched must be 'raise', 'warn' or 'ignore', not {on_unmatched!r}")
     table = read_table(table) if isinstance(table, pd.DataFrame) else _as_table(table)
+    notes: list[str] = []
+    if not table.index.is_unique:
+        # rows must be addressable one by one (selection by year, duplicates, the report)
+        table = table.reset_index(drop=True)
+        notes.append("the table index had repeated labels; rows are numbered 0..n-1 here")
     matches = match_regions(
         table, level, key, province_key=province_key, merge_history=merge_history
     )
@@ -958,7 +985,6 @@ unmatched=0, units_without_data=3/34)
     }
     year_col = next((c for c in table.columns if is_year_column(c) and c not in ids), None)
     value_cols = [c for c in table.columns if c not in ids and c != year_col]
-    notes: list[str] = []
 
     rows = table
     if year is not None:
@@ -1156,8 +1182,9 @@ def aggregate(
     -------
     geopandas.GeoDataFrame
         Every unit of the target layer in layer order, its attributes, the aggregated columns,
-        ``n_units`` (members with a row) and ``n_missing`` (members with a missing value in any
-        of ``columns``). For a panel, one row per unit and year.
+        ``n_units`` (members in the source frame) and ``n_missing`` (members with a missing
+        value in any of ``columns``; which column is decided per column). For a panel, one row
+        per unit and year.
 
     Examples
     --------
@@ -1188,8 +1215,9 @@ def aggregate(
     grouped = frame.groupby(by, sort=False, dropna=False)
     values = grouped[cols].agg(how, **({"min_count": 1} if how == "sum" else {}))
     if not skipna:
-        incomplete = (~has_value).groupby([frame[b] for b in by]).any()
-        values = values.mask(incomplete.reindex(values.index).fillna(False), np.nan)
+        # per column: a unit missing only popu_2010 must not blank its province's popu_2020
+        incomplete = frame[cols].isna().groupby([frame[b] for b in by]).any()
+        values = values.mask(incomplete.reindex(values.index).fillna(False).astype(bool))
     counts = pd.DataFrame(
         {
             "n_units": grouped.size(),
@@ -1200,7 +1228,13 @@ def aggregate(
 
     missing = frame[~has_value]
     if not missing.empty:
-        names = missing.get("name", missing["code"])
+        names = missing.get("name", missing["code"]).astype(str)
+        lacking = (
+            missing[cols]
+            .isna()
+            .apply(lambda r: "/".join(c for c in cols if r[c]) if len(cols) > 1 else "", axis=1)
+        )
+        names = names + lacking.map(lambda t: f" ({t})" if t else "")
         per_parent = names.groupby(missing[parent]).agg(lambda s: ", ".join(sorted(set(s))))
         detail = "; ".join(f"{p}: {n}" for p, n in per_parent.head(10).items())
         more = f" and {len(per_parent) - 10} more" if len(per_parent) > 10 else ""
