@@ -1,0 +1,361 @@
+"""One-page HTML report of an analysis: what was joined, the tables, the maps, the method.
+
+The report is a single self-contained HTML file: inline CSS, no JavaScript, no web font, no
+external asset, so it opens offline like the maps it embeds. Maps are separate offline HTML files
+next to it, embedded with ``<iframe>`` (a relative link, so the output folder can be moved or zipped
+as a whole). Every piece of text and every table cell is HTML-escaped: region names and column
+names come from user tables and must never be read as markup.
+
+>>> from spatialinno.report import Report
+>>> r = Report("测试", lang="zh")
+>>> r.paragraph("<b>not bold</b>")
+>>> "&lt;b&gt;not bold&lt;/b&gt;" in r.to_html()
+True
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._errors import InputError
+
+__all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
+  "Helvetica Neue",Arial,sans-serif;margin:0 auto;max-width:1100px;padding:1.5em 2em;color:#222;
+  line-height:1.5}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.3em;border-bottom:2px solid #ddd;
+  padding-bottom:.2em;margin-top:1.8em}h3{font-size:1.1em;margin-top:1.3em}
+.si-subtitle{color:#555;margin-top:0}
+table{border-collapse:collapse;margin:.6em 0 1em;font-size:.88em}
+th,td{border:1px solid #ccc;padding:.25em .55em;text-align:right;vertical-align:top}
+th{background:#f3f3f3}td.si-text,th.si-text{text-align:left}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
+.si-map{margin:1em 0}.si-map iframe{width:100%;height:520px;border:1px solid #ccc}
+.si-note{color:#555;font-size:.9em}.si-facts li{margin:.2em 0}
+.si-method dt{font-weight:bold;margin-top:.7em}.si-method code{background:#f6f6f6;padding:0 .2em}
+.si-warn{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em .8em;font-size:.9em}
+"""
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def format_cell(value: object, digits: int = 3, percent: bool = False) -> str:
+    """Text for one table cell: numbers rounded to ``digits`` significant decimals, NaN as "–".
+
+    >>> format_cell(0.123456), format_cell(0.5, percent=True), format_cell(float("nan"))
+    ('0.123', '50.0 %', '–')
+    >>> format_cell(21893095.0), format_cell(7), format_cell(True)
+    ('21,893,095', '7', 'True')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}" if abs(int(value)) >= 10_000 else str(int(value))
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        if math.isnan(x):
+            return "–"
+        if percent:
+            return f"{x * 100:.1f} %"
+        if x != 0 and abs(x) >= 10_000:
+            return f"{x:,.0f}"
+        if x.is_integer() and abs(x) >= 100:
+            return f"{x:.0f}"
+        return f"{x:.{digits}f}"
+    if isinstance(value, tuple):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class MethodNote:
+    """A method note: what is computed, the formula (plain text) and the reference."""
+
+    title_zh: str
+    title_en: str
+    formula: str
+    text_zh: str
+    text_en: str
+    reference: str
+
+
+#: Method notes shared by the CLI report and the notebooks (formulas in plain Unicode text).
+METHOD_NOTES: dict[str, MethodNote] = {
+    "gini": MethodNote(
+        "基尼系数",
+        "Gini coefficient",
+        "G = Σᵢ Σⱼ |xᵢ − xⱼ| / (2 n² x̄)",
+        "各单元指标值两两差的绝对值之和，除以 2n² 与均值之积；0 为完全均等，趋近 1 为高度集中。"
+        "逐省计算时为该省各地级单元之间的基尼系数（研究口径：不含四个直辖市与西藏）。",
+        "Sum of absolute differences over all pairs of units divided by 2n² times the mean; 0 is "
+        "perfect equality, values near 1 mean concentration. Per province: across the "
+        "province's prefecture-level units (study scope: without the four municipalities and "
+        "Tibet).",
+        "赵成伟 等 (2025) 区域创新资源集聚：测算、网络结构特征与国际比较研究, 区域经济评论 2025(2):24-35.",
+    ),
+    "spatial_gini": MethodNote(
+        "空间基尼分解",
+        "Spatial Gini decomposition",
+        "G = Σᵢ Σⱼ wᵢⱼ|xᵢ − xⱼ| / (2n²x̄) + Σᵢ Σⱼ (1 − wᵢⱼ)|xᵢ − xⱼ| / (2n²x̄)",
+        "把基尼系数拆为相邻单元对与非相邻单元对的贡献；置换检验判断相邻单元是否比随机更相似。",
+        "Splits G into the part from neighbouring pairs and from non-neighbouring pairs; a "
+        "permutation test says whether neighbours are more alike than chance.",
+        "Rey, S. J. & Smith, R. J. (2013) A spatial decomposition of the Gini coefficient. "
+        "Letters in Spatial and Resource Sciences 6(2):55-70.",
+    ),
+    "capital_share": MethodNote(
+        "省会首位度（省会效应）",
+        "Capital share (capital effect)",
+        "s_g = x_capital(g) / Σ_{i∈g} xᵢ",
+        "省会（首府）所在地级单元占全省合计的比重；> 50 % 为省会主导，> 80 % 为极端集中。",
+        "The provincial capital's share of the province total; above 50 % the province is "
+        "capital-dominated, above 80 % extreme.",
+        "赵成伟 等 (2025), 区域经济评论 2025(2):24-35.",
+    ),
+    "theil": MethodNote(
+        "泰尔指数及其分解",
+        "Theil index and its decomposition",
+        "T = (1/n) Σᵢ (xᵢ/x̄) ln(xᵢ/x̄) = Σ_g S_g ln(S_g/Π_g) + Σ_g S_g T_g",
+        "按东部、中部、西部、东北四大地区分解为区域间与区域内两部分（单位：nat）。",
+        "Decomposed by the NBS four regions (East, Central, West, Northeast) into a between- and "
+        "a within-region part (nats).",
+        "Theil, H. (1967) Economics and Information Theory; Shorrocks, A. F. (1980) "
+        "Econometrica 48(3):613-625.",
+    ),
+    "moran": MethodNote(
+        "全局莫兰指数",
+        "Global Moran's I",
+        "I = (n / S₀) Σᵢ Σⱼ wᵢⱼ zᵢ zⱼ / Σᵢ zᵢ²,  zᵢ = xᵢ − x̄,  S₀ = Σᵢ Σⱼ wᵢⱼ",
+        "行标准化空间权重；z 值来自随机化假设下的解析方差，p_sim 来自置换检验（固定随机种子）。",
+        "Row-standardised weights; z from the analytic variance under randomisation, p_sim from "
+        "a permutation test with a fixed seed.",
+        "Moran, P. A. P. (1950) Biometrika 37:17-23; Cliff, A. D. & Ord, J. K. (1981) Spatial "
+        "Processes. Pion.",
+    ),
+    "lisa": MethodNote(
+        "局部莫兰指数（LISA）",
+        "Local Moran's I (LISA)",
+        "Iᵢ = (n − 1) zᵢ Σⱼ wᵢⱼ zⱼ / Σₖ zₖ²",
+        "条件置换检验得到伪 p 值；显著单元按莫兰散点图象限标为 高-高、低-低、高-低、低-高；"
+        "无邻居的单元标为孤立、缺值单元标为无数据，均不参与计算。",
+        "Pseudo p-values from conditional permutation; significant units are labelled by their "
+        "Moran scatterplot quadrant HH, LL, HL, LH; units without neighbours are 'isolated', "
+        "units without a value 'no data', and both are left out of the computation.",
+        "Anselin, L. (1995) Local indicators of spatial association—LISA. Geographical "
+        "Analysis 27(2):93-115.",
+    ),
+    "gi_star": MethodNote(
+        "Getis–Ord Gi* 冷热点",
+        "Getis–Ord Gi* hot spots",
+        "zᵢ = (Σⱼ wᵢⱼ xⱼ − Wᵢ x̄) / (s √((n S₁ᵢ − Wᵢ²)/(n − 1))),  Wᵢ = Σⱼ wᵢⱼ,  S₁ᵢ = Σⱼ wᵢⱼ²",
+        "包含单元自身（wᵢᵢ = 1）的二元权重；按 90/95/99 % 置信度分为 −3…3 七级。",
+        "Binary weights including the unit itself (wᵢᵢ = 1); binned −3..3 at 90/95/99 % "
+        "confidence as ArcGIS Pro reports it.",
+        "Getis, A. & Ord, J. K. (1992) Geographical Analysis 24(3):189-206; Ord, J. K. & "
+        "Getis, A. (1995) Geographical Analysis 27(4):286-306.",
+    ),
+    "fdr": MethodNote(
+        "多重检验校正",
+        "Multiple-testing correction",
+        "Benjamini–Hochberg: reject p₍ₖ₎ ≤ (k/m) α for the largest such k",
+        "对 m 个单元同时检验时控制错误发现率；置换次数至少约为 m/α，否则校正后不可能拒绝。",
+        "Controls the false discovery rate over the m units tested; permutations must be at "
+        "least about m/α, otherwise no unit can pass the corrected threshold.",
+        "Benjamini, Y. & Hochberg, Y. (1995) JRSS B 57(1):289-300.",
+    ),
+    "weights": MethodNote(
+        "空间权重",
+        "Spatial weights",
+        "queen: shared vertex; rook: shared edge; knn:k; distance:d km (centroids, Albers equal-area)",
+        "在等积投影（Albers，米）中构建；海岛按最近边界连接到最近单元，使图连通。",
+        "Built in an equal-area projection (Albers, metres); islands are linked to the unit "
+        "with the nearest boundary so that the graph is connected.",
+        "Anselin, L. & Rey, S. J. (2014) Modern Spatial Econometrics in Practice. GeoDa Press.",
+    ),
+}
+
+
+def method_notes(keys: Iterable[str] | None = None) -> list[MethodNote]:
+    """The method notes for ``keys`` (all, in a fixed order, by default).
+
+    >>> [n.title_en for n in method_notes(["gini", "moran"])]
+    ['Gini coefficient', "Global Moran's I"]
+    """
+    if keys is None:
+        return list(METHOD_NOTES.values())
+    keys = list(keys)
+    unknown = [k for k in keys if k not in METHOD_NOTES]
+    if unknown:
+        raise InputError(f"unknown method note(s) {unknown}; available: {', '.join(METHOD_NOTES)}")
+    return [METHOD_NOTES[k] for k in keys]
+
+
+class Report:
+    """Builder of a one-page, offline, escaped HTML report.
+
+    Blocks are added in reading order (headings, paragraphs, fact lists, tables, embedded maps,
+    method notes) and written with :meth:`save`.
+
+    Parameters
+    ----------
+    title : str
+        Page title (also the ``<h1>``).
+    lang : {"zh", "en"}, default "zh"
+        Language of the built-in labels (method notes, captions).
+    subtitle : str, optional
+        Line under the title (input, level, year ...).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, os
+    >>> r = Report("Demo", lang="en", subtitle="bundled data")
+    >>> r.heading("Capital share")
+    >>> r.table(pd.DataFrame({"province": ["甘肃"], "share": [0.84]}), percent=["share"])
+    >>> r.map("capital.html", "Capital effect, 2021")
+    >>> path = r.save(os.path.join(tempfile.mkdtemp(), "report.html"))
+    >>> text = open(path, encoding="utf-8").read()
+    >>> "84.0 %" in text, 'src="capital.html"' in text, "<script" in text
+    (True, True, False)
+    """
+
+    def __init__(self, title: str, *, lang: str = "zh", subtitle: str = "") -> None:
+        if lang not in LANGS:
+            raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
+        self.title = title
+        self.lang = lang
+        self.subtitle = subtitle
+        self._blocks: list[str] = []
+
+    # -- blocks --------------------------------------------------------------------------------
+    def heading(self, text: str, level: int = 2) -> None:
+        """A section (``level=2``) or sub-section (``level=3``) heading."""
+        level = min(max(int(level), 2), 4)
+        self._blocks.append(f"<h{level}>{_esc(text)}</h{level}>")
+
+    def paragraph(self, text: str, note: bool = False) -> None:
+        """A paragraph of plain text (escaped); ``note=True`` prints it small and grey."""
+        cls = ' class="si-note"' if note else ""
+        self._blocks.append(f"<p{cls}>{_esc(text)}</p>")
+
+    def facts(self, items: Sequence[str]) -> None:
+        """A bullet list of findings."""
+        lis = "".join(f"<li>{_esc(i)}</li>" for i in items)
+        self._blocks.append(f'<ul class="si-facts">{lis}</ul>')
+
+    def warnings(self, items: Sequence[str]) -> None:
+        """Highlighted list of data warnings (rows left out, unmatched rows ...)."""
+        if not items:
+            return
+        lis = "".join(f"<li>{_esc(i)}</li>" for i in items)
+        self._blocks.append(f'<div class="si-warn"><ul>{lis}</ul></div>')
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str = "",
+        *,
+        digits: int = 3,
+        percent: Sequence[str] = (),
+        index: bool = True,
+        max_rows: int | None = None,
+    ) -> None:
+        """An HTML table of ``frame``; numbers formatted by :func:`format_cell`.
+
+        ``percent`` lists the columns holding shares in 0..1 (written as percentages); rows beyond
+        ``max_rows`` are counted in a note rather than printed.
+        """
+        shown = frame if max_rows is None else frame.head(max_rows)
+        cols = list(shown.columns)
+        text_cols = {c for c in cols if not pd.api.types.is_numeric_dtype(shown[c])}
+        head = []
+        if index:
+            names = [n for n in shown.index.names if n is not None]
+            head.append(f'<th class="si-text">{_esc(" / ".join(map(str, names)))}</th>')
+        for c in cols:
+            cls = ' class="si-text"' if c in text_cols else ""
+            head.append(f"<th{cls}>{_esc(c)}</th>")
+        rows = []
+        for idx, row in zip(shown.index, shown.itertuples(index=False), strict=True):
+            cells = []
+            if index:
+                label = " / ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
+                cells.append(f'<td class="si-text">{_esc(label)}</td>')
+            for c, v in zip(cols, row, strict=True):
+                cls = ' class="si-text"' if c in text_cols else ""
+                cells.append(f"<td{cls}>{_esc(format_cell(v, digits, c in percent))}</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+        more = ""
+        if max_rows is not None and len(frame) > max_rows:
+            rest = len(frame) - max_rows
+            more = (
+                f'<p class="si-note">… {rest} more rows (see summary.csv)</p>'
+                if self.lang == "en"
+                else f'<p class="si-note">… 另有 {rest} 行（见 summary.csv）</p>'
+            )
+        self._blocks.append(
+            f"<table>{cap}<thead><tr>{''.join(head)}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{more}"
+        )
+
+    def map(self, src: str, title: str, height: int = 520) -> None:
+        """Embed an offline map file (path relative to the report) in an iframe, with a link."""
+        open_label = "open full page" if self.lang == "en" else "在新页面打开"
+        self._blocks.append(
+            f'<div class="si-map"><h3>{_esc(title)}</h3>'
+            f'<iframe src="{_esc(src)}" title="{_esc(title)}" style="height:{int(height)}px" '
+            f'loading="lazy"></iframe>'
+            f'<p class="si-note"><a href="{_esc(src)}">{_esc(open_label)}: {_esc(src)}</a></p>'
+            "</div>"
+        )
+
+    def method(self, keys: Iterable[str] | None = None) -> None:
+        """The method notes (formula, explanation, reference) for ``keys``."""
+        heading = "Methods" if self.lang == "en" else "方法说明"
+        items = []
+        for n in method_notes(keys):
+            title = n.title_en if self.lang == "en" else f"{n.title_zh} / {n.title_en}"
+            text = n.text_en if self.lang == "en" else n.text_zh
+            items.append(
+                f"<dt>{_esc(title)}</dt><dd><code>{_esc(n.formula)}</code><br>{_esc(text)}"
+                f'<br><span class="si-note">{_esc(n.reference)}</span></dd>'
+            )
+        self._blocks.append(f'<h2>{_esc(heading)}</h2><dl class="si-method">{"".join(items)}</dl>')
+
+    def files(self, names: Sequence[str]) -> None:
+        """List of output files, linked relative to the report."""
+        lis = "".join(f'<li><a href="{_esc(n)}">{_esc(n)}</a></li>' for n in names)
+        self._blocks.append(f"<ul>{lis}</ul>")
+
+    # -- output --------------------------------------------------------------------------------
+    def to_html(self) -> str:
+        """The whole page as a string (UTF-8 declared, inline CSS, no script)."""
+        html_lang = "zh-CN" if self.lang == "zh" else "en"
+        sub = f'<p class="si-subtitle">{_esc(self.subtitle)}</p>' if self.subtitle else ""
+        return (
+            f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_esc(self.title)}</title><style>{_CSS}</style></head><body>"
+            f"<h1>{_esc(self.title)}</h1>{sub}" + "\n".join(self._blocks) + "</body></html>\n"
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path`` (UTF-8) and return the path."""
+        path = Path(path)
+        path.write_text(self.to_html(), encoding="utf-8")
+        return path
