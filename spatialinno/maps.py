@@ -443,6 +443,22 @@ def _layer(level: str) -> gpd.GeoDataFrame:
     return load_boundaries(level, simplified=True)
 
 
+def _labels(frame: pd.DataFrame) -> list[str]:
+    """Distinct row labels for messages: name (or province / city column) and code."""
+    for col in ("name", "province", "city", "cityName_CN"):
+        if col in frame.columns:
+            named = frame[col].astype("string").fillna("?")
+            if "code" in frame.columns:
+                named = named + " (" + frame["code"].astype("string") + ")"
+            return list(dict.fromkeys(named.tolist()))
+    return list(dict.fromkeys(region_labels(frame).tolist()))
+
+
+def _py(value: object) -> object:
+    """numpy scalar -> Python scalar, so messages show ``4`` rather than ``np.int64(4)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _codes(frame: pd.DataFrame) -> pd.Series | None:
     """6-digit codes of ``frame`` from ``code`` (or ``gb`` = "156" + code), else None."""
     if "code" in frame.columns:
@@ -475,7 +491,7 @@ def _display_frame(frame: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
     if codes is not None:
         dup = codes[codes.duplicated(keep=False)]
         if not dup.empty:
-            labels = region_labels(frame.loc[dup.index]).tolist()
+            labels = _labels(frame.loc[dup.index])
             raise InputError(
                 f"the {what} has {dup.nunique()} code(s) on more than one row "
                 f"({', '.join(labels[:6])}); a map draws one region per code -- filter one year "
@@ -715,7 +731,7 @@ def lisa_map(
     if bad:
         labels = region_labels(g.iloc[bad]).tolist()
         raise InputError(
-            f"column {cluster_column!r} has {values[bad[0]]!r} at {labels[0]}"
+            f"column {cluster_column!r} has {_py(values[bad[0]])!r} at {labels[0]}"
             f"{f' and {len(bad) - 1} more rows' if len(bad) > 1 else ''}; "
             f"LISA clusters must be one of {', '.join(map(str, allowed))}"
         )
@@ -783,7 +799,7 @@ def hotspot_map(
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
-            f"column {bin_column!r} has {g[bin_column].iloc[i]!r} at "
+            f"column {bin_column!r} has {_py(g[bin_column].iloc[i])!r} at "
             f"{region_labels(g).iloc[i]}; Gi* bins are integers -3..3 (99/95/90 % cold .. hot)"
         )
     values: list[object] = ["no data" if pd.isna(v) else int(v) for v in raw]
@@ -825,13 +841,13 @@ def _province_year(frame: pd.DataFrame, column: str, year: int | None, what: str
     provinces = _layer("province")
     unknown = ~codes.isin(provinces["code"])
     if unknown.any():
-        labels = region_labels(frame.loc[unknown]).tolist()
+        labels = _labels(frame.loc[unknown])
         raise InputError(
             f"the {what} has codes that are not province codes: {', '.join(labels[:6])}; "
             "province codes end in 0000 (e.g. 130000 for 河北)"
         )
     if codes.duplicated().any():
-        labels = region_labels(frame.loc[codes.duplicated(keep=False)]).tolist()
+        labels = _labels(frame.loc[codes.duplicated(keep=False)])
         raise InputError(
             f"the {what} has more than one row for {', '.join(labels[:6])}"
             f"{f' in {year}' if year is not None else ''}; keep one row per province"
@@ -1018,7 +1034,7 @@ def capital_effect_map(
     if out_of_range.any():
         i = int(np.flatnonzero(out_of_range)[0])
         raise InputError(
-            f"column {column!r} is {share[i]!r} at {region_labels(g).iloc[i]}; a capital share "
+            f"column {column!r} is {_py(share[i])!r} at {region_labels(g).iloc[i]}; a capital share "
             "must be between 0 and 1 (or 0 and 100 as a percentage)"
         )
     if finite.any() and share[finite].max() > 1.0:

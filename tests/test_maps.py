@@ -1,0 +1,529 @@
+"""Offline folium maps: content, size, escaping, bad input, and the real page in headless Chromium.
+
+Values are checked against ``tests/reference/maps_reference.json`` (made by
+``tests/reference/make_maps_reference.py`` from the bundled CSVs with ``csv`` + numpy, without
+spatialinno) and against brute-force recomputation in the tests. Chromium tests open the saved
+file with the network emulated offline (see ``helpers_chromium.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from helpers_chromium import Chromium, requires_chromium
+
+import spatialinno as si
+from spatialinno import styles
+from spatialinno._errors import ColumnError, InputError, OfflineAssetError
+from spatialinno._offline import external_asset_urls, make_offline
+
+REF = json.loads((Path(__file__).parent / "reference" / "maps_reference.json").read_text("utf-8"))
+XSS = "<img src=x onerror=alert(1)>"
+
+
+# ------------------------------------------------------------------------------------------
+# data
+# ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def census() -> gpd.GeoDataFrame:
+    """All 375 prefecture units with the 2020 census population (16 without data)."""
+    c = si.load_dataset("city_census")
+    c["code"] = c["gb"].str[3:]
+    layer = si.load_boundaries("prefecture")
+    return layer.merge(c[["code", "popu_2020"]], on="code", how="left")
+
+
+@pytest.fixture(scope="module")
+def table2() -> pd.DataFrame:
+    return si.load_dataset("zhao2025_table2")
+
+
+@pytest.fixture(scope="module")
+def lisa_frame(census: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = si.lisa(census, "popu_2020", seed=7)
+    out.loc[0, "lisa_cluster"] = "isolated"  # make sure every category is drawn at least once
+    return out
+
+
+@pytest.fixture(scope="module")
+def hot_frame(census: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return si.hotspots(census, "popu_2020", seed=7)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if requires_chromium.args[0]:  # skipif condition: chromium missing
+        pytest.skip(requires_chromium.kwargs["reason"])
+    with Chromium(size=(1000, 700)) as b:
+        yield b
+
+
+def geojson_layers(page: str) -> list[dict]:
+    """The GeoJSON FeatureCollections embedded in a saved map (folium writes ``x_add({...});``)."""
+    return [json.loads(m) for m in re.findall(r"_add\((\{.*?\})\);\n", page)]
+
+
+def all_coords(fc: dict) -> np.ndarray:
+    geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in fc["features"]])
+    return shapely.get_coordinates(geoms)
+
+
+def expected_class(values: np.ndarray, breaks: list[float]) -> np.ndarray:
+    """Brute force: index of the first upper bound >= value; -1 for NaN."""
+    out = np.full(len(values), -1)
+    for i, v in enumerate(values):
+        if np.isfinite(v):
+            out[i] = next(j for j, b in enumerate(breaks) if v <= b + 1e-9 * abs(b))
+    return out
+
+
+JS_FILLS = (
+    "Array.from(document.querySelectorAll('path.si-region')).map(p => p.getAttribute('fill'))"
+)
+
+
+# ------------------------------------------------------------------------------------------
+# offline page (no browser)
+# ------------------------------------------------------------------------------------------
+def test_saved_map_inlines_leaflet_and_links_nothing(census, tmp_path):
+    m = si.choropleth_map(census, "popu_2020")
+    path = tmp_path / "m.html"
+    m.save(path)
+    page = path.read_text("utf-8")
+    assert external_asset_urls(page) == []
+    # the only absolute URL attribute left is Leaflet's attribution hyperlink (not fetched)
+    urls = re.findall(r"""\b(src|href)\s*=\s*\\?["']?(https?://[^"'\s>\\]*)""", page)
+    assert set(urls) == {("href", "https://leafletjs.com")}, urls
+    assert 'L.version="1.9.3"' in page or "1.9.3" in page  # the vendored Leaflet is inlined
+    assert ".leaflet-control-layers-toggle{" in page.replace(" ", "") or "leaflet-pane" in page
+    for cdn in ("cdn.jsdelivr", "code.jquery", "cdnjs.cloudflare", "bootstrapcdn", "fontawesome"):
+        assert cdn not in page
+    # no jQuery / d3 when the page does not use them
+    assert "jQuery v3.7.1" not in page and "d3.min.js:" not in page
+
+
+def test_jupyter_display_is_offline_too(census):
+    srcdoc = re.search(
+        r'srcdoc="(.*?)"', si.choropleth_map(census, "popu_2020")._repr_html_(), re.S
+    )
+    assert srcdoc is not None
+    assert external_asset_urls(html.unescape(srcdoc.group(1))) == []
+
+
+def test_geometry_is_simplified_and_rounded_to_5_decimals(census, tmp_path):
+    m = si.choropleth_map(census, "popu_2020")
+    m.save(tmp_path / "m.html")
+    page = (tmp_path / "m.html").read_text("utf-8")
+    regions, lines = geojson_layers(page)
+    assert len(regions["features"]) == 375 and len(lines["features"]) == 8
+    xy = all_coords(regions)
+    assert np.array_equal(xy, np.round(xy, 5))
+    simple = si.load_boundaries("prefecture", simplified=True)
+    assert len(xy) == shapely.get_num_coordinates(simple.geometry.to_numpy()).sum()
+    assert len(xy) < 0.5 * shapely.get_num_coordinates(census.geometry.to_numpy()).sum()
+    assert (tmp_path / "m.html").stat().st_size < 1.5e6
+
+
+@pytest.mark.slow
+def test_county_map_under_6_mb(tmp_path):
+    c = si.load_boundaries("county")
+    c["v"] = np.arange(len(c), dtype=float)
+    si.choropleth_map(c, "v", scheme="equal_interval").save(tmp_path / "c.html")
+    size = (tmp_path / "c.html").stat().st_size
+    assert 3e6 < size < 6e6, size
+    regions = geojson_layers((tmp_path / "c.html").read_text("utf-8"))[0]
+    assert len(regions["features"]) == 2891
+
+
+def test_legend_classes_match_independent_quantiles(census, tmp_path):
+    ref = REF["census_popu_2020"]
+    style = styles.graduated("popu_2020", k=5, unit="人").resolve(census["popu_2020"])
+    np.testing.assert_allclose(style.breaks, ref["breaks"], rtol=1e-12)
+    m = si.choropleth_map(census, "popu_2020", unit="人")
+    m.save(tmp_path / "m.html")
+    page = (tmp_path / "m.html").read_text("utf-8")
+    legend = json.loads(
+        '"' + re.search(r'innerHTML = "(.*?si-legend-title.*?)";', page).group(1) + '"'
+    )
+    # same labels as the QGIS style would write, each with the brute-force count
+    for label, n in zip(style.class_labels("zh"), ref["counts"], strict=True):
+        assert f'{html.escape(label)} <span class="si-legend-count">({n}个)</span>' in legend
+    assert f'{styles.NO_DATA_LABEL["zh"]} <span class="si-legend-count">(16个)</span>' in legend
+    assert "popu_2020 (人)" in legend and "分位数 (k=5)" in legend
+
+
+def test_offline_figure_inlines_d3_and_jquery_only_when_used():
+    import branca.colormap as cm
+
+    m = make_offline(folium.Map(tiles=None))
+    page = m.get_root().render()
+    assert "d3.min.js:" not in page and "jquery.min.js:" not in page
+    m = make_offline(folium.Map(tiles=None))
+    cm.LinearColormap(["#ffffff", "#000000"], vmin=0, vmax=1).add_to(m)
+    folium.Marker([30, 110], popup=folium.Popup("<b>x</b>")).add_to(m)  # $(`...`) in the script
+    page = m.get_root().render()
+    assert "d3/d3.min.js:" in page and "jquery/jquery.min.js:" in page
+    assert external_asset_urls(page) == []
+
+
+def test_offline_figure_refuses_unknown_external_asset():
+    from folium.plugins import MarkerCluster
+
+    m = make_offline(folium.Map(tiles=None))
+    MarkerCluster().add_to(m)
+    with pytest.raises(OfflineAssetError, match=r"markercluster.*offline=False"):
+        m.get_root().render()
+
+
+def test_external_asset_urls_finds_every_kind():
+    page = (
+        '<script src="https://a/x.js"></script><link rel="stylesheet" href="//b/y.css">'
+        "<style>.x{background:url('http://c/z.png')} @import 'https://d/w.css';</style>"
+        '<img src="https://e/i.png"><a href="https://leafletjs.com">Leaflet</a>'
+    )
+    assert external_asset_urls(page) == [
+        "https://a/x.js",
+        "//b/y.css",
+        "http://c/z.png",
+        "https://d/w.css",
+        "https://e/i.png",
+    ]
+
+
+def test_region_names_and_values_are_escaped_in_tooltips(census):
+    g = census.iloc[:3].copy()
+    g["name"] = [XSS, "<b>bold</b>", "A&B"]
+    m = si.choropleth_map(g, "popu_2020", label="<i>pop</i>", unit="<u>")
+    page = m.get_root().render()
+    assert XSS not in page and "<b>bold</b>" not in page and "<i>pop</i>" not in page
+    fc = geojson_layers(page)[0]
+    assert fc["features"][0]["properties"]["t0"] == html.escape(XSS)
+
+
+def test_percent_and_capital_share_style():
+    s = styles.capital_share().resolve([0.3, 0.5, 0.55, 0.8, 0.85])
+    assert s.breaks == (0.5, 0.8, 1.0)
+    assert s.class_labels() == ["30 % – 50 %", "50 % – 80 %", "80 % – 100 %"]
+    assert s.classify([0.3, 0.5, 0.55, 0.8, 0.85, np.nan]).tolist() == [0, 0, 1, 1, 2, -1]
+    assert styles.format_value(0.857, "percent") == "85.7 %"
+    with pytest.raises(InputError, match="value_format"):
+        styles.graduated("x", value_format="permille")
+
+
+# ------------------------------------------------------------------------------------------
+# bad input: a spatialinno error naming the column / row / region and the fix
+# ------------------------------------------------------------------------------------------
+def test_missing_column_names_it_and_lists_available(census):
+    with pytest.raises(ColumnError, match=r"'rd_staff'.*available columns: code, name"):
+        si.choropleth_map(census, "rd_staff")
+
+
+def test_non_numeric_value_names_region(census):
+    g = census[["code", "name", "geometry"]].copy()
+    g["v"] = ["1"] * len(g)
+    g.loc[3, "v"] = "n/a"
+    with pytest.raises(InputError, match=r"'v' must be numeric.*'n/a'.*" + census.loc[3, "name"]):
+        si.choropleth_map(g, "v")
+
+
+def test_all_missing_column(census):
+    g = census.assign(v=np.nan)
+    with pytest.raises(InputError, match=r"'v' has no finite values"):
+        si.choropleth_map(g, "v")
+
+
+def test_bad_lang_scheme_and_k(census):
+    with pytest.raises(InputError, match="lang must be 'zh' or 'en'"):
+        si.choropleth_map(census, "popu_2020", lang="fr")
+    with pytest.raises(InputError, match="unknown scheme 'jenks'"):
+        si.choropleth_map(census, "popu_2020", scheme="jenks")
+    with pytest.raises(InputError, match="3 to 7 classes"):
+        si.choropleth_map(census, "popu_2020", k=9)
+
+
+def test_duplicate_codes_named(census):
+    g = pd.concat([census.iloc[:3], census.iloc[[1]]])
+    with pytest.raises(InputError, match=r"more than one row.*天津市 \(120000\).*filter one year"):
+        si.choropleth_map(g, "popu_2020")
+
+
+def test_plain_table_with_unknown_codes(table2):
+    t = table2.query("year == 2023").copy()
+    t.loc[t.index[0], "code"] = "999999"
+    with pytest.raises(InputError, match=r"join it first with si\.join_indicators"):
+        si.choropleth_map(t, "gini_innovation")
+
+
+def test_geodataframe_without_crs_or_name():
+    g = gpd.GeoDataFrame({"name": ["a"], "v": [1.0]}, geometry=[shapely.box(100, 30, 101, 31)])
+    with pytest.raises(InputError, match=r"no CRS.*set_crs\(4490\)"):
+        si.choropleth_map(g, "v")
+    with pytest.raises(ColumnError, match="needs a 'name' column"):
+        si.choropleth_map(g.drop(columns="name").set_crs(4490), "v")
+    with pytest.raises(InputError, match="has no rows"):
+        si.choropleth_map(g.iloc[:0].set_crs(4490), "v")
+
+
+def test_lisa_bad_label_names_region(census):
+    g = census[["code", "name", "geometry"]].copy()
+    g["lisa_cluster"] = "ns"
+    g.loc[10, "lisa_cluster"] = "High-High"
+    with pytest.raises(InputError, match=r"'High-High' at " + census.loc[10, "name"] + ".*HH, LL"):
+        si.lisa_map(g)
+    with pytest.raises(ColumnError, match="'lisa_cluster'"):
+        si.lisa_map(census)
+
+
+def test_hotspot_bad_bin_names_region(census):
+    g = census[["code", "name", "geometry"]].copy()
+    g["gi_bin"] = 0
+    g.loc[5, "gi_bin"] = 4
+    with pytest.raises(
+        InputError, match=r"'gi_bin' has 4 at " + census.loc[5, "name"] + r".*-3\.\.3"
+    ):
+        si.hotspot_map(g)
+
+
+def test_year_and_code_problems_in_province_tables(table2):
+    with pytest.raises(InputError, match=r"no rows for year 2020.*2012, 2015, 2018, 2021, 2023"):
+        si.coastal_lead_map(table2, "gini_innovation", year=2020)
+    with pytest.raises(InputError, match=r"more than one row for 河北.*keep one row"):
+        si.coastal_lead_map(table2, "gini_innovation", year=None)
+    t = table2.query("year == 2021").copy()
+    t.loc[t.index[0], "code"] = "130100"
+    with pytest.raises(InputError, match=r"not province codes: 河北 \(130100\)"):
+        si.capital_effect_map(t, "capital_share", year=2021)
+    t = table2.query("year == 2021").copy()
+    t.loc[t.index[2], "capital_share"] = -0.2
+    with pytest.raises(InputError, match=r"-0.2 at .*between 0 and 1"):
+        si.capital_effect_map(t, "capital_share", year=2021)
+    with pytest.raises(ColumnError, match="needs a 'code' column"):
+        si.coastal_lead_map(table2.drop(columns="code"), "gini_innovation")
+
+
+def test_capital_share_in_percent_is_read_as_percent(table2):
+    t = table2.assign(capital_share=table2["capital_share"] * 100)
+    a = si.capital_effect_map(t, year=2021).get_root().render()
+    b = si.capital_effect_map(table2, year=2021).get_root().render()
+    legend = re.compile(r'innerHTML = "(.*?si-legend-title.*?)";')
+    assert legend.findall(a) == legend.findall(b)
+    assert "80 % – 100 %" in json.loads('"' + legend.findall(a)[0] + '"')
+
+
+# ------------------------------------------------------------------------------------------
+# in the browser, network off
+# ------------------------------------------------------------------------------------------
+def assert_clean(r: dict) -> None:
+    assert r["console_errors"] == [], r["console_errors"]
+    assert r["exceptions"] == [], r["exceptions"]
+    assert r["failed_requests"] == [], r["failed_requests"]
+    assert r["requests"] == [], r["requests"]
+    assert r["dialogs"] == []
+
+
+def rep_point(frame: gpd.GeoDataFrame, name: str) -> tuple[float, float]:
+    p = frame.loc[frame["name"] == name].geometry.iloc[0].representative_point()
+    return p.y, p.x
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_choropleth_in_chromium(browser, census, tmp_path):
+    m = si.choropleth_map(census, "popu_2020", unit="人", title="常住人口 2020")
+    m.save(tmp_path / "c.html")
+    lat, lon = rep_point(census, "成都市")
+    r = browser.render(
+        tmp_path / "c.html",
+        hover_latlng=(lat, lon),
+        path_classes=("si-region", "si-border"),
+        screenshot=tmp_path / "c.png",
+        evaluate={
+            "fills": JS_FILLS,
+            "layers": "Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
+            ".map(l => l.innerText.trim())",
+            "borders_z": "getComputedStyle(document.querySelector('.leaflet-si-borders-pane'))"
+            ".zIndex",
+            "leaflet": "L.version",
+        },
+    )
+    assert_clean(r)
+    assert r["paths_by_class"] == {"si-region": 375, "si-border": 8}  # one path per region
+    assert r["eval"]["leaflet"] == "1.9.3"
+    assert r["eval"]["layers"] == ["popu_2020", "境界线"]
+    assert int(r["eval"]["borders_z"]) > 400  # border lines above the overlay pane
+    assert r["title_text"] == "常住人口 2020"
+    # hover: Chinese and English name, formatted value, class
+    pop = census.loc[census["name"] == "成都市", "popu_2020"].iloc[0]
+    tip = r["tooltip_text"]
+    assert "成都市" in tip and "Chengdu" in tip and f"{pop:,.0f}" in tip
+    # the colour of every region is its brute-force class colour, grey for no data
+    ref = REF["census_popu_2020"]
+    cls = expected_class(census["popu_2020"].to_numpy(float), ref["breaks"])
+    colors = styles.palette(5)
+    expected = [colors[c] if c >= 0 else styles.NO_DATA_COLOR for c in cls]
+    assert r["eval"]["fills"] == expected
+    assert np.bincount(cls[cls >= 0]).tolist() == ref["counts"]
+    for label in styles.graduated("popu_2020").resolve(census["popu_2020"]).class_labels():
+        assert label in r["legend_text"]
+    assert "无数据 (16个)" in r["legend_text"]
+    assert Path(r["screenshot_png_path"]).stat().st_size > 20_000
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_escaped_name_shows_as_text_in_chromium(browser, tmp_path):
+    g = gpd.GeoDataFrame(
+        {"name": [XSS, "安全"], "name_en": ["<script>alert(2)</script>", "safe"], "v": [1.0, 2.0]},
+        geometry=[shapely.box(100, 30, 104, 34), shapely.box(104, 30, 108, 34)],
+        crs=4490,
+    )
+    si.choropleth_map(g, "v", k=3, title=XSS).save(tmp_path / "x.html")
+    r = browser.render(
+        tmp_path / "x.html",
+        hover_latlng=(32.0, 102.0),
+        evaluate={
+            "imgs": "document.querySelectorAll('.leaflet-tooltip img, .si-title img').length"
+        },
+    )
+    assert_clean(r)  # no alert() dialog, no request for "x"
+    assert XSS in r["tooltip_text"] and "<script>alert(2)</script>" in r["tooltip_text"]
+    assert "&lt;img src=x" in r["tooltip_html"]
+    assert r["eval"]["imgs"] == 0
+    assert r["title_text"] == XSS
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_lisa_map_in_chromium(browser, lisa_frame, tmp_path):
+    si.lisa_map(lisa_frame, "popu_2020", lang="en").save(tmp_path / "l.html")
+    lat, lon = rep_point(lisa_frame, "上海市")
+    r = browser.render(
+        tmp_path / "l.html",
+        hover_latlng=(lat, lon),
+        path_classes=("si-region",),
+        evaluate={"fills": JS_FILLS},
+    )
+    assert_clean(r)
+    assert r["paths_by_class"]["si-region"] == len(lisa_frame)
+    expected = [styles.LISA.color_of(v) for v in lisa_frame["lisa_cluster"]]
+    assert r["eval"]["fills"] == expected
+    counts = lisa_frame["lisa_cluster"].value_counts()
+    for cat in styles.LISA.categories:
+        if counts.get(cat.value, 0):
+            assert f"{cat.label_en} ({counts[cat.value]})" in r["legend_text"]
+    cluster = lisa_frame.loc[lisa_frame["name"] == "上海市", "lisa_cluster"].iloc[0]
+    assert "上海市" in r["tooltip_text"] and "Shanghai" in r["tooltip_text"]
+    assert styles.LISA.label_of(cluster, "en") in r["tooltip_text"]
+    assert "LISA clusters" in r["title_text"]
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_hotspot_map_in_chromium(browser, hot_frame, tmp_path):
+    si.hotspot_map(hot_frame, "popu_2020").save(tmp_path / "h.html")
+    lat, lon = rep_point(hot_frame, "重庆市")
+    r = browser.render(
+        tmp_path / "h.html",
+        hover_latlng=(lat, lon),
+        path_classes=("si-region",),
+        evaluate={"fills": JS_FILLS},
+    )
+    assert_clean(r)
+    assert r["paths_by_class"]["si-region"] == len(hot_frame)
+    bins = hot_frame["gi_bin"]
+    assert r["eval"]["fills"] == [
+        styles.NO_DATA_COLOR if pd.isna(b) else styles.HOTSPOTS.color_of(int(b)) for b in bins
+    ]
+    for level in ("99%", "95%", "90%"):
+        assert f"热点 {level} 置信" in r["legend_text"] and f"冷点 {level} 置信" in r["legend_text"]
+    z = hot_frame.loc[hot_frame["name"] == "重庆市", "gi_z"].iloc[0]
+    assert "重庆市" in r["tooltip_text"] and styles.format_number(z) in r["tooltip_text"]
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_coastal_lead_map_in_chromium(browser, table2, tmp_path):
+    si.coastal_lead_map(table2, "gini_innovation", year=2023).save(tmp_path / "k.html")
+    provinces = si.load_boundaries("province")
+    lat, lon = rep_point(provinces, "河南省")
+    r = browser.render(
+        tmp_path / "k.html",
+        hover_latlng=(lat, lon),
+        path_classes=("si-region", "si-outline", "si-border"),
+    )
+    assert_clean(r)
+    assert r["paths_by_class"] == {"si-region": 34, "si-outline": 4, "si-border": 8}
+    ref = REF["table2_2023_gini_innovation"]
+    for region, zh in (
+        ("east", "东部"),
+        ("central", "中部"),
+        ("west", "西部"),
+        ("northeast", "东北"),
+    ):
+        mean = styles.format_number(ref["region_mean"][region])
+        assert f"{zh} {mean} (n={ref['region_n'][region]})" in r["legend_text"]
+    coast = styles.format_number(ref["coastal_mean"]["coastal"])
+    inland = styles.format_number(ref["coastal_mean"]["inland"])
+    assert f"沿海 {coast} (n=9)" in r["legend_text"] and f"内陆 {inland} (n=17)" in r["legend_text"]
+    assert (
+        "无数据 (8个)" in r["legend_text"]
+    )  # 4 municipalities, 西藏, HK, MO, TW are not in Table 2
+    henan = table2.query("year == 2023 and code == '410000'")["gini_innovation"].iloc[0]
+    assert "河南省" in r["tooltip_text"] and styles.format_number(henan) in r["tooltip_text"]
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_capital_effect_map_in_chromium(browser, table2, tmp_path):
+    si.capital_effect_map(table2, "capital_share", year=2021).save(tmp_path / "s.html")
+    ref = REF["table2_2021_capital_share"]
+    pref = si.load_boundaries("prefecture")
+    urumqi = pref.loc[pref["code"] == "650100"].geometry.iloc[0].representative_point()
+    r = browser.render(
+        tmp_path / "s.html",
+        hover_latlng=(urumqi.y, urumqi.x),
+        path_classes=("si-region", "si-capital", "si-border"),
+        evaluate={
+            # Leaflet draws a circle as "M x,y a r,r 0 1,0 2r,0 ..." : read r back
+            "radii": "Array.from(document.querySelectorAll('path.si-capital'))"
+            ".map(p => parseFloat(p.getAttribute('d').split('a')[1]))",
+        },
+    )
+    assert_clean(r)
+    assert r["paths_by_class"] == {"si-region": 34, "si-capital": 26, "si-border": 8}
+    shares = np.array(sorted(ref["shares"].values()))
+    radii = np.sort(np.array(r["eval"]["radii"]))
+    # Leaflet draws whole-pixel radii (Math.round); the map asks for 20 px * sqrt(share)
+    np.testing.assert_array_equal(radii, np.floor(20.0 * np.sqrt(shares) + 0.5))
+    assert len(set(radii.tolist())) >= 8  # sizes really vary with the share
+    labels = styles.capital_share().resolve(shares).class_labels()
+    assert labels[1:] == ["50 % – 80 %", "80 % – 100 %"]
+    for label, n in zip(labels, ref["class_counts"], strict=True):
+        assert f"{label} ({n}个)" in r["legend_text"]
+    assert "阈值：50 %" in r["legend_text"] and "80 %" in r["legend_text"]
+    share = ref["shares"]["650000"]
+    assert "乌鲁木齐市" in r["tooltip_text"] and "新疆维吾尔自治区" in r["tooltip_text"]
+    assert styles.format_value(share, "percent") in r["tooltip_text"]
+
+
+def test_capital_points_lie_in_the_capital_unit(table2):
+    page = si.capital_effect_map(table2, year=2021).get_root().render()
+    points = next(
+        fc for fc in geojson_layers(page) if fc["features"][0]["geometry"]["type"] == "Point"
+    )
+    pref = si.load_boundaries("prefecture").set_index("name")
+    ref = REF["table2_2021_capital_share"]
+    codes = {pref.loc[f["properties"]["t0"].split(" / ")[0], "code"] for f in points["features"]}
+    assert codes == set(ref["capital_code"].values())
+    for f in points["features"]:
+        unit = pref.loc[f["properties"]["t0"].split(" / ")[0]]
+        assert unit.geometry.buffer(1e-4).contains(shapely.Point(f["geometry"]["coordinates"]))
