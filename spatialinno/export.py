@@ -27,7 +27,7 @@ import sys
 import types
 import unicodedata
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +166,14 @@ ZH_TERMS: dict[str, str] = {
     "西部": "west",
     "东北": "ne",
     "沿海": "coastal",
+    "亿元": "100m_yuan",
+    "万元": "10k_yuan",
+    "万人": "10k_pers",
+    "亿": "100m",
+    "万": "10k",
+    "元": "yuan",
+    "人": "pers",
+    "率": "rate",
     "数": "n",
     "值": "val",
     "省": "prov",
@@ -459,6 +467,10 @@ def _target(path: str | Path) -> tuple[Path, str]:
     if suffix == "":
         p = p.with_suffix(".gpkg")  # GeoPackage is the default format
         suffix = ".gpkg"
+    if suffix in FORMATS and p.suffix != suffix:
+        # GDAL names a Shapefile's parts .shx/.dbf in lower case whatever the .shp case is;
+        # writing "P.SHP" would leave a file set that other tools cannot pair up.
+        p = p.with_suffix(suffix)
     if suffix not in FORMATS:
         raise ExportError(
             f"cannot export to {str(p)!r}: unknown extension {p.suffix!r}; spatialinno writes "
@@ -1003,12 +1015,14 @@ def dbf_field_names(columns: Iterable[str], limit: int = DBF_NAME_BYTES) -> dict
     for pos, col in enumerate(columns, start=1):
         if col in out:
             continue
-        base = _shorten(_ascii_name(col, pos, width), limit)
-        name = base
+        ascii_ = _ascii_name(col, pos, width)
+        name = _shorten(ascii_, limit)
         k = 2
         while name.lower() in taken:
+            # shorten the name again to make room for the suffix, rather than cutting its end:
+            # rd_staff_2021 next to an existing rd_stf_21 becomes rd_st_21_2, not rd_stf_2_2
             suffix = f"_{k}"
-            name = base[: limit - len(suffix)].rstrip("_") + suffix
+            name = _shorten(ascii_, limit - len(suffix)).rstrip("_") + suffix
             k += 1
         out[col] = name
         taken.add(name.lower())
@@ -1058,40 +1072,55 @@ def _ascii_name(name: str, pos: int, width: int) -> str:
     return ascii_
 
 
+_TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
 def _shorten(name: str, limit: int) -> str:
-    tokens = [t for t in name.split("_") if t]
+    """Shorten an ASCII name to ``limit`` bytes, keeping numbers and word starts readable."""
+    if len(name) <= limit:
+        return name
+    # Words: split at "_", at letter/digit boundaries and at camelCase humps, remembering which
+    # words were separated by "_" so the name is put back together the same way.
+    tokens: list[str] = []
+    seps: list[str] = []
+    for k, part in enumerate(p for p in name.split("_") if p):
+        for j, tok in enumerate(_TOKEN.findall(part)):
+            tokens.append(tok)
+            seps.append("_" if k > 0 and j == 0 else "")
 
     def joined() -> str:
-        return "_".join(tokens)
+        return "".join(sep + tok for sep, tok in zip(seps, tokens, strict=True))
 
-    if len(joined()) <= limit:
-        return joined()
-    # 1. years: 2021 -> 21 (numbers are what tell rd_staff_2020 and rd_staff_2021 apart,
-    #    so they are shortened first but never cut further)
-    tokens = [t[2:] if _YEAR.match(t) else t for t in tokens]
-    # 2. known abbreviations, 3. vowels dropped, longest word first
-    for step in (_abbreviate, _drop_vowels):
+    def shrink_words(step: Callable[[str], str]) -> None:
+        # apply ``step`` to the longest word first, until the name fits or no word changes
         while len(joined()) > limit:
             order = sorted(
                 (i for i, t in enumerate(tokens) if t.isalpha() and step(t) != t),
                 key=lambda i: (-len(tokens[i]), i),
             )
             if not order:
-                break
+                return
             tokens[order[0]] = step(tokens[order[0]])
-    # 4. cut the longest word by one letter at a time (down to 2 letters)
-    while len(joined()) > limit:
-        words = [i for i, t in enumerate(tokens) if t.isalpha() and len(t) > 2]
-        if not words:
+
+    # 1. years: 2021 -> 21. Numbers are what tell rd_staff_2020 from rd_staff_2021 (or 10000
+    #    from 1000), so apart from years they are never shortened.
+    tokens = [t[2:] if _YEAR.match(t) else t for t in tokens]
+    # 2. known abbreviations (population -> pop), 3. vowels dropped (staff -> stf)
+    shrink_words(_abbreviate)
+    shrink_words(_drop_vowels)
+    # 4. cut words, one letter at a time, down to 3 letters
+    shrink_words(lambda t: t[:-1] if len(t) > 3 else t)
+    # 5. drop "_" between a word and a number (age_15 -> age15), left to right
+    for i in range(1, len(tokens)):
+        if len(joined()) <= limit:
             break
-        i = max(words, key=lambda j: (len(tokens[j]), -j))
-        tokens[i] = tokens[i][:-1]
-    name = joined()
-    if len(name) > limit:
-        name = "".join(tokens)  # 5. drop the separators
-    if len(name) > limit:
-        name = name[:limit]  # 6. last resort; uniqueness is restored by the caller
-    return name
+        if seps[i] and tokens[i - 1][-1].isdigit() != tokens[i][0].isdigit():
+            seps[i] = ""
+    # 6. cut words down to 2 letters, 7. drop every separator, 8. cut the end
+    shrink_words(lambda t: t[:-1] if len(t) > 2 else t)
+    if len(joined()) > limit:
+        seps = [""] * len(seps)
+    return joined()[:limit]  # the caller restores uniqueness with _2, _3 ...
 
 
 def _abbreviate(token: str) -> str:
