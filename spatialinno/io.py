@@ -196,7 +196,8 @@ def _code_strings(series: pd.Series) -> pd.Series:
         text = str(value).strip()
         return text if text else pd.NA
 
-    return series.map(one).astype("string").astype(object).where(series.notna(), None)
+    out = series.map(one).astype(object)
+    return out.where(out.notna(), None)
 
 
 def _year_values(series: pd.Series, column: str, where: str, first_row: int | None) -> pd.Series:

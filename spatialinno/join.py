@@ -762,6 +762,14 @@ def _combine(ref: _Reference, tried: list[tuple[str, object, _Match]]) -> list[o
     column, value, match = chosen
     if match.note:
         notes.append(match.note)
+    for other, other_value, other_match in tried:
+        # a later key column that names a different unit is worth a look (a shifted row, a
+        # code typed for the neighbouring city); the first column still decides, nothing is
+        # guessed, but the note makes the conflict visible in the report
+        if other != column and other_match.found and match.found and other_match.code != match.code:
+            notes.append(
+                f"but {other}={other_value!r} is {_label(ref.units, other_match.code)}; check the row"
+            )
     return [column, value, match.code, match.how, "; ".join(notes), match.candidates, match.merged]
 
 

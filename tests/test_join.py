@@ -205,6 +205,9 @@ def test_pre_2015_codes_and_names_map_to_todays_units() -> None:
     # 儋州市 keeps its name, so by name it is simply today's 儋州市
     assert (by_name["code"] == expected).all()
     assert by_name["how"].tolist() == ["history"] * 4 + ["name", "history", "history"]
+    gdf = si.join_indicators(table, level="prefecture", key="code", year=2010)
+    assert gdf.loc[gdf["code"] == "650400", "常住人口"].item() == 622903.0  # 吐鲁番地区 in 2010
+    assert gdf["常住人口"].notna().sum() == 7
 
 
 def test_duplicated_row_raises_listing_it() -> None:
@@ -385,6 +388,10 @@ def test_key_override_and_fallback() -> None:
     assert matches["code"].tolist() == ["440100", "440300"]
     assert matches["key"].tolist() == ["name", "name"]
     assert "code='999999'" in matches["note"].iloc[0]
+    # a code and a name that point at different units: the code decides, the note says so
+    clash = si.match_regions(pd.DataFrame({"code": ["440300"], "city": ["广州"]}), "prefecture")
+    assert clash["code"].item() == "440300"
+    assert "but city='广州' is 广州市 (440100, 广东省)" in clash["note"].item()
     with pytest.raises(ColumnError, match="'城市' not found"):
         si.match_regions(table, "prefecture", key="城市")
 

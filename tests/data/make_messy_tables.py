@@ -43,8 +43,7 @@ def main() -> None:
         names[i] = names[i].translate(TRAD)
     short["城市"] = names
     short["专利授权数"] = [
-        fullwidth(f"{int(v):,}") if i % 2 else f"{int(v):,}"
-        for i, v in enumerate(short["Patent"])
+        fullwidth(f"{int(v):,}") if i % 2 else f"{int(v):,}" for i, v in enumerate(short["Patent"])
     ]
     short["expected_code"] = short["gb"].str[3:]
     short[["城市", "专利授权数", "expected_code"]].to_csv(
@@ -71,9 +70,7 @@ def main() -> None:
             "expected_code": yb["gb"].str[3:],
         }
     )
-    (HERE / "messy_yearbook_2015_gbk.csv").write_bytes(
-        gbk.to_csv(index=False).encode("gbk")
-    )
+    (HERE / "messy_yearbook_2015_gbk.csv").write_bytes(gbk.to_csv(index=False).encode("gbk"))
 
     # 4. census with 12-digit statistical codes (统计用区划代码)
     census = si.load_dataset("city_census")
@@ -86,14 +83,24 @@ def main() -> None:
     )
     code12.to_csv(HERE / "messy_census_code12.csv", index=False)
 
-    # 5. pre-2015 codes and names of units that changed since (values are illustrative
-    #    placeholders: the test checks the mapping, not the numbers)
+    # 5. the 2010 census as published in 2011: codes and names of units that changed since
+    #    (diqu that became cities, 儋州 before its upgrade); population is the real 2010 figure
+    census10 = census.assign(code=census["gb"].str[3:]).set_index("code")["popu_2010"]
+    changes = {
+        "652100": ("吐鲁番地区", "650400"),
+        "522200": ("铜仁地区", "520600"),
+        "522400": ("毕节地区", "520500"),
+        "542300": ("日喀则地区", "540200"),
+        "469003": ("儋州市", "460400"),
+        "632100": ("海东地区", "630200"),
+        "542600": ("林芝地区", "540400"),
+    }
     old = pd.DataFrame(
         {
-            "code": ["652100", "522200", "522400", "542300", "469003", "632100", "542600"],
-            "name": ["吐鲁番地区", "铜仁地区", "毕节地区", "日喀则地区", "儋州市", "海东地区", "林芝地区"],
-            "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
-            "expected_code": ["650400", "520600", "520500", "540200", "460400", "630200", "540400"],
+            "code": list(changes),
+            "name": [name for name, _ in changes.values()],
+            "常住人口2010": [census10[new] for _, new in changes.values()],
+            "expected_code": [new for _, new in changes.values()],
         }
     )
     old.to_csv(HERE / "messy_pre2015_codes.csv", index=False)
