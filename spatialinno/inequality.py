@@ -415,6 +415,10 @@ def _check_alignment(ids: pd.Index, frame: pd.DataFrame | None, n: int) -> None:
         )
     if frame is None:
         return
+    if ids.equals(pd.RangeIndex(n)) or list(map(str, ids)) == [str(i) for i in range(n)]:
+        # ids 0..n-1 in order are row positions (si.spatial_weights builds them so): nothing to
+        # compare with the frame's labels, which may be any permutation after a sort
+        return
     candidates = {"index": frame.index}
     if "code" in frame.columns:
         candidates["code column"] = pd.Index(frame["code"])

@@ -856,10 +856,15 @@ def test_example_table2_facts():
     assert "Lowest mean 'Gini 1' in 2023: east" in out
 
 
-def test_example_city_gini_capital_share():
+@pytest.mark.slow
+def test_example_city_gini_capital_share(capsys):
     import runpy
 
     module = runpy.run_path(str(EXAMPLES / "city_gini_capital_share.py"))
+    module["main"]()
+    out = capsys.readouterr().out
+    assert "Rey–Smith spatial Gini of patents across 274 prefecture units" in out
+    assert "成都市" in out and "excluded (Tibet" in out
     layer = module["city_layer"]()
     table = module["province_table"](layer)
     assert len(table) == 34 and table["n_units"].sum() == 375
@@ -869,5 +874,16 @@ def test_example_city_gini_capital_share():
     cap = gd.loc[gd["is_capital"], "popu_2020"].item()
     assert table.loc["440000", "capital_share_pop"] == pytest.approx(cap / gd["popu_2020"].sum())
     assert table.loc["440000", "capital"] == "广州市"
-    out = _run_example("city_gini_capital_share.py")
-    assert "Rey–Smith spatial Gini of patents across 274 prefecture units" in out
+
+
+def test_positional_ids_of_spatial_weights_work_on_a_sorted_frame():
+    """si.spatial_weights numbers the rows 0..n-1; a sorted frame keeps shuffled index labels."""
+    layer = si.load_boundaries("province")
+    layer = layer[layer["region"].notna()].reset_index(drop=True)
+    layer["area"] = layer.to_crs(si.boundaries.EQUAL_AREA_CRS).area / 1e6
+    base = si.spatial_gini(layer, "area", w=si.spatial_weights(layer, islands="keep"), seed=1)
+    ordered = layer.sort_values("area")  # index labels now a permutation of 0..n-1
+    w = si.spatial_weights(ordered, islands="keep")
+    again = si.spatial_gini(ordered, "area", w=w, seed=1)
+    assert (again.gini, again.wg, again.wcg) == pytest.approx((base.gini, base.wg, base.wcg))
+    assert again.n_neighbor_pairs == base.n_neighbor_pairs
