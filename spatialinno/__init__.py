@@ -65,7 +65,7 @@ _LAZY: dict[str, str] = {
     "hotspot_map": "maps",
     "coastal_lead_map": "maps",
     "capital_effect_map": "maps",
-    "network_map": "maps",
+    "network_map": "network",
     # export
     "export": "export",
     "ExportResult": "export",
