@@ -776,7 +776,9 @@ def _combine(ref: _Reference, tried: list[tuple[str, object, _Match]]) -> list[o
 # --------------------------------------------------------------------------------------------
 # public: JoinReport
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False)
+# eq=False: pandas compares ``attrs`` when it merges or concatenates frames, and a field-wise
+# comparison of the DataFrames inside would raise ("truth value of a DataFrame is ambiguous")
+@dataclass(frozen=True, repr=False, eq=False)
 class JoinReport:
     """What a join did with every table row and every boundary unit.
 

@@ -467,6 +467,16 @@ def test_join_report_object() -> None:
     assert len(report.units_without_data) == 101 and not report.complete
 
 
+def test_joined_frame_keeps_working_with_pandas() -> None:
+    # pandas compares attrs on merge/concat; the report must not break either
+    gdf = _census_gdf()
+    merged = gdf.merge(gdf[["code", "popu_2010"]], on="code", suffixes=("", "_again"))
+    assert len(merged) == 375
+    both = pd.concat([gdf, gdf])
+    assert len(both) == 750
+    assert gdf[gdf["popu_2020"] > 1e7].attrs["join_report"].level == "prefecture"
+
+
 # ------------------------------------------------------------------------------------------
 # aggregate
 # ------------------------------------------------------------------------------------------
@@ -558,3 +568,51 @@ def test_aggregate_bad_input() -> None:
         si.aggregate(gdf, "popu_2020", to="prefecture")
     with pytest.raises(ColumnError, match="'gdp'"):
         si.aggregate(gdf, "gdp")
+
+
+# ------------------------------------------------------------------------------------------
+# name normalisation (spatialinno._names)
+# ------------------------------------------------------------------------------------------
+def test_traditional_map_never_changes_a_simplified_region_name() -> None:
+    # the map is generated from the layers' own characters; applying it to every official name
+    # must be the identity, or it would corrupt names it is meant to repair
+    for level in ("province", "prefecture", "county"):
+        names = si.load_boundaries(level)["name"]
+        changed = [n for n in names if to_simplified(n) != n]
+        assert changed == [], (level, changed[:5])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("烏魯木齊市", "乌鲁木齐市"),
+        ("廣東省", "广东省"),
+        ("遼寧", "辽宁"),
+        ("張家口", "张家口"),
+        ("黑龍江省", "黑龙江省"),
+        ("臺灣", "台湾"),
+    ],
+)
+def test_traditional_names(raw: str, expected: str) -> None:
+    from spatialinno._names import normalize
+
+    assert normalize(raw) == expected
+
+
+def test_suffix_stripping_on_every_autonomous_prefecture() -> None:
+    from spatialinno._names import normalize, strip_suffix
+
+    units = si.prefecture_units()
+    auto = units[units["unit_type"] == "autonomous_prefecture"]
+    assert len(auto) == 30
+    got = [strip_suffix(normalize(n)) for n in auto["name"]]
+    assert got == auto["name_short"].tolist()  # curated short names of the reference table
+
+
+def test_english_normalisation() -> None:
+    from spatialinno._names import normalize_en
+
+    assert normalize_en("Guangdong Province") == normalize_en("GUANGDONG") == "guangdong"
+    assert normalize_en("Xi'an City") == "xian" and normalize_en("Xian") == "xian"
+    assert normalize_en("Ningxia Hui Autonomous Region") == "ningxia"
+    assert normalize_en("Ürümqi") == "urumqi"
