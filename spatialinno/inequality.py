@@ -105,7 +105,7 @@ def _as_values(
         )
     if isinstance(data, pd.Series):
         name = str(data.name) if data.name is not None else "values"
-        values = numeric_column(data.to_frame(name="__v"), "__v")
+        values = numeric_column(data.to_frame(name=name), name)
         if isinstance(data.index, pd.RangeIndex):
             labels = [f"position {i}" for i in range(values.size)]
         else:

@@ -484,6 +484,8 @@ def test_gini_bad_plain_inputs():
         si.gini([3.0])
     with pytest.raises(InputError, match=r"negative at position 1"):
         si.gini([1.0, -1.0, 2.0])
+    with pytest.raises(InputError, match="column 'rd' must be numeric but has 'x'"):
+        si.gini(pd.Series(["1", "x"], name="rd"))
     with pytest.raises(InputError, match="negative at b"):
         si.gini(pd.Series([1.0, -1.0], index=["a", "b"]))
     with pytest.raises(ColumnError, match="column="):
