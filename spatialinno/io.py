@@ -46,7 +46,7 @@ _CODE_NAME = re.compile(
     r"|^gb(?:_[a-z]{1,2})?$|^adcode$|^id$"
     r"|(?:city|county|prov\w*|region|area|district|prefecture|division)_?id$"
 )
-_YEAR_NAMES = frozenset({"year", "yr", "年份", "年度", "年", "统计年度", "时间", "date_year"})
+_YEAR_NAMES = frozenset({"year", "yr", "年份", "年度", "年", "统计年度"})
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f\u3000]+")
 
@@ -202,7 +202,7 @@ def _code_strings(series: pd.Series) -> pd.Series:
 
 def _year_values(series: pd.Series, column: str, where: str, first_row: int | None) -> pd.Series:
     def one(value: object) -> float:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return np.nan
         text = _clean_number_text(str(value)).removesuffix("年")
         text = text[:-2] if text.endswith(".0") else text
@@ -386,7 +386,9 @@ def read_table(
     else:
         raise InputError(f"{path.name}: unsupported file type {suffix!r}; use .csv, .tsv or .xlsx")
     raw = raw.dropna(how="all")  # trailing empty spreadsheet rows carry no data
-    raw = raw.loc[:, [not str(c).startswith("Unnamed:") or raw[c].notna().any() for c in raw]]
+    # unnamed columns without a single value come from trailing separators / formatted cells
+    empty = raw.apply(lambda col: col.map(lambda v: v is None or str(v).strip() in ("", "nan")))
+    raw = raw.loc[:, [not str(c).startswith("Unnamed:") or not empty[c].all() for c in raw]]
     table = tidy_table(
         raw,
         code_columns=code_columns,

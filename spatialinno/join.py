@@ -1036,6 +1036,12 @@ unmatched=0, units_without_data=3/34)
             )
     sel = matches.loc[rows.index]
     long = year_col is not None and year is None
+    if long and rows[year_col].isna().any():
+        empty_year = rows.index[rows[year_col].isna().to_numpy()]
+        raise InputError(
+            f"{len(empty_year)} row(s) of a long table have no value in the year column "
+            f"{year_col!r}: rows {_row_list(empty_year[:20])}; fill or drop them"
+        )
 
     found = sel[~sel["how"].isin(_NOT_MATCHED)]
     data = rows.loc[found.index, value_cols].copy()

@@ -206,6 +206,12 @@ def test_separator_sniffed(tmp_path: Path) -> None:
     assert si.read_table(path)["专利"].tolist() == [72327.0]
 
 
+def test_trailing_separators_make_no_columns(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("城市,专利,,\n上海,72327,,\n北京,106499,,\n")
+    assert si.read_table(path).columns.tolist() == ["城市", "专利"]
+
+
 def test_code_column_names() -> None:
     yes = ["gb", "code", "city_code", "cityId", "adcode", "行政区划代码", "统计用区划代码", "gb_o"]
     no = ["gdp", "city", "name", "population", "Patent", "year"]

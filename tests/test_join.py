@@ -432,6 +432,14 @@ def test_long_panel_missing_year() -> None:
     assert gdf["capital_share"].notna().sum() == 26
 
 
+def test_long_panel_row_without_year() -> None:
+    panel = si.load_dataset("zhao2025_table2")
+    panel["year"] = panel["year"].astype("Int64")
+    panel.loc[3, "year"] = pd.NA
+    with pytest.raises(InputError, match=r"no value in the year column 'year': rows 3"):
+        si.join_indicators(panel, level="province")
+
+
 def test_column_clash_is_renamed_and_reported() -> None:
     table = pd.DataFrame({"code": ["440100"], "name": ["x"], "region": ["华南"], "v": [1.0]})
     gdf = si.join_indicators(table, "prefecture", key="code")
