@@ -208,7 +208,7 @@ def _year_values(series: pd.Series, column: str, where: str, first_row: int | No
         text = text[:-2] if text.endswith(".0") else text
         return float(text) if text.isdigit() and len(text) == 4 else -1.0
 
-    years = series.map(one)
+    years = pd.Series([one(v) for v in series.tolist()], index=series.index, dtype=float)
     bad = years.eq(-1.0).to_numpy()
     if bad.any():
         pos = np.flatnonzero(bad)
