@@ -677,6 +677,8 @@ def _categorical_map(
         for c in style.categories
         if counts.get(c.value, 0) > 0 or c.value not in ("isolated", "no data")
     ]
+    if counts.get("no data", 0) and all(c.value != "no data" for c in style.categories):
+        rows.append(LegendRow(styles.NO_DATA_COLOR, t["no_data"], count=int(counts["no data"])))
     _add_legend(
         m, style.title_zh if lang == "zh" else style.title_en, rows, [*notes, t["source"]], lang
     )
@@ -770,7 +772,8 @@ def hotspot_map(
     Parameters
     ----------
     hot_gdf : geopandas.GeoDataFrame
-        Output of ``si.hotspots`` (or any frame with ``gi_bin`` in -3..3; missing = no data).
+        Output of ``si.hotspots`` (or any frame with ``gi_bin`` in -3..3). Rows with a missing
+        bin, a missing ``gi_z`` or ``gi_cluster == "no data"`` are drawn as no data.
         ``gi_z`` and ``gi_p`` are shown in the tooltips when present.
     value : str, optional
         The analysed variable, shown in the tooltips.
@@ -802,7 +805,14 @@ def hotspot_map(
             f"column {bin_column!r} has {_py(g[bin_column].iloc[i])!r} at "
             f"{region_labels(g).iloc[i]}; Gi* bins are integers -3..3 (99/95/90 % cold .. hot)"
         )
-    values: list[object] = ["no data" if pd.isna(v) else int(v) for v in raw]
+    # si.hotspots keeps every row and gives units without data gi_bin 0 but gi_z NaN (and
+    # gi_cluster "no data"): a bin without a z-score is not "not significant", it is no data
+    missing = raw.isna().to_numpy().copy()
+    if "gi_z" in g.columns:
+        missing |= pd.to_numeric(g["gi_z"], errors="coerce").isna().to_numpy()
+    if "gi_cluster" in g.columns:
+        missing |= (g["gi_cluster"].astype(object) == "no data").to_numpy()
+    values: list[object] = ["no data" if m else int(v) for m, v in zip(missing, raw, strict=True)]
     t = _TEXT[lang]
     extra: dict[str, list[str]] = {}
     if value is not None:

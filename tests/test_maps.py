@@ -439,10 +439,13 @@ def test_hotspot_map_in_chromium(browser, hot_frame, tmp_path):
     )
     assert_clean(r)
     assert r["paths_by_class"]["si-region"] == len(hot_frame)
-    bins = hot_frame["gi_bin"]
+    no_data = hot_frame["gi_z"].isna()
+    assert no_data.sum() == 16  # the units without census data
     assert r["eval"]["fills"] == [
-        styles.NO_DATA_COLOR if pd.isna(b) else styles.HOTSPOTS.color_of(int(b)) for b in bins
+        styles.NO_DATA_COLOR if nd else styles.HOTSPOTS.color_of(int(b))
+        for nd, b in zip(no_data, hot_frame["gi_bin"], strict=True)
     ]
+    assert "无数据 (16个)" in r["legend_text"]
     for level in ("99%", "95%", "90%"):
         assert f"热点 {level} 置信" in r["legend_text"] and f"冷点 {level} 置信" in r["legend_text"]
     z = hot_frame.loc[hot_frame["name"] == "重庆市", "gi_z"].iloc[0]
@@ -527,3 +530,31 @@ def test_capital_points_lie_in_the_capital_unit(table2):
     for f in points["features"]:
         unit = pref.loc[f["properties"]["t0"].split(" / ")[0]]
         assert unit.geometry.buffer(1e-4).contains(shapely.Point(f["geometry"]["coordinates"]))
+
+
+def test_online_tiles_are_opt_in(census):
+    offline = si.choropleth_map(census.iloc[:5], "popu_2020").get_root().render()
+    online = si.choropleth_map(census.iloc[:5], "popu_2020", tiles="OpenStreetMap")
+    page = online.get_root().render()
+    assert "tile.openstreetmap.org" in page and "tile.openstreetmap.org" not in offline
+    assert "L.tileLayer" not in offline
+    assert external_asset_urls(page) == []  # still no CDN script/style; only the tiles go online
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_private_base_map_api_for_other_maps(browser, tmp_path):
+    # what the network map builds on: base map, outlines, border lines, legend, layer control
+    from spatialinno import maps
+
+    m = maps._base_map("航空网络 <测试>", lang="zh")
+    maps._add_outline(m, "province", "省界")
+    folium.PolyLine([[39.9, 116.4], [31.2, 121.5]], color="#08519c", class_name="edge").add_to(m)
+    maps._add_border_lines(m, "zh")
+    maps._add_legend(m, "图例", [maps.LegendRow("#08519c", "航线 <1>", shape="line")], ["注"])
+    maps._finish(m).save(tmp_path / "n.html")
+    r = browser.render(tmp_path / "n.html", path_classes=("si-outline", "si-border", "edge"))
+    assert_clean(r)
+    assert r["paths_by_class"] == {"si-outline": 34, "si-border": 8, "edge": 1}
+    assert r["title_text"] == "航空网络 <测试>"
+    assert "航线 <1>" in r["legend_text"] and "图例" in r["legend_text"]
