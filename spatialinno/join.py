@@ -152,9 +152,9 @@ class _History:
             f"{n} ({c})" for c, n in zip(self.new_codes, self.new_names, strict=True)
         )
         verb = {
-            "merge": "merged into",
-            "abolish_split": "abolished and split among",
-            "rename": "renamed",
+            "merge": "was merged into",
+            "abolish_split": "was abolished and split among",
+            "rename": "was renamed",
             "upgrade_diqu_to_city": "became",
             "upgrade_county_city_to_prefecture": "became",
             "new_prefecture": "became part of",

@@ -624,3 +624,18 @@ def test_english_normalisation() -> None:
     assert normalize_en("Xi'an City") == "xian" and normalize_en("Xian") == "xian"
     assert normalize_en("Ningxia Hui Autonomous Region") == "ningxia"
     assert normalize_en("Ürümqi") == "urumqi"
+
+
+def test_history_by_english_name_alias_and_split() -> None:
+    table = pd.DataFrame({"city": ["思茅市", "Xiangfan", "Laiwu", "469031", "Chaohu"]})
+    matches = si.match_regions(table, "prefecture")
+    assert matches["code"].tolist() == ["530800", "420600", None, "460300", None]
+    assert matches["how"].tolist() == ["alias", "history", "defunct", "history", "defunct"]
+    assert "was renamed 襄阳市 (420600) on 2010-11-26" in matches["note"].iloc[1]
+    chaohu = matches.iloc[4]
+    assert "split among 合肥市 (340100), 芜湖市 (340200), 马鞍山市 (340500)" in chaohu["note"]
+    assert len(chaohu["candidates"]) == 3
+    # a split unit cannot be added to one successor even when asked to
+    merged = si.match_regions(table, "prefecture", merge_history=True)
+    assert merged["how"].tolist()[2:] == ["history", "history", "defunct"]
+    assert merged["merged"].tolist() == [False, False, True, False, False]
