@@ -125,7 +125,10 @@ def graduated_classes(style: _styles.GraduatedStyle, lang: str = "both") -> list
     if style.breaks is None:
         raise ExportError("graduated style not resolved: call style.resolve(values) first")
     breaks = [float(b) for b in style.breaks]
-    lows = [float(style.lower) if style.lower is not None else breaks[0], *breaks[:-1]]
+    first = float(style.lower) if style.lower is not None else breaks[0]
+    # with user bins the data minimum can lie above the first bin's upper bound (shares 0.6..0.9
+    # with bins 0.5/0.8/1.0); QGIS needs lower <= upper for every range
+    lows = [min(first, breaks[0]), *breaks[:-1]]
     zh, en = style.class_labels("zh"), style.class_labels("en")
     return [
         StyleClass(color=col, label=bilingual(z, e, lang), lower=lo, upper=hi)
@@ -230,11 +233,45 @@ def _number(x: float) -> str:
     return repr(float(x))
 
 
-def categorized_qml(column: str, classes: Sequence[StyleClass], kind: str = "polygon") -> str:
+def _quote_field(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_literal(value: object) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return _category_value(value)
+
+
+def no_data_expression(column: str, conditions: Sequence[tuple[str, object]]) -> str:
+    """QGIS expression: NULL where any ``(field, value)`` condition holds, else ``column``.
+
+    ``value=None`` means "the field is NULL". Used for Gi* layers, where :func:`si.hotspots`
+    keeps units without data with ``gi_bin`` 0 but ``gi_z`` NULL and ``gi_cluster`` "no data":
+    the maps draw them as no data, not as "not significant", and so must QGIS.
+
+    >>> no_data_expression("gi_bin", [("gi_z", None), ("gi_cluster", "no data")])
+    'CASE WHEN "gi_z" IS NULL OR "gi_cluster" = \'no data\' THEN NULL ELSE "gi_bin" END'
+    """
+    tests = [
+        f"{_quote_field(f)} IS NULL" if v is None else f"{_quote_field(f)} = {_quote_literal(v)}"
+        for f, v in conditions
+    ]
+    return f"CASE WHEN {' OR '.join(tests)} THEN NULL ELSE {_quote_field(column)} END"
+
+
+def categorized_qml(
+    column: str,
+    classes: Sequence[StyleClass],
+    kind: str = "polygon",
+    no_data_when: Sequence[tuple[str, object]] = (),
+) -> str:
     """QML of a categorised renderer on ``column`` with one category per class.
 
     A class with ``value=None`` becomes QGIS' "all other values" category (``value=""``), which
-    draws NULL and any value without its own category.
+    draws NULL and any value without its own category. With ``no_data_when`` the renderer
+    classifies an expression instead of the bare field (see :func:`no_data_expression`), so rows
+    matching a condition fall into that catch-all too.
 
     >>> from spatialinno import styles
     >>> qml = categorized_qml("gi_bin", categorized_classes(styles.HOTSPOTS))
@@ -248,7 +285,7 @@ def categorized_qml(column: str, classes: Sequence[StyleClass], kind: str = "pol
         "renderer-v2",
         {
             "type": "categorizedSymbol",
-            "attr": column,
+            "attr": no_data_expression(column, no_data_when) if no_data_when else column,
             "symbollevels": "0",
             "enableorderby": "0",
             "forceraster": "0",
@@ -391,11 +428,18 @@ def _ogc_compare(parent: ET.Element, op: str, column: str, literal: str) -> None
     ET.SubElement(cmp_, "ogc:Literal").text = literal
 
 
-def style_sld(layer: str, column: str, classes: Sequence[StyleClass], kind: str = "polygon") -> str:
+def style_sld(
+    layer: str,
+    column: str,
+    classes: Sequence[StyleClass],
+    kind: str = "polygon",
+    no_data_when: Sequence[tuple[str, object]] = (),
+) -> str:
     """SLD 1.1 document with one rule per class (equality filters or range filters).
 
     The catch-all class (``value=None``) becomes an ``ElseFilter`` rule, the SLD equivalent of
-    QGIS' "all other values".
+    QGIS' "all other values"; ``no_data_when`` conditions are excluded from every category rule,
+    so those rows fall through to it.
 
     >>> from spatialinno import styles
     >>> sld = style_sld("lisa", "lisa_cluster", categorized_classes(styles.LISA))
@@ -425,7 +469,14 @@ def style_sld(layer: str, column: str, classes: Sequence[StyleClass], kind: str 
             ET.SubElement(rule, "se:ElseFilter")
         else:
             filt = ET.SubElement(rule, "ogc:Filter")
-            _ogc_compare(filt, "PropertyIsEqualTo", column, _category_value(cls.value))
+            parent = ET.SubElement(filt, "ogc:And") if no_data_when else filt
+            _ogc_compare(parent, "PropertyIsEqualTo", column, _category_value(cls.value))
+            for field, value in no_data_when:
+                if value is None:
+                    isnull = ET.SubElement(ET.SubElement(parent, "ogc:Not"), "ogc:PropertyIsNull")
+                    ET.SubElement(isnull, "ogc:PropertyName").text = field
+                else:
+                    _ogc_compare(parent, "PropertyIsNotEqualTo", field, str(value))
         _sld_symbolizer(rule, kind, cls.color)
     ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -439,6 +490,7 @@ def style_documents(
     layer: str = "layer",
     lang: str = "both",
     other: bool = False,
+    no_data_when: Sequence[tuple[str, object]] = (),
 ) -> tuple[str, str]:
     """``(qml, sld)`` for ``style`` drawn on geometries of ``kind`` (polygon, line or point).
 
@@ -457,6 +509,9 @@ def style_documents(
         Legend labels: ``"both"`` (``"高-高集聚 / High-High"``), ``"zh"`` or ``"en"``.
     other : bool
         Categorised styles only: add the "no data" catch-all category for NULL and unlisted values.
+    no_data_when : sequence of (str, object)
+        Categorised styles only: ``(field, value)`` conditions (``value=None``: field is NULL)
+        under which a row is drawn as no data whatever its category value; implies ``other``.
 
     Examples
     --------
@@ -467,8 +522,11 @@ def style_documents(
     """
     col = column or style.column
     if isinstance(style, _styles.CategorizedStyle):
-        classes = categorized_classes(style, lang, other)
-        return categorized_qml(col, classes, kind), style_sld(layer, col, classes, kind)
+        classes = categorized_classes(style, lang, other or bool(no_data_when))
+        return (
+            categorized_qml(col, classes, kind, no_data_when),
+            style_sld(layer, col, classes, kind, no_data_when),
+        )
     if isinstance(style, _styles.GraduatedStyle):
         classes = graduated_classes(style, lang)
         return graduated_qml(col, classes, kind), style_sld(layer, col, classes, kind)

@@ -676,7 +676,7 @@ def _export_gpkg(
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
 
-    geom_col = _free_name("geom", frame.columns)
+    geom_col = _free_name("geom", frame.columns.drop(frame.geometry.name))
     layer_options = {"GEOMETRY_NAME": geom_col}
     if any(str(c).lower() == "fid" for c in frame.columns):
         # GDAL would take a column called "fid" as the feature id and drop it from the fields;
@@ -699,9 +699,15 @@ def _export_gpkg(
 
     where: str | None = None
     if style is not None:
-        values = frame[style.column]
-        other = _needs_other(style, values)
-        qml, sld = style_documents(style, kind, layer=name, lang=lang, other=other)
+        other = _needs_other(style, frame[style.column])
+        qml, sld = style_documents(
+            style,
+            kind,
+            layer=name,
+            lang=lang,
+            other=other,
+            no_data_when=_hotspot_no_data(style, frame),
+        )
         _store_gpkg_style(path, name, geom_col, qml, sld, _style_title(style))
         where = GPKG_LAYER_STYLES
     elif overwrite:
@@ -844,8 +850,15 @@ def _export_shp(
     where: str | None = None
     if style is not None:
         other = _needs_other(style, frame[style.column])
+        no_data = [(names[c], v) for c, v in _hotspot_no_data(style, frame)]
         qml, _sld = style_documents(
-            style, kind, column=names[style.column], layer=stem, lang=lang, other=other
+            style,
+            kind,
+            column=names[style.column],
+            layer=stem,
+            lang=lang,
+            other=other,
+            no_data_when=no_data,
         )
         qml_path = path.with_name(stem + ".qml")
         qml_path.write_text(qml, encoding="utf-8")
@@ -1214,6 +1227,35 @@ def _needs_other(
             stacklevel=4,
         )
     return bool(unknown) or bool(values.isna().any())
+
+
+def _hotspot_no_data(
+    style: _styles.CategorizedStyle | _styles.GraduatedStyle, frame: pd.DataFrame
+) -> list[tuple[str, object]]:
+    """Conditions under which a Gi* row is no data although its bin is set (as in the maps).
+
+    ``si.hotspots`` keeps every unit and gives those without data ``gi_bin`` 0 with ``gi_z``
+    NULL and ``gi_cluster`` "no data"; :func:`spatialinno.hotspot_map` draws them as no data,
+    so the QGIS style does the same. Only conditions that change some row are returned, so a
+    layer without such rows keeps a plain field renderer that users can edit as usual.
+    """
+    if not isinstance(style, _styles.CategorizedStyle):
+        return []
+    if {_key(c.value) for c in style.categories} != {
+        _key(c.value) for c in _styles.HOTSPOTS.categories
+    }:
+        return []
+    has_bin = frame[style.column].notna()
+    out: list[tuple[str, object]] = []
+    if "gi_z" in frame.columns:
+        z_missing = pd.to_numeric(frame["gi_z"], errors="coerce").isna()
+        if (z_missing & has_bin).any():
+            out.append(("gi_z", None))
+    if "gi_cluster" in frame.columns:
+        no_data = frame["gi_cluster"].astype(object).eq("no data")
+        if (no_data & has_bin).any():
+            out.append(("gi_cluster", "no data"))
+    return out
 
 
 def _key(v: object) -> object:

@@ -45,7 +45,19 @@ def _with_result_columns(g: gpd.GeoDataFrame, seed_col: str = "code") -> gpd.Geo
     gi = ((code // 100) % 7 - 3).astype(float)
     gi[code % 13 == 0] = np.nan  # missing Gi* values must show as "no data"
     g["gi_bin"] = gi
+    # like si.hotspots: units without data keep a bin but have no z-score / cluster "no data"
+    g["gi_z"] = np.where(code % 11 == 0, np.nan, gi * 1.1)
+    g["gi_cluster"] = np.where(code % 17 == 0, "no data", np.where(gi > 0, "hot", "ns"))
     return g
+
+
+def _hotspot_colors(g: pd.DataFrame) -> list[str]:
+    """Colour of every row in si.hotspot_map's rule: no bin, no z or cluster "no data"."""
+    missing = g["gi_bin"].isna() | g["gi_z"].isna() | g["gi_cluster"].eq("no data")
+    return [
+        styles.NO_DATA_COLOR if m else styles.HOTSPOTS.color_of(int(v))
+        for m, v in zip(missing, g["gi_bin"], strict=True)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -251,6 +263,11 @@ def test_gpkg_several_layers_and_overwrite_keeps_other_layers(tmp_path, prov):
             "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name='layer_styles'"
         ).fetchone()[0]
         assert cached == 3 == con.execute("SELECT count(*) FROM layer_styles").fetchone()[0]
+    # replacing a layer without a style removes the style written for the old columns
+    si.export(prov.iloc[:2], path, layer="rd", overwrite=True)
+    with sqlite3.connect(path) as con:
+        names = con.execute("SELECT f_table_name FROM layer_styles ORDER BY 1").fetchall()
+    assert names == [("hot_2021",), ("lisa_2021",)]
 
 
 def test_gpkg_user_style_is_kept_but_no_longer_default(tmp_path, prov):
@@ -511,6 +528,11 @@ def qgis_reports(tmp_path_factory, prov, pref):
     out["shp_names"] = si.export(
         g, d / "names.shp", style=styles.graduated("rd_staff_total_2021", k=3)
     )
+    # capital shares 0.55..0.95 with the fixed 50 % / 80 % bins of the capital-effect map; the
+    # geometry column has another name than "geometry" to check the style's f_geometry_column
+    shares = prov[["code", "name", "geometry"]].rename_geometry("shape")
+    shares["capital_share"] = 0.55 + (shares["code"].astype(int) // 10000 % 9) * 0.05
+    out["capshare"] = si.export(shares, d / "capital.gpkg", style=styles.capital_share())
     control = d / "control_v14.gpkg"
     pyogrio.write_dataframe(prov, control, layer="p", driver="GPKG")  # GDAL default: GPKG 1.4
     specs = [
@@ -526,12 +548,6 @@ def qgis_reports(tmp_path_factory, prov, pref):
     reports = inspect_layers(specs)
     result = dict(zip([*out, "control"], reports, strict=True))
     return {"reports": result, "results": out, "dir": d}
-
-
-def _colors_expected(style, values):
-    return [
-        style.color_of(v if not (isinstance(v, float) and np.isnan(v)) else None) for v in values
-    ]
 
 
 @requires_qgis
@@ -566,17 +582,19 @@ def test_qgis_opens_gpkg_lisa_styled_with_chinese_names(qgis_reports, pref):
 @requires_qgis
 @pytest.mark.qgis
 def test_qgis_hotspots_gpkg_and_shp_missing_bins_are_no_data(qgis_reports, pref):
-    expected = [
-        styles.NO_DATA_COLOR if np.isnan(v) else styles.HOTSPOTS.color_of(int(v))
-        for v in pref["gi_bin"]
-    ]
-    assert 0 < expected.count(styles.NO_DATA_COLOR) < 375
+    expected = _hotspot_colors(pref)
+    n_bin_missing = int(pref["gi_bin"].isna().sum())
+    assert 0 < n_bin_missing < expected.count(styles.NO_DATA_COLOR) < 375
     for key in ("gpkg_hot", "shp_hot"):
         rep = qgis_reports["reports"][key]
         assert rep["valid"] and rep["feature_count"] == 375 and rep["crs"] == "EPSG:4490"
         assert warnings_in(rep) == []
         r = rep["renderer"]
-        assert r["type"] == "categorizedSymbol" and r["attribute"] == "gi_bin"
+        assert r["type"] == "categorizedSymbol"
+        # gi_cluster has 10 letters: the same field name in the Shapefile
+        assert r["attribute"] == (
+            'CASE WHEN "gi_z" IS NULL OR "gi_cluster" = \'no data\' THEN NULL ELSE "gi_bin" END'
+        )
         cats = r["categories"]
         assert [c["value"] for c in cats] == ["3", "2", "1", "0", "-1", "-2", "-3", ""]
         assert cats[-1]["color"] == styles.NO_DATA_COLOR
@@ -675,3 +693,47 @@ def test_qml_is_deterministic_and_counts_classes(prov):
     qml, sld = a
     assert Counter(re.findall(r"<(category|symbol) ", qml)) == {"category": 7, "symbol": 8}
     assert sld.count("<se:PolygonSymbolizer>") == 7
+
+
+@requires_qgis
+@pytest.mark.qgis
+def test_qgis_user_bins_with_minimum_above_the_first_bin(qgis_reports, prov):
+    rep = qgis_reports["reports"]["capshare"]
+    assert rep["valid"] and rep["feature_count"] == 34
+    r = rep["renderer"]
+    assert r["type"] == "graduatedSymbol" and r["attribute"] == "capital_share"
+    assert [g["upper"] for g in r["ranges"]] == [0.5, 0.8, 1.0]
+    assert all(g["lower"] <= g["upper"] for g in r["ranges"])
+    shares = 0.55 + (prov["code"].astype(int) // 10000 % 9) * 0.05
+    style = styles.capital_share().resolve(shares)
+    expected = [style.colors[i] for i in styles.class_index(shares, style.breaks)]
+    assert rep["feature_colors"] == expected
+    assert set(expected) == set(style.colors[1:])  # all shares above 50 %: two classes drawn
+
+
+@pytest.mark.slow
+@requires_qgis
+@pytest.mark.qgis
+def test_real_lisa_and_hotspots_results_open_styled_in_qgis(tmp_path):
+    """End to end on real data: R&D staff 2021 -> si.lisa / si.hotspots -> export -> QGIS."""
+    g = si.load_boundaries("province")
+    panel = si.load_dataset("province_panel")
+    rd = panel[panel["year"] == 2021].assign(code=lambda d: d["gb"].str[3:])
+    g = g.merge(rd[["code", "rd_fte_total_person_years"]], on="code", how="left")
+    lisa = si.lisa(g, "rd_fte_total_person_years", seed=7)
+    hot = si.hotspots(g, "rd_fte_total_person_years", seed=7)
+    a = si.export(lisa, tmp_path / "results.gpkg", layer="lisa_2021", style="lisa")
+    b = si.export(hot, tmp_path / "hotspots.shp", style="hotspots")
+    ra, rb = inspect_layers(
+        [
+            {"path": a.path, "layer": a.layer, "png": tmp_path / "lisa.png"},
+            {"path": b.path, "png": tmp_path / "hot.png"},
+        ]
+    )
+    assert ra["feature_colors"] == [styles.LISA.color_of(v) for v in lisa["lisa_cluster"]]
+    hot_expected = _hotspot_colors(hot)
+    assert hot_expected.count(styles.NO_DATA_COLOR) == 3  # 台湾, 香港, 澳门: no R&D data
+    assert rb["feature_colors"] == hot_expected
+    for rep in (ra, rb):
+        assert rep["valid"] and rep["feature_count"] == 34 and rep["crs"] == "EPSG:4490"
+        assert warnings_in(rep) == [] and rep["render"]["nonbackground_fraction"] > 0.1
