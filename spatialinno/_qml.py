@@ -250,8 +250,8 @@ def no_data_expression(column: str, conditions: Sequence[tuple[str, object]]) ->
     keeps units without data with ``gi_bin`` 0 but ``gi_z`` NULL and ``gi_cluster`` "no data":
     the maps draw them as no data, not as "not significant", and so must QGIS.
 
-    >>> no_data_expression("gi_bin", [("gi_z", None), ("gi_cluster", "no data")])
-    'CASE WHEN "gi_z" IS NULL OR "gi_cluster" = \'no data\' THEN NULL ELSE "gi_bin" END'
+    >>> print(no_data_expression("gi_bin", [("gi_z", None), ("gi_cluster", "no data")]))
+    CASE WHEN "gi_z" IS NULL OR "gi_cluster" = 'no data' THEN NULL ELSE "gi_bin" END
     """
     tests = [
         f"{_quote_field(f)} IS NULL" if v is None else f"{_quote_field(f)} = {_quote_literal(v)}"
