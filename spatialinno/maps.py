@@ -1040,6 +1040,11 @@ def capital_effect_map(
     g = _province_year(frame, column, year, "table")
     share = g[column].to_numpy(dtype=float)
     finite = np.isfinite(share)
+    if not finite.any():
+        raise InputError(
+            f"column {column!r} has no values"
+            f"{f' for {year}' if year is not None else ''}; check the column and the year"
+        )
     out_of_range = finite & ((share < 0) | (share > 100))
     if out_of_range.any():
         i = int(np.flatnonzero(out_of_range)[0])

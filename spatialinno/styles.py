@@ -158,8 +158,14 @@ def class_breaks(
     elif scheme == "fisher_jenks":
         cls = mapclassify.FisherJenks(x, k=k)
     elif scheme == "natural_breaks":
-        np.random.seed(0)  # mapclassify's NaturalBreaks draws random starts from the global RNG
-        cls = mapclassify.NaturalBreaks(x, k=k, initial=10)
+        # mapclassify's NaturalBreaks draws random starts from numpy's *global* RNG: seed it so
+        # the same data always gives the same breaks, and restore the caller's RNG state after
+        state = np.random.get_state()
+        try:
+            np.random.seed(0)
+            cls = mapclassify.NaturalBreaks(x, k=k, initial=10)
+        finally:
+            np.random.set_state(state)
     elif scheme == "equal_interval":
         cls = mapclassify.EqualInterval(x, k=k)
     else:

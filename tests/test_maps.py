@@ -558,3 +558,43 @@ def test_private_base_map_api_for_other_maps(browser, tmp_path):
     assert r["paths_by_class"] == {"si-outline": 34, "si-border": 8, "edge": 1}
     assert r["title_text"] == "航空网络 <测试>"
     assert "航线 <1>" in r["legend_text"] and "图例" in r["legend_text"]
+
+
+def test_capital_share_all_missing(table2):
+    t = table2.assign(capital_share=np.nan)
+    with pytest.raises(InputError, match=r"'capital_share' has no values for 2021"):
+        si.capital_effect_map(t, year=2021)
+
+
+# ------------------------------------------------------------------------------------------
+# class schemes (styles.py): cross-checked by brute force
+# ------------------------------------------------------------------------------------------
+def test_fisher_jenks_breaks_are_the_exhaustive_optimum():
+    from itertools import combinations
+
+    x = np.array([1.0, 2, 2.5, 3, 7, 8, 8.5, 9, 20, 21, 23, 40])
+    best, best_ss = None, np.inf
+    for cuts in combinations(range(1, len(x)), 3):  # every split of sorted x into 4 classes
+        parts = np.split(x, cuts)
+        ss = sum(((p - p.mean()) ** 2).sum() for p in parts)
+        if ss < best_ss - 1e-12:
+            best, best_ss = tuple(float(p.max()) for p in parts), ss
+    assert styles.class_breaks(x, "fisher_jenks", k=4) == best
+
+
+def test_equal_interval_and_user_bins_by_formula():
+    x = np.array([2.0, 5, 11, 14])
+    assert styles.class_breaks(x, "equal_interval", k=4) == (5.0, 8.0, 11.0, 14.0)
+    assert styles.class_breaks(x, "user", bins=[4, 10]) == (4.0, 10.0, 14.0)
+    with pytest.raises(InputError, match="needs bins="):
+        styles.class_breaks(x, "user")
+
+
+def test_natural_breaks_are_reproducible_and_leave_global_rng_alone():
+    x = np.random.default_rng(3).lognormal(size=300)
+    np.random.seed(123)
+    expected_next = np.random.random()
+    np.random.seed(123)
+    a = styles.class_breaks(x, "natural_breaks", k=5)
+    assert np.random.random() == expected_next  # the caller's global RNG stream is untouched
+    assert styles.class_breaks(x, "natural_breaks", k=5) == a
