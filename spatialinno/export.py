@@ -21,9 +21,12 @@ the Shapefile gets a ``.prj`` that QGIS and geopandas read back as EPSG:4490.
 from __future__ import annotations
 
 import math
+import os
 import re
+import shutil
 import sqlite3
 import sys
+import tempfile
 import types
 import unicodedata
 import warnings
@@ -364,6 +367,9 @@ def export(
 
     Notes
     -----
+    QGIS' graduated renderer draws nothing for rows without a value (the folium maps draw them
+    grey as "no data"); categorised styles get a grey "no data" category for them.
+
     Shapefile field names: non-ASCII names are mapped with :data:`ZH_TERMS` (研发人员 -> rd_staff)
     or, if a character is not covered, replaced by ``f_<position>``; then years are shortened
     (2021 -> 21), long English words abbreviated (:data:`EN_ABBREVIATIONS`, e.g. staff -> stf),
@@ -823,32 +829,8 @@ def _export_shp(
     data, notes = _dbf_values(frame, columns, names)
     data = data.rename(columns=names)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for p in existing:
-        p.unlink()  # remove every old part first: a stale .qix or .qml would not match the data
-    _write(data, path, stem, "ESRI Shapefile", promote, encoding="UTF-8")
-    _check_written_fields(path, stem, [names[c] for c in columns])
-
-    cpg = path.with_name(stem + ".cpg")
-    if not cpg.exists():  # GDAL writes it with ENCODING=UTF-8; make sure QGIS never guesses
-        cpg.write_text("UTF-8", encoding="ascii")
-    prj = path.with_name(stem + ".prj")
-    if not prj.exists():
-        prj.write_text(frame.crs.to_wkt(version="WKT1_ESRI"), encoding="ascii")
-
-    sidecar = path.with_name(stem + ".fields.csv")
-    pd.DataFrame(
-        {
-            "field": [names[c] for c in columns],
-            "column": columns,
-            "type": [str(data[names[c]].dtype) for c in columns],
-            "note": [notes.get(c, "") for c in columns],
-        }
-    ).to_csv(sidecar, index=False, encoding="utf-8-sig")
-    files = [p for p in parts if p.exists()]
-
-    where: str | None = None
-    if style is not None:
+    qml: str | None = None
+    if style is not None:  # built first: a style problem must not leave half an export behind
         other = _needs_other(style, frame[style.column])
         no_data = [(names[c], v) for c, v in _hotspot_no_data(style, frame)]
         qml, _sld = style_documents(
@@ -860,10 +842,42 @@ def _export_shp(
             other=other,
             no_data_when=no_data,
         )
-        qml_path = path.with_name(stem + ".qml")
-        qml_path.write_text(qml, encoding="utf-8")
-        files.append(qml_path)
-        where = str(qml_path)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write into a staging folder next to the target and move the parts into place only when
+    # everything is written, so a failed overwrite never destroys the previous export.
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem}-", dir=path.parent))
+    try:
+        staged = staging / path.name
+        _write(data, staged, stem, "ESRI Shapefile", promote, encoding="UTF-8")
+        _check_written_fields(staged, stem, [names[c] for c in columns])
+        cpg = staged.with_name(stem + ".cpg")
+        if not cpg.exists():  # GDAL writes it with ENCODING=UTF-8; make sure QGIS never guesses
+            cpg.write_text("UTF-8", encoding="ascii")
+        prj = staged.with_name(stem + ".prj")
+        if not prj.exists():
+            prj.write_text(frame.crs.to_wkt(version="WKT1_ESRI"), encoding="ascii")
+        pd.DataFrame(
+            {
+                "field": [names[c] for c in columns],
+                "column": columns,
+                "type": [str(data[names[c]].dtype) for c in columns],
+                "note": [notes.get(c, "") for c in columns],
+            }
+        ).to_csv(staged.with_name(stem + ".fields.csv"), index=False, encoding="utf-8-sig")
+        if qml is not None:
+            staged.with_name(stem + ".qml").write_text(qml, encoding="utf-8")
+        for p in existing:
+            p.unlink()  # every old part goes: a stale .qix or .qml would not match the data
+        files = []
+        for ext in SHAPEFILE_PARTS:
+            part = staged.with_name(stem + ext)
+            if part.exists():
+                os.replace(part, path.with_name(stem + ext))
+                files.append(path.with_name(stem + ext))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    where = str(path.with_name(stem + ".qml")) if qml is not None else None
     return ExportResult(
         path=path,
         layer=stem,
@@ -872,7 +886,7 @@ def _export_shp(
         crs=_crs_text(frame),
         fields=tuple((c, names[c]) for c in columns),
         style=where,
-        files=tuple(dict.fromkeys(files)),
+        files=tuple(files),
     )
 
 
