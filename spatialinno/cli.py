@@ -258,8 +258,12 @@ def _slug(text: str, taken: set[str], fallback: str) -> str:
 # ------------------------------------------------------------------------------------------------
 # output folder
 # ------------------------------------------------------------------------------------------------
-def _prepare_out(out: str | Path, overwrite: bool) -> Path:
-    """Create ``out``; refuse a folder that already holds files unless ``overwrite``."""
+def _check_out(out: str | Path, overwrite: bool) -> Path:
+    """Refuse ``out`` when it is a file or a folder holding files (unless ``overwrite``).
+
+    Checked before any work, but the folder is only created once the input has been read and
+    joined (:func:`_prepare_out`), so a failed run leaves no empty folder behind.
+    """
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise InputError(f"--out {path} is a file, not a folder; choose a folder name")
@@ -273,6 +277,12 @@ def _prepare_out(out: str | Path, overwrite: bool) -> Path:
                 f"output folder {path} already holds {len(existing)} file(s) ({shown}); "
                 "pass --overwrite to replace the files spatialinno writes, or choose another --out"
             )
+    return path
+
+
+def _prepare_out(out: str | Path, overwrite: bool) -> Path:
+    """Create ``out`` (after :func:`_check_out`); with ``overwrite`` remove an earlier run's files."""
+    path = _check_out(out, overwrite)
     path.mkdir(parents=True, exist_ok=True)
     if overwrite:
         # remove only what an earlier run wrote, so that no stale layer or map survives
@@ -342,7 +352,7 @@ def _join(
     report = gdf.attrs["join_report"]
     if report.matched.empty:
         first = report.rows.head(3)
-        examples = "; ".join(f"{r.value!r} ({r.how}: {r.note})" for r in first.itertuples())
+        examples = "; ".join(str(r.note) for r in first.itertuples())
         raise JoinError(
             f"none of the {len(report.rows)} rows of {source} matched a {level} unit "
             f"(key column(s) {', '.join(report.key)}); e.g. {examples}. Check --level, or name "
@@ -802,7 +812,7 @@ def analyze(
     options = _options(weights, permutations, alpha, correction, seed, lang, formats)
     level = _check_level(level)
     columns = _check_columns(columns)
-    out_path = _prepare_out(out, overwrite)
+    _check_out(out, overwrite)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
     steps = 3 + 5 * len(columns)
     with Progress(steps, "analyze", enabled=None if not quiet else False) as bar, _Collect() as col:
@@ -810,6 +820,7 @@ def analyze(
         frame = _read_table(table, sheet) if not isinstance(table, pd.DataFrame) else table
         bar.advance("joining")
         gdf = _join(frame, level, columns, year, key, source)
+        out_path = _prepare_out(out, overwrite)
         summary = _Summary()
         report = gdf.attrs["join_report"]
         summary.add("join", "", "table_rows", len(report.rows))
