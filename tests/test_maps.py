@@ -598,3 +598,27 @@ def test_natural_breaks_are_reproducible_and_leave_global_rng_alone():
     a = styles.class_breaks(x, "natural_breaks", k=5)
     assert np.random.random() == expected_next  # the caller's global RNG stream is untouched
     assert styles.class_breaks(x, "natural_breaks", k=5) == a
+
+
+def test_vendored_assets_have_licences_and_documented_versions():
+    from importlib.resources import files
+
+    from spatialinno import _offline
+
+    root = files("spatialinno").joinpath("_assets")
+    readme = root.joinpath("README.md").read_text("utf-8")
+    for asset in _offline.ASSETS:
+        folder = asset.relpath.split("/")[0]
+        assert root.joinpath(asset.relpath).is_file()
+        assert "Copyright" in root.joinpath(folder, "LICENSE").read_text("utf-8")
+    for name, version in (
+        ("leaflet", _offline.LEAFLET_VERSION),
+        ("d3", _offline.D3_VERSION),
+        ("jquery", _offline.JQUERY_VERSION),
+    ):
+        assert f"| `{name}` | {version}" in readme
+    assert f'version="{_offline.LEAFLET_VERSION}"' in _offline.asset_text("leaflet/leaflet.js")
+    assert f'{{version:"{_offline.D3_VERSION}"}}' in _offline.asset_text("d3/d3.min.js")
+    css = _offline.asset_text("leaflet/leaflet.css")
+    assert "url(images/" not in css and css.count("url(data:image/png;base64,") == 3
+    assert "sourceMappingURL" not in _offline.asset_text("jquery/jquery.min.js")
