@@ -134,6 +134,7 @@ _SUFFIXES = (
 # English names where plain pinyin is not what an English-speaking analyst searches for
 NAME_EN_OVERRIDES = {
     "150100": "Hohhot",
+    "141100": "Lüliang",
     "650100": "Urumqi",
     "540100": "Lhasa",
     "152900": "Alxa League",
@@ -187,6 +188,8 @@ NAME_EN_OVERRIDES = {
 }
 # polyphonic characters read differently in place names than pypinyin's default
 _FIRST_SYLLABLE = {"长": "chang", "乐": "le", "六": "lu", "朝": "chao", "单": "shan", "曲": "qu"}
+# ... and wherever they stand: 都 is "du" in every place name (成都, 昌都, 花都), never "dou" ("all")
+_ANY_SYLLABLE = {"都": "du", "曾": "zeng"}
 _VOWEL_START = re.compile(r"^[aeo]")
 
 
@@ -208,8 +211,13 @@ def short_name(name: str) -> str:
 def pinyin_name(short: str) -> str:
     """Pinyin with the apostrophe rule of Hanyu Pinyin: 西安 -> Xi'an, 六安 -> Lu'an."""
     syllables = lazy_pinyin(short, errors="ignore")
-    if syllables and short[:1] in _FIRST_SYLLABLE:
-        syllables[0] = _FIRST_SYLLABLE[short[:1]]
+    if len(syllables) == len(short):  # one syllable per character: the overrides can apply
+        syllables = [_ANY_SYLLABLE.get(ch, syl) for ch, syl in zip(short, syllables, strict=True)]
+        if short[:1] in _FIRST_SYLLABLE:
+            syllables[0] = _FIRST_SYLLABLE[short[:1]]
+    syllables = [
+        syl.replace("v", "ü") for syl in syllables
+    ]  # pypinyin writes ü as v: 吕梁 -> Lüliang
     out = ""
     for i, syl in enumerate(syllables):
         if i and _VOWEL_START.match(syl):

@@ -165,6 +165,9 @@ def test_names() -> None:
     assert prov.loc["150000", "name_en"] == "Inner Mongolia"
     cnty = si.load_boundaries("county").set_index("code")
     assert cnty.loc["370113", "name_en"] == "Changqing"  # 长清区, not "Zhangqing"
+    assert cnty.loc["510117", "name_en"] == "Pidu"  # 郫都区, not "Pidou"
+    assert pref.loc["540300", "name_en"] == "Changdu"  # 昌都
+    assert pref.loc["141100", "name_en"] == "Lüliang"  # 吕梁, not "Lvliang"
     assert cnty["name_en"].str.len().gt(0).all() and cnty["name_short"].str.len().ge(2).all()
 
 
