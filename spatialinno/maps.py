@@ -163,6 +163,23 @@ _CSS = """
 # --------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------
+# Readable default labels for the indicator columns of the bundled tables (Table 2 of the
+# reference study, the province panel); any other column is labelled by its name.
+_KNOWN_LABELS: dict[str, dict[str, str]] = {
+    "gini_innovation": {"zh": "创新资源基尼系数", "en": "Innovation-resource Gini"},
+    "gini_economic": {"zh": "经济基尼系数", "en": "Economic Gini"},
+    "capital_share": {"zh": "省会份额", "en": "Capital share"},
+    "rd_fte_total_person_years": {"zh": "R&D 人员全时当量", "en": "R&D personnel (FTE)"},
+    "rd_exp_total_10k_yuan": {"zh": "R&D 经费内部支出", "en": "R&D expenditure"},
+    "patent_grant_total": {"zh": "专利授权量", "en": "Patents granted"},
+    "rd_intensity_pct": {"zh": "R&D 经费投入强度", "en": "R&D intensity"},
+}
+
+
+def _default_label(column: str, lang: str) -> str:
+    return _KNOWN_LABELS.get(column, {}).get(lang, column)
+
+
 def _check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -633,7 +650,7 @@ def choropleth_map(
     fill = [colors[c] if c >= 0 else styles.NO_DATA_COLOR for c in classes]
     labels = style.class_labels(lang)
     t = _TEXT[lang]
-    label = label or column
+    label = label or _default_label(column, lang)
     tips = _tooltip_base(g, lang)
     tips[label + (f" ({unit})" if unit else "")] = [style.format_value(v) for v in values]
     tips[t["class"]] = [labels[c] if c >= 0 else t["no_data"] for c in classes]
@@ -921,7 +938,7 @@ def coastal_lead_map(
     lang = _check_lang(lang)
     g = _province_year(frame, column, year, "table")
     t = _TEXT[lang]
-    label = label or column
+    label = label or _default_label(column, lang)
     default_title = (
         (
             f"{label}（{year} 年）：四大地区与沿海"
@@ -1056,7 +1073,7 @@ def capital_effect_map(
         share = share / 100.0  # given in percent: the legend and classes work on 0..1
     g[column] = share
     t = _TEXT[lang]
-    label = label or column
+    label = label or _default_label(column, lang)
     style = styles.capital_share(column).resolve(share)
     classes = style.classify(share)
     colors = style.colors

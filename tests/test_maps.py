@@ -622,3 +622,24 @@ def test_vendored_assets_have_licences_and_documented_versions():
     css = _offline.asset_text("leaflet/leaflet.css")
     assert "url(images/" not in css and css.count("url(data:image/png;base64,") == 3
     assert "sourceMappingURL" not in _offline.asset_text("jquery/jquery.min.js")
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_harness_reports_what_it_must(browser, tmp_path):
+    # the offline assertions above are only worth something if the harness sees failures
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<html><head><script src='https://cdn.example.org/lib.js'></script></head><body>"
+        "<img src='missing.png'><script>console.error('boom'); alert('xss');"
+        "setTimeout(() => { throw new Error('late'); }, 0);</script></body></html>",
+        "utf-8",
+    )
+    r = browser.render(page)
+    assert "boom" in r["console_errors"]
+    assert any("late" in e for e in r["exceptions"])
+    assert r["dialogs"] == ["xss"]
+    failed = [u for u, _ in r["failed_requests"]]
+    assert "https://cdn.example.org/lib.js" in failed
+    assert any(u.endswith("/missing.png") for u in failed)
+    assert "https://cdn.example.org/lib.js" in r["requests"]
