@@ -973,9 +973,10 @@ def hotspots(
         ``isolated``: their "Gi*" would only restate their own value, so they get no z, p or bin.
     permutations : int or "auto", default "auto"
         Conditional-randomisation draws. "auto": none for ``inference="analytic"``; for
-        ``"permutation"`` 999, or with a correction the smallest 10^k - 1 >= m / min(alpha, 0.01)
-        so that the 99 % bin is reachable. An explicit count with analytic inference adds the
-        column ``gi_p_sim`` (two-sided pseudo p) without changing the bins.
+        ``"permutation"`` 999, or with a correction the smallest 10^k - 1 >= m / alpha (as
+        :func:`lisa`). The 99 % bin under Bonferroni needs 10^k - 1 >= m / 0.01: pass that count
+        explicitly if you need it. An explicit count with analytic inference adds the column
+        ``gi_p_sim`` (two-sided pseudo p) without changing the bins.
     alpha : float, default 0.05
         Level of the ``gi_cluster`` label (hot / cold / ns); the bins use 0.10/0.05/0.01.
     correction : {None, "fdr", "bonferroni"}
@@ -1043,8 +1044,9 @@ def hotspots(
 
     n_tests = int((~isolated).sum())
     if inference == "permutation":
-        strictest = min(alpha, 0.01) if correction else alpha
-        count, note = _resolve_permutations(permutations, correction, max(n_tests, 1), strictest)
+        # sized for alpha like lisa: m / 0.01 would mean 10^6 draws on counties (5 minutes); the
+        # 99 % bin is still reachable under FDR once a few regions reach the smallest p-value
+        count, note = _resolve_permutations(permutations, correction, max(n_tests, 1), alpha)
     elif permutations == "auto":
         count, note = 0, "permutations='auto': none (analytic inference)"
     else:

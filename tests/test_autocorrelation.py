@@ -416,8 +416,12 @@ def test_gi_bins_follow_arcgis_levels(pref: gpd.GeoDataFrame, w_pref: Graph) -> 
 def test_gi_permutation_inference(pref: gpd.GeoDataFrame, w_pref: Graph) -> None:
     perm = si.hotspots(pref, "v", w=w_pref, inference="permutation", correction="fdr", seed=2)
     info = perm.attrs["hotspots"]
-    assert info["permutations"] == 99999  # 375 / 0.01 = 37,500 -> the 99 % bin is reachable
+    assert info["permutations"] == 9999  # 375 / 0.05 = 7,500 -> 10^4 - 1
+    # min two-sided pseudo p = 2e-4; BH at 1 % rejects once 8 regions reach it: 99 % bins exist
     assert (np.abs(perm["gi_bin"]) == 3).sum() > 0
+    adj = false_discovery_control(perm["gi_p"].to_numpy())
+    expected = np.select([adj <= 0.01, adj <= 0.05, adj <= 0.10], [3, 2, 1], 0)
+    assert (perm["gi_bin"].to_numpy() == np.sign(perm["gi_z"].to_numpy()) * expected).all()
     assert (perm["gi_p"] == perm["gi_p_sim"]).all()
     # pseudo p and analytic p agree on this near-normal variable
     analytic = si.hotspots(pref, "v", w=w_pref)
