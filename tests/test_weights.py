@@ -88,6 +88,15 @@ def test_precomputed_county_contiguity_equals_fresh_computation(kind: str) -> No
     assert len(fresh) == (16392 if kind == "queen" else 16372)
 
 
+@pytest.mark.parametrize("level", ["province", "prefecture"])
+def test_simplified_layer_uses_precomputed_and_it_still_holds(level: str) -> None:
+    # the simplified layers are coverage-simplified: same neighbours as the full geometry
+    frame = si.load_boundaries(level, simplified=True)
+    w = si.spatial_weights(frame, islands="keep")
+    assert si.weights_report(w, frame).source == f"precomputed ({level})"
+    assert pairs(w) == pairs(_fresh(frame, "queen"))
+
+
 def test_foreign_frame_is_computed_not_precomputed(pref: gpd.GeoDataFrame) -> None:
     # same code set but shifted geometry: the precomputed table does not describe it
     moved = pref.copy()
