@@ -20,6 +20,7 @@ the Shapefile gets a ``.prj`` that QGIS and geopandas read back as EPSG:4490.
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
@@ -612,6 +613,20 @@ def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
                 out[col] = pd.to_numeric(s)
             elif found == {"bool"}:
                 out[col] = s.astype("boolean")
+            elif found == {"datetime"}:
+                # Timestamps kept as Python objects: make them a datetime column, so both
+                # formats treat them like any other datetime (GDAL would guess otherwise)
+                try:
+                    out[col] = pd.to_datetime(s)
+                except (ValueError, TypeError) as exc:
+                    raise ExportError(
+                        f"column {col!r} holds date-times that do not form one column ({exc}); "
+                        f"convert them, e.g. pd.to_datetime(gdf[{col!r}], utc=True)"
+                    ) from None
+            elif found == {"date"}:
+                # calendar dates without time: ISO text (2021-01-01) in both formats, which
+                # reads back unchanged, rather than a date-time at midnight
+                out[col] = s.map(lambda d: d.isoformat() if pd.notna(d) else None).astype(object)
     return out
 
 
@@ -622,7 +637,9 @@ def _value_kind(v: object) -> str:
         return "bool"
     if isinstance(v, (int, float, np.integer, np.floating)):
         return "number"
-    if isinstance(v, (pd.Timestamp, np.datetime64)) or type(v).__name__ in ("datetime", "date"):
+    if isinstance(v, (pd.Timestamp, np.datetime64, datetime.datetime)):
+        return "datetime"
+    if isinstance(v, datetime.date):
         return "date"
     return "other"
 
@@ -682,6 +699,14 @@ def _export_gpkg(
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
 
+    _warn_sub_millisecond(frame)
+    frame = frame.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
+            # the GeoPackage standard stores date-times in UTC ("...Z"); GDAL would write the
+            # +08:00 offset, which GDAL and QGIS then flag as non-conformant on every read.
+            # The instants are unchanged; they read back in UTC.
+            frame[col] = frame[col].dt.tz_convert("UTC")
     geom_col = _free_name("geom", frame.columns.drop(frame.geometry.name))
     layer_options = {"GEOMETRY_NAME": geom_col}
     if any(str(c).lower() == "fid" for c in frame.columns):
@@ -728,6 +753,26 @@ def _export_gpkg(
         style=where,
         files=(path,),
     )
+
+
+def _warn_sub_millisecond(frame: pd.DataFrame) -> None:
+    """GeoPackage stores date-times as text with milliseconds: name the columns that lose digits."""
+    lossy = []
+    for col in frame.columns:
+        s = frame[col]
+        if col != frame.geometry.name and pd.api.types.is_datetime64_any_dtype(s):
+            v = s.dropna()
+            n = int(((v.dt.microsecond % 1000 != 0) | (v.dt.nanosecond != 0)).sum())
+            if n:
+                lossy.append(f"{col!r} ({n} values)")
+    if lossy:
+        warnings.warn(
+            "GeoPackage export: GeoPackage stores date-times to the millisecond, so the "
+            f"microseconds of {', '.join(lossy)} are cut; round them first, e.g. "
+            "gdf[col].dt.floor('ms'), or keep a text copy",
+            ExportWarning,
+            stacklevel=4,
+        )
 
 
 def _store_gpkg_style(

@@ -81,7 +81,13 @@ from qgis.PyQt.QtCore import QSize, QVariant
 from qgis.PyQt.QtGui import QColor, QImage
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-MOJIBAKE = re.compile(r"[\u0080-\u00ff\ufffd\u2500-\u257f]")
+# UTF-8 read as Latin-1/cp1252 ("åŒ—äº¬"): a lead byte U+00C3..U+00EF followed by continuation
+# bytes U+0080..U+00BF or cp1252 punctuation; C1 controls; the replacement character. A lone
+# accented letter (Lüliang) is not mojibake.
+MOJIBAKE = re.compile(
+    r"[\u00c3-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    r"\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|[\u0080-\u009f\ufffd]"
+)
 
 
 def py(v):

@@ -9,6 +9,7 @@ sqlite3.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import sqlite3
@@ -207,6 +208,38 @@ def test_gpkg_round_trip_is_exact_with_every_dtype(tmp_path):
     with sqlite3.connect(tmp_path / "all.gpkg") as con:
         assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
         assert con.execute("PRAGMA user_version").fetchone()[0] == 10200
+
+
+def test_dates_timezones_and_sub_millisecond_times(tmp_path):
+    g = gpd.GeoDataFrame(
+        {
+            "tz": pd.to_datetime(["2021-01-01 12:00:00+08:00", "2021-06-01 00:00:00+08:00"]),
+            "us": pd.to_datetime(["2021-01-01 12:00:00.123456", "2021-01-01"], format="ISO8601"),
+            "day": [datetime.date(2021, 1, 1), datetime.date(2020, 2, 29)],
+            "stamp": pd.Series([pd.Timestamp("2021-01-01 08:30"), None], dtype=object),
+        },
+        geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2)],
+        crs=4490,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        si.export(g, tmp_path / "t.gpkg")
+    assert [str(w.message) for w in caught if w.category is not si.ExportWarning] == []
+    assert len(caught) == 1 and re.search(r"millisecond.*'us' \(1 values\)", str(caught[0].message))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # GDAL flags non-UTC GeoPackage date-times on reading
+        back = gpd.read_file(tmp_path / "t.gpkg", layer="t")
+    assert str(back["tz"].dt.tz) == "UTC" and (back["tz"] == g["tz"]).all()  # same instants
+    assert back["us"].tolist() == [pd.Timestamp("2021-01-01 12:00:00.123"), pd.Timestamp("2021")]
+    assert back["day"].tolist() == ["2021-01-01", "2020-02-29"]
+    assert back["stamp"].iloc[0] == pd.Timestamp("2021-01-01 08:30") and pd.isna(back["stamp"][1])
+    with pytest.warns(si.ExportWarning, match=r"'tz', 'us', 'stamp' were written as ISO 8601"):
+        res = si.export(g, tmp_path / "t.shp")
+    shp = gpd.read_file(res.path)
+    assert _none_for_nan(shp["tz"]) == ["2021-01-01T12:00:00+08:00", "2021-06-01T00:00:00+08:00"]
+    assert _none_for_nan(shp["us"]) == ["2021-01-01T12:00:00.123456", "2021-01-01T00:00:00"]
+    assert _none_for_nan(shp["stamp"]) == ["2021-01-01T08:30:00", None]
+    assert _none_for_nan(shp["day"]) == ["2021-01-01", "2020-02-29"]
 
 
 def test_gpkg_round_trip_of_real_boundaries(tmp_path, prov):
@@ -753,3 +786,15 @@ def test_real_lisa_and_hotspots_results_open_styled_in_qgis(tmp_path):
     for rep in (ra, rb):
         assert rep["valid"] and rep["feature_count"] == 34 and rep["crs"] == "EPSG:4490"
         assert warnings_in(rep) == [] and rep["render"]["nonbackground_fraction"] > 0.1
+
+
+def test_si_export_is_callable_whatever_the_import_order(tmp_path, prov):
+    # importing the submodule rebinds the package attribute ``spatialinno.export`` to the
+    # module; the module is callable so ``si.export(...)`` keeps working
+    import importlib
+
+    module = importlib.import_module("spatialinno.export")
+    assert si.export is module or si.export is module.export
+    res = si.export(prov.iloc[:2], tmp_path / "order.gpkg")
+    assert isinstance(res, module.ExportResult) and res.n_features == 2
+    assert module(prov.iloc[:2], tmp_path / "order2.gpkg").n_features == 2
