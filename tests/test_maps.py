@@ -643,3 +643,28 @@ def test_harness_reports_what_it_must(browser, tmp_path):
     assert "https://cdn.example.org/lib.js" in failed
     assert any(u.endswith("/missing.png") for u in failed)
     assert "https://cdn.example.org/lib.js" in r["requests"]
+
+
+def test_own_geometry_is_reprojected_to_degrees():
+    # a user GeoDataFrame without codes, in Web Mercator: drawn where it is, in lon/lat
+    g = gpd.GeoDataFrame(
+        {"name": ["甲", "乙"], "v": [1.0, 2.0]},
+        geometry=[shapely.box(100, 30, 101, 31), shapely.box(101, 30, 102, 31)],
+        crs=4490,
+    ).to_crs(3857)
+    fc = geojson_layers(si.choropleth_map(g, "v", k=3).get_root().render())[0]
+    xy = all_coords(fc)
+    np.testing.assert_allclose([xy[:, 0].min(), xy[:, 0].max()], [100, 102], atol=1e-5)
+    np.testing.assert_allclose([xy[:, 1].min(), xy[:, 1].max()], [30, 31], atol=1e-5)
+
+
+def test_english_labels(table2):
+    page = si.coastal_lead_map(table2, "gini_innovation", year=2023, lang="en").get_root().render()
+    legends = [json.loads(f'"{h}"') for h in re.findall(r'innerHTML = "(.*?)";', page)]
+    text = " ".join(legends)
+    assert "Innovation-resource Gini (2023): four regions and the coast" in text  # title
+    assert "classes: quantiles (k=5)" in text and "no data" in text
+    ref = REF["table2_2023_gini_innovation"]
+    assert f"East {styles.format_number(ref['region_mean']['east'])} (n=7)" in text
+    assert f"coastal {styles.format_number(ref['coastal_mean']['coastal'])} (n=9)" in text
+    assert "Boundaries: Tianditu" in text and "无数据" not in text
