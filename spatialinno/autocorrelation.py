@@ -1036,7 +1036,7 @@ def hotspots(
     x = prep.values[:, 0]
     n = x.size
     xbar = float(x.mean())
-    s = float(np.sqrt((x * x).mean() - xbar * xbar))
+    s = float(x.std())  # population sd (ddof=0), computed on centred values: no cancellation
     wi = np.asarray(star.sum(axis=1)).ravel()
     s1i = np.asarray(star.multiply(star).sum(axis=1)).ravel()
     gi_z = (star @ x - wi * xbar) / (s * np.sqrt((n * s1i - wi * wi) / (n - 1)))
