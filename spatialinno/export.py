@@ -398,8 +398,8 @@ def export(
     frame = _check_frame(gdf)
     target, driver = _target(path)
     kind, promote = _geometry_kind(frame)
-    resolved = _resolve_style(style, frame)
     frame = _plain_columns(frame)
+    resolved = _resolve_style(style, frame)
     if driver == "GPKG":
         return _export_gpkg(frame, target, layer, resolved, overwrite, kind, promote, lang)
     return _export_shp(frame, target, layer, resolved, overwrite, kind, promote, lang)
@@ -416,6 +416,12 @@ def _check_frame(gdf: object) -> pd.DataFrame:
         raise InputError(
             f"export needs a GeoDataFrame, not {type(gdf).__name__}; attach geometries first, "
             "e.g. with si.join_indicators(table, level)"
+        )
+    dupes = gdf.columns[gdf.columns.duplicated()].unique().tolist()
+    if dupes:
+        raise ExportError(
+            f"column(s) {', '.join(map(repr, dupes))} appear more than once; a file field "
+            "name is unique: rename or drop the copies"
         )
     try:
         geom_name = gdf.geometry.name
@@ -444,7 +450,7 @@ def _check_frame(gdf: object) -> pd.DataFrame:
     # A named index (e.g. code) is data the user expects to see in QGIS; an unnamed RangeIndex is
     # only row numbering, which GeoPackage's fid already provides.
     if any(n is not None for n in gdf.index.names):
-        gdf = gdf.reset_index()
+        gdf = _index_as_columns(gdf)
     names = [c for c in gdf.columns if c != geom_name]
     bad = [c for c in names if not isinstance(c, str) or not c.strip()]
     if bad:
@@ -462,6 +468,26 @@ def _check_frame(gdf: object) -> pd.DataFrame:
             )
         seen[c.lower()] = c
     return gdf
+
+
+def _index_as_columns(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Named index levels as columns; a level that repeats a column (set_index(drop=False))
+    is dropped, one that conflicts with a column of the same name is an error."""
+    keep: list[object] = []
+    for level, name in enumerate(gdf.index.names):
+        if name is None:
+            continue
+        if name in gdf.columns:
+            if not np.array_equal(
+                gdf.index.get_level_values(level).astype(object), gdf[name].astype(object)
+            ):
+                raise ExportError(
+                    f"the index {name!r} and the column {name!r} hold different values; "
+                    "rename one of them (e.g. gdf.rename_axis('row_code'))"
+                )
+            continue
+        keep.append(name)
+    return gdf.reset_index(level=keep) if keep else gdf
 
 
 def _target(path: str | Path) -> tuple[Path, str]:
@@ -562,7 +588,12 @@ def _resolve_style(
             )
         # Breaks are computed here, on the very values written to the file, with the same function
         # the maps use, so QGIS and the folium map draw the same classes.
-        style = style.resolve(values.to_numpy(dtype=float, na_value=np.nan))
+        try:
+            style = style.resolve(values.to_numpy(dtype=float, na_value=np.nan))
+        except InputError as exc:  # e.g. no finite value: say which column
+            raise ExportError(
+                f"cannot classify column {style.column!r} for the style: {exc}"
+            ) from None
     return style
 
 

@@ -463,8 +463,19 @@ def test_bad_inputs_raise_clear_errors(tmp_path, prov):
     assert not_gpkg.read_text() == "my notes"
 
 
+def test_index_that_repeats_a_column_is_not_written_twice(tmp_path, prov):
+    res = si.export(prov.set_index("code", drop=False), tmp_path / "i.gpkg")
+    assert [c for c, _ in res.fields].count("code") == 1
+    clash = prov.set_index("code", drop=False).assign(code="x")
+    with pytest.raises(si.ExportError, match=r"index 'code' and the column 'code' hold different"):
+        si.export(clash, tmp_path / "j.gpkg")
+
+
 def test_bad_columns_raise_clear_errors(tmp_path, prov):
     small = prov.iloc[:3].copy()
+    dup = pd.concat([small, small[["name"]]], axis=1)
+    with pytest.raises(si.ExportError, match=r"'name' appear more than once"):
+        si.export(dup, tmp_path / "x.gpkg")
     mixed = small.assign(x=pd.Series(["1", 2, "3"], dtype=object, index=small.index))
     with pytest.raises(si.ExportError, match=r"'x' mixes number, text values.*北京市 \(110000\)"):
         si.export(mixed, tmp_path / "x.gpkg")
@@ -491,6 +502,12 @@ def test_bad_styles_raise_clear_errors(tmp_path, prov):
         si.export(prov, tmp_path / "x.gpkg", style="moran")
     with pytest.raises(si.ExportError, match=r"graduated style needs a numeric column.*'name'"):
         si.export(prov, tmp_path / "x.gpkg", style=styles.graduated("name"))
+    empty = prov.assign(rd_staff_2021=np.nan)
+    with pytest.raises(si.ExportError, match=r"cannot classify column 'rd_staff_2021'.*no finite"):
+        si.export(empty, tmp_path / "x.gpkg", style=styles.graduated("rd_staff_2021"))
+    as_objects = prov.assign(rd_staff_2021=prov["rd_staff_2021"].astype(object))
+    res = si.export(as_objects, tmp_path / "obj.gpkg", style=styles.graduated("rd_staff_2021"))
+    assert res.style == "layer_styles"
     with pytest.raises(si.ExportError, match=r"style must be.*not dict"):
         si.export(prov, tmp_path / "x.gpkg", style={"column": "gi_bin"})
     with pytest.raises(si.ExportError, match=r"lang must be 'zh', 'en' or 'both'"):
