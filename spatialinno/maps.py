@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import html
 import json
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from . import styles
-from ._errors import ColumnError, InputError
+from ._errors import ColumnError, DataWarning, InputError
 from ._offline import make_offline
 from ._validate import POLYGON_LEVELS, numeric_column, region_labels, require_columns
 
@@ -533,10 +534,31 @@ def _display_frame(frame: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
         gdf.index = frame.index
         return gdf
     if not isinstance(frame, gpd.GeoDataFrame):
+        if codes is None:
+            raise InputError(
+                f"the {what} has neither geometry nor a 'code' column; join it to boundaries "
+                "first with si.join_indicators(table, level) or pass a GeoDataFrame"
+            )
         raise InputError(
             f"the {what} is a plain table whose codes do not all match one boundary level "
             "(province, prefecture or county); join it first with si.join_indicators(table, level) "
             "or pass a GeoDataFrame"
+        )
+    if codes is not None:
+        # codes that match no layer: the frame's own (full) geometry is drawn, so say so
+        known = pd.concat([_layer(lv)["code"] for lv in POLYGON_LEVELS])
+        unknown = _labels(frame.loc[~codes.isin(known).to_numpy()])
+        why = (
+            f"{len(unknown)} code(s) of the {what} are in no boundary layer "
+            f"({', '.join(unknown[:5])})"
+            if unknown
+            else f"the codes of the {what} mix boundary levels"
+        )
+        warnings.warn(
+            f"{why}; drawing the frame's own geometry, not the simplified layer, so the saved "
+            "map may be large",
+            DataWarning,
+            stacklevel=3,
         )
     if "name" not in frame.columns:
         raise ColumnError(

@@ -668,3 +668,15 @@ def test_english_labels(table2):
     assert f"East {styles.format_number(ref['region_mean']['east'])} (n=7)" in text
     assert f"coastal {styles.format_number(ref['coastal_mean']['coastal'])} (n=9)" in text
     assert "Boundaries: Tianditu" in text and "无数据" not in text
+
+
+def test_unknown_codes_fall_back_to_own_geometry_with_a_warning(census):
+    from spatialinno._errors import DataWarning
+
+    g = census.iloc[:4].copy()
+    g.loc[g.index[0], "code"] = "371200"  # 莱芜, merged into 济南 in 2019: in no current layer
+    with pytest.warns(DataWarning, match=r"1 code\(s\) of the frame are in no boundary layer"):
+        page = si.choropleth_map(g, "popu_2020", k=3).get_root().render()
+    assert len(geojson_layers(page)[0]["features"]) == 4
+    with pytest.raises(InputError, match="neither geometry nor a 'code' column"):
+        si.choropleth_map(pd.DataFrame({"name": ["a"], "v": [1.0]}), "v")
