@@ -730,6 +730,16 @@ def _export_gpkg(
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
 
+    docs: tuple[str, str] | None = None
+    if style is not None:  # built first: a style problem must not leave a half-done export
+        docs = style_documents(
+            style,
+            kind,
+            layer=name,
+            lang=lang,
+            other=_needs_other(style, frame[style.column]),
+            no_data_when=_hotspot_no_data(style, frame),
+        )
     _warn_sub_millisecond(frame)
     frame = frame.copy()
     for col in frame.columns:
@@ -760,17 +770,8 @@ def _export_gpkg(
     _check_written_fields(path, name, [f for _, f in fields])
 
     where: str | None = None
-    if style is not None:
-        other = _needs_other(style, frame[style.column])
-        qml, sld = style_documents(
-            style,
-            kind,
-            layer=name,
-            lang=lang,
-            other=other,
-            no_data_when=_hotspot_no_data(style, frame),
-        )
-        _store_gpkg_style(path, name, geom_col, qml, sld, _style_title(style))
+    if docs is not None:
+        _store_gpkg_style(path, name, geom_col, docs[0], docs[1], _style_title(style))
         where = GPKG_LAYER_STYLES
     elif overwrite:
         _drop_gpkg_style(path, name)  # a replaced layer must not keep a style for old columns
@@ -836,10 +837,12 @@ def _store_gpkg_style(
                         f"feature_count = feature_count {sign} 1 WHERE lower(table_name) = "
                         "lower('layer_styles'); END"
                     )
-        # One default per layer: earlier defaults (ours or the user's) stay available in QGIS'
-        # style manager but no longer win; our previous style of the same name is replaced.
+        # One default per layer: the user's own styles (QGIS "Save as default" also names them
+        # after the layer) stay available in QGIS' style manager but no longer win; only the
+        # style an earlier export wrote is replaced.
         con.execute(
-            "DELETE FROM layer_styles WHERE lower(f_table_name) = lower(?) AND styleName = ?",
+            "DELETE FROM layer_styles WHERE lower(f_table_name) = lower(?) AND styleName = ? "
+            "AND description LIKE 'spatialinno %'",
             (layer, layer),
         )
         con.execute(

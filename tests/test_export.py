@@ -310,14 +310,29 @@ def test_gpkg_user_style_is_kept_but_no_longer_default(tmp_path, prov):
         con.execute(
             "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
             "f_geometry_column, styleName, styleQML, useAsDefault) "
-            "VALUES ('', '', 'p', 'geom', 'mine', '<qgis/>', 1)"
+            "VALUES ('', '', 'p', 'geom', 'mine', '<qgis/>', 1), "
+            # QGIS' "Save as default" names the style after the layer, like the export does
+            "('', '', 'p', 'geom', 'p', '<qgis>user</qgis>', 0)"
         )
     si.export(prov, path, layer="p", style="hotspots", overwrite=True)
     with sqlite3.connect(path) as con:
         rows = con.execute(
-            "SELECT styleName, useAsDefault, styleQML LIKE '%gi_bin%' FROM layer_styles"
+            "SELECT styleName, useAsDefault, styleQML LIKE '%gi_bin%', description "
+            "FROM layer_styles"
         ).fetchall()
-    assert sorted(rows) == [("mine", 0, 0), ("p", 1, 1)]
+    assert sorted(rows, key=str) == sorted(
+        [
+            ("mine", 0, 0, None),
+            ("p", 0, 0, None),
+            (
+                "p",
+                1,
+                1,
+                f"spatialinno {si.__version__}: {styles.HOTSPOTS.title_zh} / {styles.HOTSPOTS.title_en}",
+            ),
+        ],
+        key=str,
+    )
 
 
 # --------------------------------------------------------------------------------------------
