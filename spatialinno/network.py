@@ -151,13 +151,19 @@ def _unmatched_message(unmatched: pd.DataFrame, level: str, what: str) -> str:
         hint = f"; closest: {', '.join(r.candidates[:3])}" if len(r.candidates) else ""
         lines.append(f"  {r.value!r}: {r.how}, {r.n_rows} row(s), first row {r.first_row}{hint}")
     more = f"\n  ... and {len(unmatched) - 15} more" if len(unmatched) > 15 else ""
+    history = (
+        "\nUnits marked 'defunct' were merged into another (莱芜 -> 济南, 2019): pass "
+        "merge_history=True to count them as their successor."
+        if (unmatched["how"] == "defunct").any()
+        else ""
+    )
     return (
         f"{len(unmatched)} city value(s) in {what} match no {level} unit of the boundary layer:\n"
         + "\n".join(lines)
         + more
         + "\nFix the spelling or use the 6-digit code (see si.load_boundaries("
         f"{level!r})[['code', 'name']]), or pass on_unmatched='drop' to leave those rows out "
-        "(they are then listed in net.report.unmatched)."
+        "(they are then listed in net.report.unmatched)." + history
     )
 
 
@@ -210,7 +216,14 @@ class NetworkReport:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """The counts as a one-row DataFrame."""
+        """The counts as a one-row DataFrame.
+
+        >>> import pandas as pd, spatialinno as si
+        >>> e = pd.DataFrame({"o": ["北京市", "北京市"], "d": ["北京", "上海市"]})
+        >>> si.city_network(e, "o", "d").report.to_frame()[["n_rows", "n_self_loops"]]
+           n_rows  n_self_loops
+        0       2             1
+        """
         return pd.DataFrame(
             [
                 {
@@ -270,7 +283,15 @@ class PartnerShare:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """One-row DataFrame of the fields (partners joined with ``;``)."""
+        """One-row DataFrame of the fields (partners joined with ``;``).
+
+        >>> import pandas as pd, spatialinno as si
+        >>> e = pd.DataFrame({"o": ["上海市", "上海市"], "d": ["南京市", "北京市"], "n": [1, 3]})
+        >>> r = si.city_network(e, "o", "d", weight="n").partner_share("上海", ["南京"])
+        >>> r.to_frame()[["code", "share", "weight_within", "weight_total"]]
+             code  share  weight_within  weight_total
+        0  310000   0.25            1.0           4.0
+        """
         return pd.DataFrame(
             [
                 {
@@ -305,6 +326,17 @@ class CityNetwork:
     report : NetworkReport
     source : str or None
         Where the data come from (credited in maps and exports).
+
+    Examples
+    --------
+    >>> import pandas as pd, spatialinno as si
+    >>> e = pd.DataFrame({"o": ["北京市", "上海市"], "d": ["上海市", "北京市"], "n": [15, 15]})
+    >>> net = si.city_network(e, "o", "d", weight="n")
+    >>> net
+    CityNetwork(undirected, level='prefecture'; None: 2 nodes / 1 edges)
+    >>> g = net.graph()
+    >>> g["110000"]["310000"]["weight"], g.nodes["310000"]["name_en"]
+    (30.0, 'Shanghai')
     """
 
     def __init__(
@@ -331,7 +363,13 @@ class CityNetwork:
 
     @property
     def years(self) -> list[Hashable]:
-        """The years of the network in order (``[None]`` without a year column)."""
+        """The years of the network in order (``[None]`` without a year column).
+
+        >>> import pandas as pd, spatialinno as si
+        >>> r = pd.DataFrame({"c": ["北京市;上海市", "北京市;天津市"], "y": [2021, 2019]})
+        >>> si.network_from_records(r, "c", year="y").years
+        [2019, 2021]
+        """
         return list(self.graphs)
 
     def _year(self, year: Hashable | None) -> Hashable:
@@ -354,6 +392,11 @@ class CityNetwork:
         """The networkx graph of ``year`` (the only one when the network has a single year).
 
         The network's own object is returned, not a copy: changes show in later measures.
+
+        >>> import pandas as pd, spatialinno as si
+        >>> e = pd.DataFrame({"o": ["北京市"], "d": ["上海市"], "y": [2020]})
+        >>> sorted(si.city_network(e, "o", "d", year="y").graph(2020).nodes)
+        ['110000', '310000']
         """
         return self.graphs[self._year(year)]
 
@@ -460,7 +503,9 @@ class CityNetwork:
         """
         years = self.years if year is None else [self._year(year)]
         frames = [self._centrality_one(y) for y in years]
-        return pd.concat(frames, ignore_index=True)
+        # an empty year (no ties) would turn the year column into floats in concat
+        kept = [f for f in frames if len(f)] or frames[:1]
+        return pd.concat(kept, ignore_index=True)
 
     def _centrality_one(self, year: Hashable) -> pd.DataFrame:
         g = self.graphs[year]
@@ -582,6 +627,19 @@ class CityNetwork:
         ``year=None`` gives every year stacked (with a ``year`` column). Edge columns: ``year``,
         ``source``, ``target`` (codes; ``source < target`` when undirected), ``source_name``,
         ``target_name``, ``weight``, ``n_records``.
+
+        >>> import pandas as pd, spatialinno as si
+        >>> e = pd.DataFrame({"o": ["北京市", "上海市"], "d": ["上海市", "广州市"], "n": [4, 1]})
+        >>> nodes, edges = si.city_network(e, "o", "d", weight="n").to_frames()
+        >>> nodes[["name", "weighted_degree", "tier"]]
+          name  weighted_degree       tier
+        0  上海市              5.0       core
+        1  北京市              4.0        key
+        2  广州市              1.0  auxiliary
+        >>> edges[["source_name", "target_name", "weight"]]
+          source_name target_name  weight
+        0         北京市         上海市     4.0
+        1         上海市         广州市     1.0
         """
         years = self.years if year is None else [self._year(year)]
         nodes = self.centrality(year)
@@ -740,7 +798,11 @@ class CityNetwork:
 
 
 def tier_style() -> Any:
-    """The categorised style of the ``tier`` column (core / key / auxiliary), shared with QGIS."""
+    """The categorised style of the ``tier`` column (core / key / auxiliary), shared with QGIS.
+
+    >>> tier_style().color_of("core"), tier_style().label_of("core", "en")
+    ('#b30000', 'core')
+    """
     from .styles import CategorizedStyle, Category
 
     return CategorizedStyle(

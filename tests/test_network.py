@@ -494,6 +494,29 @@ def test_unmatched_cities_are_reported_never_dropped_silently():
     assert r.report.n_unmatched_rows == 2 and r.report.n_single_city == 1
 
 
+def test_merged_units_need_merge_history():
+    e = pd.DataFrame({"a": ["莱芜市", "莱芜市"], "b": ["上海市", "济南市"]})
+    with pytest.raises(si.JoinError, match=r"(?s)'莱芜市': defunct.*merge_history=True"):
+        si.city_network(e, "a", "b")
+    n = si.city_network(e, "a", "b", merge_history=True)
+    # 莱芜 is part of 济南 since 2019: 莱芜—济南 becomes a self-loop, 莱芜—上海 a 济南—上海 tie
+    assert n.report.n_self_loops == 1
+    assert list(n.graph().edges) == [("310000", "370100")]
+
+
+def test_year_without_ties_is_an_empty_graph():
+    r = pd.DataFrame({"c": ["北京市;上海市", "广州市"], "y": [2020, 2021]})
+    n = si.network_from_records(r, "c", year="y")
+    assert n.years == [2020, 2021] and n.graph(2021).number_of_nodes() == 0
+    s = n.summary().set_index("year")
+    assert s.loc[2021, "nodes"] == 0 and s.loc[2021, "components"] == 0
+    assert math.isnan(s.loc[2021, "density"])
+    assert n.centrality()["year"].tolist() == [2020, 2020]  # stays integer
+    assert n.to_frames(2021)[0].empty
+    with pytest.raises(si.InputError, match="no ties in year 2021"):
+        si.network_map(n, year=2021)
+
+
 def test_network_method_errors(net):
     with pytest.raises(si.InputError, match="year 2015 is not in the network; its years are: 2014"):
         net.graph(2015)
