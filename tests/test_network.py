@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from helpers_chromium import render, requires_chromium
+from helpers_chromium import Chromium, render, requires_chromium
 from helpers_qgis import inspect_layers, requires_qgis, warnings_in
 
 import spatialinno as si
@@ -594,13 +594,14 @@ def test_network_map_edge_tooltip_escaped_english(tmp_path):
     n = net.to_frames()[0].set_index("code")
     mid = ((n.loc["110000", "lat"] + n.loc["310000", "lat"]) / 2,
            (n.loc["110000", "lon"] + n.loc["310000", "lon"]) / 2)  # fmt: skip
-    r = render(page, hover_latlng=mid, path_classes=("si-node", "si-edge"))
+    gz = n.loc["440100"]
+    with Chromium() as browser:  # one browser, two hovers
+        r = browser.render(page, hover_latlng=mid, path_classes=("si-node", "si-edge"))
+        r2 = browser.render(page, hover_latlng=(gz["lat"], gz["lon"]), path_classes=("si-node",))
     assert r["console_errors"] == [] and r["failed_requests"] == [] and r["dialogs"] == []
     assert r["paths_by_class"] == {"si-node": 3, "si-edge": 2}  # 3 edges thinned to top 2
     assert "Beijing — Shanghai" in r["tooltip_text"] and "9" in r["tooltip_text"]
     assert "showing the 2 strongest ties" in r["legend_text"]
-    gz = n.loc["440100"]
-    r2 = render(page, hover_latlng=(gz["lat"], gz["lon"]), path_classes=("si-node",))
     assert "<img src=x onerror=alert(1)>`${x}`" in r2["tooltip_text"]
     assert "&lt;img" in r2["tooltip_html"] and r2["dialogs"] == []
 
