@@ -1,70 +1,99 @@
-"""Side-by-side timing: spatialinno.spatial_gini vs inequality.gini.Gini_Spatial.
+"""Side-by-side timing: ``si.spatial_gini`` vs ``inequality.gini.Gini_Spatial``, 999 permutations.
 
-Data: the 2,891-unit county layer (``si.load_boundaries("county")``), values = county area in km²
-(Albers equal-area, ``spatialinno.boundaries.EQUAL_AREA_CRS``), queen contiguity precomputed at
-build time (``spatialinno.boundaries.contiguity``), 999 permutations. Both get the same weights
-with integer ids 0..n-1 in row order -- the only layout on which inequality is correct.
+Layers: province (34), prefecture (375), county (2,891). Values: unit area in km² (Albers
+equal-area). Both get the same weights -- the package's queen contiguity with islands kept as
+islands (``si.spatial_weights(layer, islands="keep")``, what ``spatial_gini`` uses by default),
+handed to inequality as a ``W`` with integer ids 0..n-1 in row order, the only layout on which
+inequality is correct (it looks values up by weight id).
 
-Run: ``python benchmarks/bench_spatial_gini.py [repeats]`` (default 3). Prints the best and
-median wall time of each, the speed-up and the agreement of g, wg and wcg.
+Agreement: G, the neighbour sum wg and the non-neighbour sum wcg must be equal (relative
+difference printed); the pseudo p-values differ only through the random permutations.
+
+Run alone: ``python benchmarks/bench_spatial_gini.py [--quick]``; ``benchmarks/run.py`` runs it
+with the other sections. (Started by the inequality engineer for the county layer; extended to the
+three layers and folded into the runner.)
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 
 import numpy as np
-import pandas as pd
-from inequality.gini import Gini_Spatial
-from libpysal.graph import Graph
+from _harness import Section, Target, fmt_ratio, markdown_table, timed, verdict
+from _inputs import LEVELS, graph, values
 
 import spatialinno as si
-from spatialinno.boundaries import EQUAL_AREA_CRS, contiguity
 
 PERMUTATIONS = 999
+TARGET = 50.0
 
 
-def county_inputs() -> tuple[np.ndarray, Graph]:
-    layer = si.load_boundaries("county")
-    x = (layer.to_crs(EQUAL_AREA_CRS).area / 1e6).to_numpy()
-    edges = contiguity("county")
-    pos = pd.Series(np.arange(len(layer)), index=layer["code"].to_numpy())
-    f, t = pos[edges["focal"]].to_numpy(), pos[edges["neighbor"]].to_numpy()
-    iso = np.setdiff1d(np.arange(len(layer)), f)  # islands: a zero self-weight keeps them
-    focal, neighbor = np.r_[f, iso], np.r_[t, iso]
-    weight = np.r_[np.ones(f.size), np.zeros(iso.size)]
-    order = np.lexsort((neighbor, focal))  # Graph keeps first-appearance order: id k = row k
-    return x, Graph.from_arrays(focal[order], neighbor[order], weight[order])
+def run(quick: bool = False) -> Section:
+    from inequality.gini import Gini_Spatial
 
-
-def timed(fn, repeats: int) -> tuple[list[float], object]:
-    times, result = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
-
-
-def main(repeats: int = 3) -> None:
-    x, g = county_inputs()
-    w = g.to_W()
-    si.spatial_gini(x, w=g, permutations=9, seed=0)  # warm-up (imports, caches)
-    t_si, ours = timed(lambda: si.spatial_gini(x, w=g, permutations=PERMUTATIONS, seed=0), repeats)
-    np.random.seed(0)
-    t_iq, ref = timed(lambda: Gini_Spatial(x, w, permutations=PERMUTATIONS), repeats)
-    print(f"county layer: n={x.size}, {int(g.n_edges)} directed links, {PERMUTATIONS} permutations")
-    for name, t in (("spatialinno.spatial_gini", t_si), ("inequality.Gini_Spatial", t_iq)):
-        print(f"  {name:26s} best {min(t):8.3f} s   median {statistics.median(t):8.3f} s")
-    print(f"  speed-up (median): {statistics.median(t_iq) / statistics.median(t_si):.0f}x")
-    rel = [
-        abs(a - b) / abs(b) for a, b in ((ours.gini, ref.g), (ours.wg, ref.wg), (ours.wcg, ref.wcg))
-    ]
-    print(f"  max relative difference of g, wg, wcg: {max(rel):.1e}")
-    print(f"  p_value {ours.p_value:.4f} (spatialinno), p_sim {ref.p_sim:.4f} (inequality)")
+    sec = Section(
+        title="Spatial Gini: si.spatial_gini vs inequality.Gini_Spatial",
+        intro=(
+            f"{PERMUTATIONS} permutations; values = unit area (km², Albers equal-area); same queen "
+            "graph for both (islands kept as islands, ids 0..n-1 = rows). Times are median (min) "
+            "of n runs in this process, after one untimed warm-up of spatialinno."
+        ),
+        headers=[
+            "layer",
+            "n",
+            "si.spatial_gini",
+            "inequality.Gini_Spatial",
+            "speed-up (median)",
+            "max rel. diff of G, wg, wcg",
+            "p (si / inequality)",
+        ],
+    )
+    for level in LEVELS:
+        x = values(level)
+        g = graph(level, "keep")
+        w = g.to_W()
+        si.spatial_gini(x, w=g, permutations=9, seed=0)  # warm-up: imports, first-call caches
+        ours_t, ours = timed(
+            lambda x=x, g=g: si.spatial_gini(x, w=g, permutations=PERMUTATIONS, seed=0),
+            3 if quick else 7,
+        )
+        # inequality has no seed argument: it draws from numpy's global generator
+        np.random.seed(0)
+        peer_reps = (
+            1 if quick and level == "county" else (2 if quick else (3 if level == "county" else 5))
+        )
+        peer_t, ref = timed(
+            lambda x=x, w=w: Gini_Spatial(x, w, permutations=PERMUTATIONS), peer_reps
+        )
+        rel = max(
+            abs(a - b) / abs(b)
+            for a, b in ((ours.gini, ref.g), (ours.wg, ref.wg), (ours.wcg, ref.wcg))
+        )
+        ratio = peer_t.median / ours_t.median
+        sec.rows.append(
+            [
+                level,
+                f"{x.size:,}",
+                ours_t.cell(),
+                peer_t.cell(),
+                fmt_ratio(ratio),
+                f"{rel:.1e}",
+                f"{ours.p_value:.3f} / {float(ref.p_sim):.3f}",
+            ]
+        )
+        sec.targets.append(
+            Target(
+                f"spatial_gini vs Gini_Spatial, {level} ({x.size:,} units)",
+                f">= {TARGET:.0f}x",
+                f"{fmt_ratio(ratio)} ({ours_t.median * 1e3:.1f} ms vs {peer_t.median:.2f} s)",
+                ratio >= TARGET and rel < 1e-9,
+            )
+        )
+    return sec
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    s = run("--quick" in sys.argv)
+    print(markdown_table(s.headers, s.rows))
+    for t in s.targets:
+        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
