@@ -314,7 +314,8 @@ class CityNetwork:
     Build it with :func:`city_network` or :func:`network_from_records`. Edge attributes:
     ``weight`` (summed record weight), ``n_records`` (rows summed into the edge) and ``distance``
     (= 1 / weight, used for weighted shortest paths). Node attributes: ``code``, ``name``,
-    ``name_en``, ``province``, ``point`` (shapely Point, EPSG:4490), ``lon``, ``lat``.
+    ``name_en``, ``province``, ``province_code``, ``point`` (shapely Point, EPSG:4490), ``lon``,
+    ``lat``.
 
     Attributes
     ----------
@@ -1156,6 +1157,7 @@ def _assemble(
                 name=u["name"],
                 name_en=u["name_en"],
                 province=u["province"],
+                province_code=u["province_code"],
                 lon=float(u["lon"]),
                 lat=float(u["lat"]),
                 point=Point(float(u["lon"]), float(u["lat"])),
@@ -1675,10 +1677,18 @@ def network_map(
         for fid, r, t in zip(node_ids, radii, order["tier"], strict=True)
     }
     tier_label = TIER_ZH if lang == "zh" else _TIER_EN
+    provinces = order["province"].tolist()
+    if lang == "en":
+        from .regions import provinces as _province_table
+
+        en = _province_table().set_index("code")["name_en"]
+        graph = net.graphs[key]
+        codes = [graph.nodes[c].get("province_code") for c in order["code"]]
+        provinces = [en.get(c, p) for c, p in zip(codes, provinces, strict=True)]
     node_props = pd.DataFrame(
         {
             "t0": [esc(f"{a} ({c})") for a, c in zip(order[name_col], order["code"], strict=True)],
-            "t1": [esc(p) for p in order["province"]],
+            "t1": [esc(p) for p in provinces],
             "t2": [esc(tier_label[t]) for t in order["tier"]],
             "t3": [esc(_fmt(s)) for s in order["weighted_degree"]],
             "t4": [esc(f"{d:,}") for d in order["degree"]],

@@ -602,6 +602,7 @@ def test_network_map_edge_tooltip_escaped_english(tmp_path):
     assert r["paths_by_class"] == {"si-node": 3, "si-edge": 2}  # 3 edges thinned to top 2
     assert "Beijing — Shanghai" in r["tooltip_text"] and "9" in r["tooltip_text"]
     assert "showing the 2 strongest ties" in r["legend_text"]
+    assert "Guangdong" in r2["tooltip_text"] and "auxiliary" in r2["tooltip_text"]
     assert "<img src=x onerror=alert(1)>`${x}`" in r2["tooltip_text"]
     assert "&lt;img" in r2["tooltip_html"] and r2["dialogs"] == []
 
