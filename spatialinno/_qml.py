@@ -437,9 +437,9 @@ def style_sld(
 ) -> str:
     """SLD 1.1 document with one rule per class (equality filters or range filters).
 
-    The catch-all class (``value=None``) becomes an ``ElseFilter`` rule, the SLD equivalent of
-    QGIS' "all other values"; ``no_data_when`` conditions are excluded from every category rule,
-    so those rows fall through to it.
+    The catch-all class (``value=None``) gets an explicit filter (NULL, any value without a
+    category, or a ``no_data_when`` condition), and ``no_data_when`` conditions are excluded from
+    every category rule, so each feature matches exactly one rule.
 
     >>> from spatialinno import styles
     >>> sld = style_sld("lisa", "lisa_cluster", categorized_classes(styles.LISA))
@@ -466,7 +466,26 @@ def style_sld(
             _ogc_compare(both, low_op, column, _number(cls.lower))
             _ogc_compare(both, "PropertyIsLessThanOrEqualTo", column, _number(cls.upper))
         elif cls.value is None:
-            ET.SubElement(rule, "se:ElseFilter")
+            # Not <se:ElseFilter/>: QGIS 3.22 imports it as a rule without filter, which then
+            # paints every feature grey on top. Spell the catch-all out instead: NULL, a value
+            # without a category, or one of the no-data conditions.
+            filt = ET.SubElement(rule, "ogc:Filter")
+            anyof = ET.SubElement(filt, "ogc:Or")
+            ET.SubElement(
+                ET.SubElement(anyof, "ogc:PropertyIsNull"), "ogc:PropertyName"
+            ).text = column
+            unlisted = ET.SubElement(anyof, "ogc:And")
+            for other in classes:
+                if other.value is not None:
+                    _ogc_compare(
+                        unlisted, "PropertyIsNotEqualTo", column, _category_value(other.value)
+                    )
+            for field, value in no_data_when:
+                if value is None:
+                    isnull = ET.SubElement(anyof, "ogc:PropertyIsNull")
+                    ET.SubElement(isnull, "ogc:PropertyName").text = field
+                else:
+                    _ogc_compare(anyof, "PropertyIsEqualTo", field, str(value))
         else:
             filt = ET.SubElement(rule, "ogc:Filter")
             parent = ET.SubElement(filt, "ogc:And") if no_data_when else filt

@@ -10,6 +10,7 @@ interpreter under ``QT_QPA_PLATFORM=offscreen`` and reads back a JSON report per
   (value, label, colour) or ranges (lower, upper, label, colour);
 * ``feature_colors``: the fill colour QGIS' renderer picks for every feature, in file order
   (``None`` when the renderer draws nothing for it), so a test can check the classification;
+  ``features_with_several_symbols`` counts features drawn more than once (overlapping rules);
 * ``messages``: everything QGIS and GDAL logged while opening the layer (level, tag, text);
 * ``render``: a PNG drawn by QGIS' map renderer, with the count of non-background pixels and the
   most frequent colours.
@@ -75,8 +76,9 @@ requires_qgis = pytest.mark.skipif(
 
 _SCRIPT = r"""
 import json, os, re, sys
-from qgis.core import (Qgis, QgsApplication, QgsMapRendererSequentialJob, QgsMapSettings,
-                       QgsRectangle, QgsRenderContext, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (Qgis, QgsApplication, QgsExpressionContext, QgsExpressionContextUtils,
+                       QgsMapRendererSequentialJob, QgsMapSettings, QgsRectangle,
+                       QgsRenderContext, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize, QVariant
 from qgis.PyQt.QtGui import QColor, QImage
 
@@ -127,6 +129,12 @@ def renderer_info(layer):
              "color": g.symbol().color().name() if g.symbol() else None}
             for g in r.ranges()
         ]
+    elif r.type() == "RuleRenderer":
+        out["rules"] = [
+            {"label": x.label(), "filter": x.filterExpression(), "else": x.isElse(),
+             "color": x.symbol().color().name() if x.symbol() else None}
+            for x in r.rootRule().children()
+        ]
     elif r.type() == "singleSymbol":
         out["color"] = r.symbol().color().name()
     return out
@@ -135,14 +143,21 @@ def renderer_info(layer):
 def feature_colors(layer):
     r = layer.renderer().clone()
     ctx = QgsRenderContext()
+    # field values must be visible to expressions (rule filters, expression class attributes)
+    ctx.setExpressionContext(
+        QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    )
     r.startRender(ctx, layer.fields())
-    out = []
+    colors, multiple = [], 0
     for f in layer.getFeatures():
         ctx.expressionContext().setFeature(f)
-        sym = r.symbolForFeature(f, ctx)
-        out.append(sym.color().name() if sym is not None else None)
+        # symbolsForFeature, not symbolForFeature: the rule-based renderer returns no single
+        # symbol; a feature matched by several rules is drawn several times, so count those
+        syms = r.symbolsForFeature(f, ctx)
+        colors.append(syms[0].color().name() if syms else None)
+        multiple += len(syms) > 1
     r.stopRender(ctx)
-    return out
+    return colors, multiple
 
 
 def render(layer, png, size):
@@ -189,6 +204,9 @@ def inspect(spec, messages):
     if spec.get("qml"):
         msg, ok = layer.loadNamedStyle(spec["qml"])
         res["qml_loaded"] = bool(ok)
+    if spec.get("sld"):
+        msg, ok = layer.loadSldStyle(spec["sld"])
+        res["sld_loaded"] = bool(ok)
     res["feature_count"] = layer.featureCount()
     res["crs"] = layer.crs().authid()
     res["geometry_type"] = QgsWkbTypes.displayString(layer.wkbType())
@@ -207,7 +225,7 @@ def inspect(spec, messages):
     res["cjk_values"] = cjk
     res["mojibake_values"] = bad
     res["renderer"] = renderer_info(layer)
-    res["feature_colors"] = feature_colors(layer)
+    res["feature_colors"], res["features_with_several_symbols"] = feature_colors(layer)
     if spec.get("png"):
         res["render"] = render(layer, spec["png"], tuple(spec.get("size", (800, 600))))
     res["messages"] = messages[first:]
@@ -264,7 +282,7 @@ def inspect_layers(specs: Sequence[dict[str, Any]], timeout: float = 300) -> lis
     """Open every layer of ``specs`` in one QGIS process; one report dict per spec.
 
     Each spec is a dict with ``path`` (str), optionally ``layer`` (GeoPackage layer name),
-    ``qml`` (style file to load explicitly), ``png`` (render to this file), ``size`` ((w, h)
+    ``qml`` / ``sld`` (style file to load instead of the default style), ``png`` (render to this file), ``size`` ((w, h)
     pixels) and ``nfeat`` (number of attribute dicts in ``first_features``).
     """
     # absolute paths: the QGIS process runs in its own temporary directory
@@ -274,6 +292,7 @@ def inspect_layers(specs: Sequence[dict[str, Any]], timeout: float = 300) -> lis
             "path": str(Path(s["path"]).resolve()),
             **({"png": str(Path(s["png"]).resolve())} if s.get("png") else {}),
             **({"qml": str(Path(s["qml"]).resolve())} if s.get("qml") else {}),
+            **({"sld": str(Path(s["sld"]).resolve())} if s.get("sld") else {}),
         }
         for s in specs
     ]

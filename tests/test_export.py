@@ -614,6 +614,13 @@ def qgis_reports(tmp_path_factory, prov, pref):
     shares = prov[["code", "name", "geometry"]].rename_geometry("shape")
     shares["capital_share"] = 0.55 + (shares["code"].astype(int) // 10000 % 9) * 0.05
     out["capshare"] = si.export(shares, d / "capital.gpkg", style=styles.capital_share())
+    # the SLD stored next to the QML, loaded on its own (QGIS turns it into rules)
+    with sqlite3.connect(d / "results.gpkg") as con:
+        for layer in ("hot_2021", "rd_2021"):
+            sld = con.execute(
+                "SELECT styleSLD FROM layer_styles WHERE f_table_name = ?", (layer,)
+            ).fetchone()[0]
+            (d / f"{layer}.sld").write_text(sld, encoding="utf-8")
     control = d / "control_v14.gpkg"
     pyogrio.write_dataframe(prov, control, layer="p", driver="GPKG")  # GDAL default: GPKG 1.4
     specs = [
@@ -626,8 +633,10 @@ def qgis_reports(tmp_path_factory, prov, pref):
         for k, r in out.items()
     ]
     specs.append({"path": control, "layer": "p"})
+    for layer in ("hot_2021", "rd_2021"):
+        specs.append({"path": d / "results.gpkg", "layer": layer, "sld": d / f"{layer}.sld"})
     reports = inspect_layers(specs)
-    result = dict(zip([*out, "control"], reports, strict=True))
+    result = dict(zip([*out, "control", "sld_hot", "sld_grad"], reports, strict=True))
     return {"reports": result, "results": out, "dir": d}
 
 
@@ -754,9 +763,29 @@ def test_qgis_warns_on_gpkg_14_but_not_on_ours(qgis_reports):
 
 @requires_qgis
 @pytest.mark.qgis
+def test_qgis_reads_the_stored_sld_into_the_same_classes(qgis_reports, pref, prov):
+    hot = qgis_reports["reports"]["sld_hot"]
+    assert hot["sld_loaded"] and hot["renderer"]["type"] == "RuleRenderer"
+    rules = hot["renderer"]["rules"]
+    assert [r["color"] for r in rules] == [c.color for c in styles.HOTSPOTS.categories] + [
+        styles.NO_DATA_COLOR
+    ]
+    assert rules[-1]["filter"] and rules[0]["label"] == "热点 99% 置信 / Hot spot, 99% confidence"
+    assert hot["feature_colors"] == _hotspot_colors(pref)
+    assert hot["features_with_several_symbols"] == 0  # every feature matches exactly one rule
+    grad = qgis_reports["reports"]["sld_grad"]
+    style = styles.graduated("rd_staff_2021", k=5).resolve(prov["rd_staff_2021"])
+    idx = styles.class_index(prov["rd_staff_2021"], style.breaks)
+    assert grad["sld_loaded"]
+    assert grad["feature_colors"] == [style.colors[i] if i >= 0 else None for i in idx]
+    assert grad["features_with_several_symbols"] == 0  # breaks: lower bound exclusive
+
+
+@requires_qgis
+@pytest.mark.qgis
 def test_qgis_pngs_are_written_and_not_blank(qgis_reports):
     for key, rep in qgis_reports["reports"].items():
-        if key == "control":
+        if key == "control" or key.startswith("sld"):
             continue
         png = qgis_reports["dir"] / f"{key}.png"
         assert png.exists() and png.stat().st_size > 2000, key
