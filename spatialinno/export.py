@@ -368,6 +368,10 @@ def export(
 
     Notes
     -----
+    Date-times: a GeoPackage keeps them to the millisecond (a warning names columns with finer
+    times) and stores time-zone-aware ones in UTC, as the standard asks (same instants, read
+    back in UTC); Python ``datetime.date`` values are written as ISO text (``2021-01-01``).
+
     QGIS' graduated renderer draws nothing for rows without a value (the folium maps draw them
     grey as "no data"); categorised styles get a grey "no data" category for them.
 
