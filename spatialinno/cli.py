@@ -70,6 +70,8 @@ _TEXT = {
         "overview": "总体指标",
         "per_group": "各省基尼系数与省会首位度",
         "per_group_note": "基尼系数按各省地级单元计算；省会首位度 = 省会（首府）占全省合计的比重。",
+        "per_group_note_county": "基尼系数按各省县级单元计算；省会首位度先把县级值汇总到地级单元，"
+        "再取省会占全省合计的比重（有县缺值的地级单元不计合计）。",
         "regions": "四大地区均值",
         "moran": "全局莫兰指数",
         "clusters": "LISA 聚类与 Gi* 冷热点数量",
@@ -92,6 +94,9 @@ _TEXT = {
         "per_group": "Gini and capital share by province",
         "per_group_note": "Gini across each province's prefecture-level units; capital share = "
         "the capital's share of the province total.",
+        "per_group_note_county": "Gini across each province's county-level units; capital share: "
+        "county values summed to prefecture-level units first, then the capital's share of the "
+        "province total (a prefecture with a county missing gets no total).",
         "regions": "Means by NBS region",
         "moran": "Global Moran's I",
         "clusters": "LISA clusters and Gi* hot/cold spots (counts)",
@@ -446,6 +451,7 @@ def _cross_section(
     from .autocorrelation import hotspots, lisa, moran
     from .export import export
     from .inequality import capital_share, gini, gini_by, region_summary, spatial_gini, theil
+    from .join import aggregate
     from .maps import choropleth_map, hotspot_map, lisa_map
 
     text = _TEXT[options.lang]
@@ -570,7 +576,13 @@ def _cross_section(
     if level in ("prefecture", "county"):
         bar.advance(f"{section}: per-province tables")
         gb = gini_by(gdf, columns, by="province_code")
-        cs = capital_share(gdf, columns, by="province_code")
+        if level == "county":
+            # the capital effect is defined on prefecture-level units (the capital city's share of
+            # the province): the capital's districts are summed first; a prefecture with a county
+            # missing gets no total rather than an understated one (aggregate's skipna=False)
+            cs = capital_share(aggregate(gdf, columns, to="prefecture"), columns)
+        else:
+            cs = capital_share(gdf, columns, by="province_code")
         per_group = _per_group_table(gb, cs, columns, options.lang)
         for code, r in gb.iterrows():
             for c in [*columns, "mean"]:
@@ -674,7 +686,8 @@ def _section_blocks(rep: Report, sec: _Section, options: Options, heading: str) 
     if sec.per_group is not None:
         pct = [c for c in sec.per_group.columns if "capital share" in c or "省会首位度" in c]
         rep.table(sec.per_group, text["per_group"], percent=pct)
-        rep.paragraph(text["per_group_note"], note=True)
+        key = "per_group_note_county" if sec.level == "county" else "per_group_note"
+        rep.paragraph(text[key], note=True)
     if sec.regions is not None:
         rep.table(sec.regions, text["regions"])
     rep.heading(text["maps"], level=3)
@@ -814,7 +827,7 @@ def analyze(
     columns = _check_columns(columns)
     _check_out(out, overwrite)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
-    steps = 3 + 5 * len(columns)
+    steps = 3 + 4 * len(columns)  # read, join, weights; per column 4; tables
     with Progress(steps, "analyze", enabled=None if not quiet else False) as bar, _Collect() as col:
         bar.start("reading")
         frame = _read_table(table, sheet) if not isinstance(table, pd.DataFrame) else table
@@ -1019,7 +1032,7 @@ def demo(
             else "内置真实数据：赵成伟等 (2025) 表 2；国家统计局分省面板；第七次人口普查；CN_Public 2016"
         ),
     )
-    steps = 4 + 2 + 2 * (2 + 5)
+    steps = 4 + 2 * 6  # study, panel, Moran, cities; two one-column cross-sections
     with Progress(steps, "demo", enabled=None if not quiet else False) as bar, _Collect() as col:
         # ---- 1. the study's Table 2 -------------------------------------------------------------
         bar.start("study Table 2")

@@ -581,3 +581,35 @@ def test_demo_runs_fast_and_reproduces_the_study(tmp_path: Path) -> None:
         assert float(got[str(r.year)]) == pytest.approx(r.I, abs=1e-12)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "甘肃、青海、四川、云南" in html
+
+
+@pytest.mark.slow
+def test_county_level_capital_share_from_prefecture_sums(tmp_path: Path) -> None:
+    """County tables: Gini across each province's counties; capital share on prefecture sums."""
+    county = si.load_boundaries("county")
+    # a real county-level variable without a bundled county table: land area in km² (Albers)
+    area = county.to_crs(si.boundaries.EQUAL_AREA_CRS).area / 1e6
+    table = pd.DataFrame({"code": county["code"], "县": county["name"], "area_km2": area})
+    path = tmp_path / "county_area.csv"
+    table.to_csv(path, index=False)
+    out = tmp_path / "out"
+    argv = ["analyze", str(path), "--level", "county", "--columns", "area_km2",
+            "--out", str(out), "--permutations", "99", "--quiet"]  # fmt: skip
+    assert cli.main(argv) == 0
+    s = _summary(out)
+    gdf = si.join_indicators(si.read_table(path), "county")
+    gb = si.gini_by(gdf, "area_km2")
+    pref = si.aggregate(gdf, "area_km2", to="prefecture")
+    cs = si.capital_share(pref, "area_km2")
+    for code in ("440000", "620000", "650000"):
+        assert _value(s, "area_km2", "gini_by_province", code) == pytest.approx(
+            gb.loc[code, "area_km2"], abs=1e-12
+        )
+        assert _value(s, "area_km2", "capital_share", code) == pytest.approx(
+            cs.loc[code, "area_km2"], abs=1e-12
+        )
+    # 广州's districts summed, divided by 广东's total area (brute force over the county rows)
+    gd = table[table["code"].str[:2] == "44"]
+    share = gd.loc[gd["code"].str[:4] == "4401", "area_km2"].sum() / gd["area_km2"].sum()
+    assert _value(s, "area_km2", "capital_share", "440000") == pytest.approx(share, rel=1e-9)
+    assert _value(s, "", "rows_matched") == 2891
