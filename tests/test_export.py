@@ -621,6 +621,15 @@ def qgis_reports(tmp_path_factory, prov, pref):
                 "SELECT styleSLD FROM layer_styles WHERE f_table_name = ?", (layer,)
             ).fetchone()[0]
             (d / f"{layer}.sld").write_text(sld, encoding="utf-8")
+    # negative control: the same Shapefile with a .qml keyed on the LONG column name, which is
+    # what a style written without the field mapping would look like
+    from spatialinno._qml import style_documents
+
+    for part in d.glob("names.*"):
+        if part.suffix != ".qml" and not part.name.endswith(".fields.csv"):
+            (d / ("longqml" + part.name[len("names") :])).write_bytes(part.read_bytes())
+    long_style = styles.graduated("rd_staff_total_2021", k=3).resolve(g["rd_staff_total_2021"])
+    (d / "longqml.qml").write_text(style_documents(long_style)[0], encoding="utf-8")
     control = d / "control_v14.gpkg"
     pyogrio.write_dataframe(prov, control, layer="p", driver="GPKG")  # GDAL default: GPKG 1.4
     specs = [
@@ -635,8 +644,10 @@ def qgis_reports(tmp_path_factory, prov, pref):
     specs.append({"path": control, "layer": "p"})
     for layer in ("hot_2021", "rd_2021"):
         specs.append({"path": d / "results.gpkg", "layer": layer, "sld": d / f"{layer}.sld"})
+    specs.append({"path": d / "longqml.shp"})
     reports = inspect_layers(specs)
-    result = dict(zip([*out, "control", "sld_hot", "sld_grad"], reports, strict=True))
+    keys = [*out, "control", "sld_hot", "sld_grad", "longqml"]
+    result = dict(zip(keys, reports, strict=True))
     return {"reports": result, "results": out, "dir": d}
 
 
@@ -734,6 +745,12 @@ def test_qgis_shapefile_with_colliding_and_chinese_names_keeps_every_column(qgis
     assert first[mapping["rd_staff_total_2020"]] == 10.0
     assert rep["renderer"]["attribute"] == mapping["rd_staff_total_2021"]
     assert rep["renderer"]["attribute_found"] and rep["renderer"]["type"] == "graduatedSymbol"
+    assert None not in rep["feature_colors"]
+    # control: a style keyed on the long name loads, but QGIS finds no such field and draws
+    # nothing -- the failure the short-name mapping prevents
+    bad = qgis_reports["reports"]["longqml"]
+    assert bad["renderer"]["type"] == "graduatedSymbol" and not bad["renderer"]["attribute_found"]
+    assert set(bad["feature_colors"]) == {None}
 
 
 @requires_qgis
@@ -785,7 +802,7 @@ def test_qgis_reads_the_stored_sld_into_the_same_classes(qgis_reports, pref, pro
 @pytest.mark.qgis
 def test_qgis_pngs_are_written_and_not_blank(qgis_reports):
     for key, rep in qgis_reports["reports"].items():
-        if key == "control" or key.startswith("sld"):
+        if key in ("control", "longqml") or key.startswith("sld"):
             continue
         png = qgis_reports["dir"] / f"{key}.png"
         assert png.exists() and png.stat().st_size > 2000, key
