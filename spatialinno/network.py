@@ -865,51 +865,59 @@ def weighted_betweenness(g: nx.Graph, distance: str = "distance") -> dict[str, f
     import heapq
 
     nodes = list(g.nodes)
-    between = dict.fromkeys(nodes, 0.0)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    # integer ids and plain lists: about twice as fast as dict-of-dict lookups in the loop
     adjacency = g.succ if g.is_directed() else g.adj
-    for s in nodes:
-        order: list = []  # nodes in order of non-decreasing distance from s
-        preds: dict = {v: [] for v in nodes}
-        sigma = dict.fromkeys(nodes, 0.0)
+    neighbours = [
+        [(index[w], float(data[distance])) for w, data in adjacency[v].items()] for v in nodes
+    ]
+    between = [0.0] * n
+    for s in range(n):
+        order: list[int] = []  # nodes in order of non-decreasing distance from s
+        preds: list[list[int]] = [[] for _ in range(n)]
+        sigma = [0.0] * n
         sigma[s] = 1.0
-        done: dict = {}
-        seen = {s: 0.0}
+        done = [False] * n
+        seen: list[float | None] = [None] * n
+        seen[s] = 0.0
         heap = [(0.0, 0, s, s)]
         counter = 1
         while heap:
             dist, _, pred, v = heapq.heappop(heap)
-            if v in done:
+            if done[v]:
                 continue
             if pred != v:
                 sigma[v] += sigma[pred]
             order.append(v)
-            done[v] = dist
-            for w, data in adjacency[v].items():
-                alt = dist + data[distance]
-                if w in done:
+            done[v] = True
+            for w, length in neighbours[v]:
+                if done[w]:
                     continue
-                old = seen.get(w)
-                tol = _TIE_RTOL * max(abs(alt), abs(old)) if old is not None else 0.0
-                if old is None or alt < old - tol:  # strictly shorter: restart w's counts
+                alt = dist + length
+                old = seen[w]
+                if old is None or alt < old - _TIE_RTOL * max(alt, old):
+                    # strictly shorter: restart w's path count from v
                     seen[w] = alt
                     heapq.heappush(heap, (alt, counter, v, w))
                     counter += 1
                     sigma[w] = 0.0
                     preds[w] = [v]
-                elif abs(alt - old) <= tol:  # as short: one more shortest path through v
+                elif abs(alt - old) <= _TIE_RTOL * max(alt, old):
+                    # as short within the tolerance: one more shortest path, through v
                     sigma[w] += sigma[v]
                     preds[w].append(v)
-        delta = dict.fromkeys(order, 0.0)
+        delta = [0.0] * n
         for w in reversed(order):
+            coefficient = (1.0 + delta[w]) / sigma[w]
             for v in preds[w]:
-                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w])
+                delta[v] += sigma[v] * coefficient
             if w != s:
                 between[w] += delta[w]
-    n = len(nodes)
     # every unordered pair is counted from both ends in an undirected graph: dividing by
     # (n-1)(n-2) gives networkx's normalisation by (n-1)(n-2)/2 for both kinds of graph
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    return {v: b * scale for v, b in between.items()}
+    return {v: between[i] * scale for i, v in enumerate(nodes)}
 
 
 def _eigenvector(g: nx.Graph) -> dict[str, float]:
