@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 import time
 import traceback
@@ -388,6 +389,16 @@ def _join(
         )
     for c in columns:
         values = pd.to_numeric(gdf[c], errors="coerce")
+        negative = gdf.loc[values < 0, "name"].astype(str).tolist()
+        if negative:
+            # Gini, Theil and shares are undefined for negative values; say so before any work
+            shown = ", ".join(negative[:10]) + (
+                f" and {len(negative) - 10} more" if len(negative) > 10 else ""
+            )
+            raise InputError(
+                f"column {c!r} has negative values at {shown}; Gini, Theil and the capital share "
+                "need levels >= 0 (counts, money, people), not changes or residuals"
+            )
         if values.notna().sum() < 3:
             raise InputError(
                 f"column {c!r} has {int(values.notna().sum())} numeric value(s) on the matched "
@@ -449,7 +460,6 @@ def _cross_section(
     """Statistics, maps and layers of ``columns`` on one joined layer (all units kept)."""
     from . import styles
     from .autocorrelation import hotspots, lisa, moran
-    from .export import export
     from .inequality import capital_share, gini, gini_by, region_summary, spatial_gini, theil
     from .join import aggregate
     from .maps import choropleth_map, hotspot_map, lisa_map
@@ -565,11 +575,8 @@ def _cross_section(
             (f"hotspots_{slug}", hot_gdf[[*keep, col, *hot_cols, "geometry"]], "hotspots"),
         )
         for layer, frame, style in layer_frames:
-            export(frame, out / GPKG_FILE, layer=layer, style=style, overwrite=True)
+            extra += _export_layer(frame, out, layer, style, options)
             layers.append(layer)
-            if "shp" in options.formats:
-                res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True)
-                extra.extend(str(Path(p).relative_to(out)) for p in res.files)
 
     per_group = None
     regions = None
@@ -611,6 +618,22 @@ def _cross_section(
         extra_files=extra,
         lisa_settings=lisa_settings,
     )
+
+
+def _export_layer(frame: Any, out: Path, layer: str, style: Any, options: Options) -> list[str]:
+    """Write ``frame`` as a styled layer of results.gpkg (and a Shapefile with ``--format shp``).
+
+    Returns the Shapefile parts written (relative to ``out``); results.gpkg is listed once by the
+    caller. ``overwrite=True`` is safe here: the folder was checked (or cleared) beforehand.
+    """
+    from .export import export
+
+    export(frame, out / GPKG_FILE, layer=layer, style=style, overwrite=True)
+    written: list[str] = []
+    if "shp" in options.formats:
+        res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True)
+        written += [str(Path(p).relative_to(out)) for p in res.files]
+    return written
 
 
 def _per_group_table(
@@ -833,6 +856,7 @@ def analyze(
         frame = _read_table(table, sheet) if not isinstance(table, pd.DataFrame) else table
         bar.advance("joining")
         gdf = _join(frame, level, columns, year, key, source)
+        created = not Path(out).exists()
         out_path = _prepare_out(out, overwrite)
         summary = _Summary()
         report = gdf.attrs["join_report"]
@@ -840,9 +864,16 @@ def analyze(
         summary.add("join", "", "rows_matched", len(report.matched))
         summary.add("join", "", "rows_unmatched", len(report.unmatched))
         summary.add("join", "", "units_without_data", len(report.units_without_data))
-        sec = _cross_section(
-            gdf, level, columns, options, out_path, summary, bar, section="analyze"
-        )
+        try:
+            sec = _cross_section(
+                gdf, level, columns, options, out_path, summary, bar, section="analyze"
+            )
+        except BaseException:
+            # a half-written folder would block the next run ("already holds files"); remove it
+            # when this run created it (a folder the user made is never deleted)
+            if created:
+                shutil.rmtree(out_path, ignore_errors=True)
+            raise
     text = _TEXT[options.lang]
     sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=sub)
@@ -1010,7 +1041,6 @@ def demo(
     """
     from .autocorrelation import moran_by_year
     from .datasets import load_dataset
-    from .export import export
     from .inequality import gini, theil
     from .join import join_indicators
     from .maps import capital_effect_map, choropleth_map, coastal_lead_map
@@ -1064,20 +1094,20 @@ def demo(
         from . import styles
 
         j21 = facts["joined"][facts["joined"]["year"] == 2021].drop(columns="year")
-        export(
+        files += _export_layer(
             j21,
-            out_path / GPKG_FILE,
-            layer="study_capital_share_2021",
-            style=styles.capital_share("capital_share"),
-            overwrite=True,
+            out_path,
+            "study_capital_share_2021",
+            styles.capital_share("capital_share"),
+            options,
         )
         j23 = facts["joined"][facts["joined"]["year"] == 2023].drop(columns="year")
-        export(
+        files += _export_layer(
             j23,
-            out_path / GPKG_FILE,
-            layer="study_gini_2023",
-            style=styles.graduated("gini_innovation", scheme="quantiles", k=5),
-            overwrite=True,
+            out_path,
+            "study_gini_2023",
+            styles.graduated("gini_innovation", scheme="quantiles", k=5),
+            options,
         )
         bar.advance("provincial panel")
 
@@ -1125,12 +1155,12 @@ def demo(
             name = f"map_province_{c}_{DEMO_YEARS[1]}.html"
             choropleth_map(last, c, lang=options.lang).save(str(out_path / name))
             files.append(name)
-        export(
+        files += _export_layer(
             last.drop(columns="year"),
-            out_path / GPKG_FILE,
-            layer=f"province_rd_{DEMO_YEARS[1]}",
-            style=styles.graduated(DEMO_PANEL_COLUMNS[0], scheme="quantiles", k=5),
-            overwrite=True,
+            out_path,
+            f"province_rd_{DEMO_YEARS[1]}",
+            styles.graduated(DEMO_PANEL_COLUMNS[0], scheme="quantiles", k=5),
+            options,
         )
         bar.advance("city level")
 

@@ -366,7 +366,19 @@ def small_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     panel = root / "panel.csv"
     p = si.load_dataset("province_panel")
     p[p["gb"] != "156000000"][["gb", "year", "patent_app_total"]].to_csv(panel, index=False)
-    return {"census": census, "bad": bad, "nomatch": nomatch, "panel": panel, "root": root}
+    change = root / "change.csv"  # population change 2010-2020: negative in shrinking cities
+    c = si.load_dataset("city_census")
+    pd.DataFrame({"gb": c["gb"], "change": c["popu_2020"] - c["popu_2010"]}).to_csv(
+        change, index=False
+    )
+    return {
+        "census": census,
+        "bad": bad,
+        "nomatch": nomatch,
+        "panel": panel,
+        "change": change,
+        "root": root,
+    }
 
 
 ERROR_CASES = {
@@ -432,6 +444,25 @@ ERROR_CASES = {
             "many",
         ],
         ["--permutations must be 'auto' or a whole number"],
+    ),
+    "negative values": (
+        ["analyze", "{change}", "--level", "prefecture", "--columns", "change"],
+        ["column 'change' has negative values at 张家口市", "and 146 more", "levels >= 0"],
+    ),
+    "weights that do not fit (fails after the folder was created)": (
+        [
+            "analyze",
+            "{panel}",
+            "--level",
+            "province",
+            "--columns",
+            "patent_app_total",
+            "--year",
+            "2020",
+            "--weights",
+            "knn:40",
+        ],
+        ["k=40 is too large for 34 rows"],
     ),
     "unknown level": (
         ["analyze", "{census}", "--level", "village", "--columns", "popu_2020"],
