@@ -12,6 +12,7 @@ import io
 import os
 import platform
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,18 +51,28 @@ class Timing:
     """Wall times of repeated runs of one piece of work, in seconds."""
 
     runs: tuple[float, ...]
+    # CPU seconds (user + system) of each run, for fresh processes: unlike the wall time it hardly
+    # depends on how many other jobs share the two cores
+    cpu: tuple[float, ...] = ()
 
     @property
     def median(self) -> float:
         return statistics.median(self.runs)
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
+    @property
     def min(self) -> float:
         return min(self.runs)
 
     def cell(self) -> str:
-        """``median (min), n runs`` formatted for a markdown table."""
-        return f"{fmt_s(self.median)} ({fmt_s(self.min)}), n={len(self.runs)}"
+        """``median (min), n runs`` (and the median CPU time) formatted for a markdown table."""
+        text = f"{fmt_s(self.median)} ({fmt_s(self.min)}), n={len(self.runs)}"
+        if self.cpu:
+            text += f"; CPU {fmt_s(self.cpu_median)}"
+        return text
 
 
 def fmt_s(seconds: float) -> str:
@@ -92,6 +103,25 @@ def timed(
     return Timing(tuple(runs)), result
 
 
+def timed_alternating(
+    fns: Sequence[Callable[[], Any]], repeats: int
+) -> tuple[list[Timing], list[Any]]:
+    """Time several functions in turn (a, b, a, b, ...) ``repeats`` times each.
+
+    On a machine shared with other jobs the load changes from second to second; alternating the
+    two sides of a comparison exposes both to the same load, so the *ratio* stays fair even when
+    the absolute times drift.
+    """
+    runs: list[list[float]] = [[] for _ in fns]
+    results: list[Any] = [None] * len(fns)
+    for _ in range(repeats):
+        for k, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            results[k] = fn()
+            runs[k].append(time.perf_counter() - t0)
+    return [Timing(tuple(r)) for r in runs], results
+
+
 def python_cmd(*args: str) -> list[str]:
     """A command line running this very interpreter (so the same installed packages are used)."""
     return [sys.executable, *args]
@@ -112,14 +142,21 @@ def run_checked(cmd: Sequence[str], cwd: Path | None = None, timeout: float = 90
 def timed_subprocess(
     make_cmd: Callable[[int], Sequence[str]], repeats: int, cwd: Path | None = None
 ) -> Timing:
-    """Wall time of a fresh process per run (``make_cmd(i)`` gives run i's command line)."""
+    """Wall and CPU time of a fresh process per run (``make_cmd(i)`` gives run i's command line).
+
+    CPU time = user + system seconds of the finished child processes (``RUSAGE_CHILDREN``).
+    """
     runs: list[float] = []
+    cpu: list[float] = []
     for i in range(repeats):
         cmd = make_cmd(i)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         run_checked(cmd, cwd=cwd)
         runs.append(time.perf_counter() - t0)
-    return Timing(tuple(runs))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return Timing(tuple(runs), tuple(cpu))
 
 
 def reported_subprocess(code: str, repeats: int) -> Timing:

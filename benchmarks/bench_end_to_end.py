@@ -63,6 +63,7 @@ WATCHED: tuple[str, ...] = (
 # the order they are first needed; esda is *not* among them (the package's own statistics)
 ANALYZE_IMPORTS: tuple[str, ...] = (
     "pandas",
+    "spatialinno.cli",
     "geopandas",
     "pyogrio",
     "libpysal.graph",
@@ -73,12 +74,12 @@ ANALYZE_IMPORTS: tuple[str, ...] = (
 _SPLIT = """
 import importlib, json, sys, time
 t0 = time.perf_counter()
-import spatialinno.cli
 steps = {{}}
 for name in {modules!r}:
     t = time.perf_counter()
     importlib.import_module(name)
     steps[name] = time.perf_counter() - t
+import spatialinno.cli
 t1 = time.perf_counter()
 spatialinno.cli.main({args1!r})
 t2 = time.perf_counter()

@@ -22,7 +22,15 @@ import sys
 import warnings
 
 import numpy as np
-from _harness import Section, Target, fmt_ratio, markdown_table, timed, verdict
+from _harness import (
+    Section,
+    Target,
+    fmt_ratio,
+    markdown_table,
+    timed,
+    timed_alternating,
+    verdict,
+)
 from _inputs import LEVELS, VARIABLE, graph, layer
 
 import spatialinno as si
@@ -38,7 +46,8 @@ def run(quick: bool = False) -> Section:
         intro=(
             f"{PERMUTATIONS} permutations, seed 0; values = unit area (km²); same queen graph "
             "(islands linked to the nearest unit) for both. esda 2.9 runs without numba (not "
-            "installed), i.e. its pure-numpy path. Median (min) of n runs in this process."
+            "installed), i.e. its pure-numpy path. Median (min) of n runs in this process; the "
+            "two sides alternate run by run so that both see the same machine load."
         ),
         headers=[
             "statistic",
@@ -50,7 +59,7 @@ def run(quick: bool = False) -> Section:
             "agreement",
         ],
     )
-    reps = 3 if quick else 7
+    reps = 5 if quick else 15
     first_pool_call: float | None = None
     for level in LEVELS:
         gdf = layer(level)
@@ -61,14 +70,13 @@ def run(quick: bool = False) -> Section:
 
         # ---- LISA -------------------------------------------------------------------------
         si.lisa(gdf, VARIABLE, w=g, permutations=9, seed=0)  # warm-up
-        ours_t, ours = timed(
-            lambda gdf=gdf, g=g: si.lisa(gdf, VARIABLE, w=g, permutations=PERMUTATIONS, seed=0),
-            reps,
-        )
-        peer_t, ref = timed(
-            lambda y=y, w=w: esda.Moran_Local(
-                y, w, transformation="r", permutations=PERMUTATIONS, seed=0
-            ),
+        (ours_t, peer_t), (ours, ref) = timed_alternating(
+            [
+                lambda gdf=gdf, g=g: si.lisa(gdf, VARIABLE, w=g, permutations=PERMUTATIONS, seed=0),
+                lambda y=y, w=w: esda.Moran_Local(
+                    y, w, transformation="r", permutations=PERMUTATIONS, seed=0
+                ),
+            ],
             reps,
         )
         diff_i = float(np.max(np.abs(ours["lisa_I"].to_numpy() - ref.Is)))
@@ -95,18 +103,22 @@ def run(quick: bool = False) -> Section:
 
         # ---- Gi* --------------------------------------------------------------------------
         si.hotspots(gdf, VARIABLE, w=g, permutations=9, inference="permutation", seed=0)
-        ours_t, ours = timed(
-            lambda gdf=gdf, g=g: si.hotspots(
-                gdf, VARIABLE, w=g, permutations=PERMUTATIONS, inference="permutation", seed=0
-            ),
-            reps,
-        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # esda warns about its own transform handling
-            one_t, ref = timed(
-                lambda y=y, w=w: esda.G_Local(
-                    y, w, transform="B", star=True, permutations=PERMUTATIONS, seed=0, n_jobs=1
-                ),
+            (ours_t, one_t), (ours, ref) = timed_alternating(
+                [
+                    lambda gdf=gdf, g=g: si.hotspots(
+                        gdf,
+                        VARIABLE,
+                        w=g,
+                        permutations=PERMUTATIONS,
+                        inference="permutation",
+                        seed=0,
+                    ),
+                    lambda y=y, w=w: esda.G_Local(
+                        y, w, transform="B", star=True, permutations=PERMUTATIONS, seed=0, n_jobs=1
+                    ),
+                ],
                 reps,
             )
             # the default process pool costs seconds per call; fewer runs keep the suite short

@@ -19,7 +19,16 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from _harness import Section, Target, fmt_ratio, markdown_table, profile_call, timed, verdict
+from _harness import (
+    Section,
+    Target,
+    fmt_ratio,
+    markdown_table,
+    profile_call,
+    timed,
+    timed_alternating,
+    verdict,
+)
 from _inputs import LEVELS, clear_weights_caches, layer
 
 import spatialinno as si
@@ -64,24 +73,24 @@ def run(quick: bool = False) -> Section:
             "same links",
         ],
     )
-    reps = 3 if quick else 7
-    peer_reps = 1 if quick else 3
     for level in LEVELS:
         gdf = layer(level)
         n = len(gdf)
         si.spatial_weights(gdf, islands="keep")  # warm-up (imports, caches)
         si.spatial_weights(gdf)
-        keep_t, keep_g = timed(lambda gdf=gdf: si.spatial_weights(gdf, islands="keep"), reps)
-        warm_t, _ = timed(lambda gdf=gdf: si.spatial_weights(gdf), reps)
+        reps = (1 if level == "county" else 2) if quick else (3 if level == "county" else 5)
+        # the four alternate run by run so that they all see the same machine load
+        (keep_t, warm_t, graph_t, queen_t), (keep_g, _, peer_g, _) = timed_alternating(
+            [
+                lambda gdf=gdf: si.spatial_weights(gdf, islands="keep"),
+                lambda gdf=gdf: si.spatial_weights(gdf),
+                lambda gdf=gdf: Graph.build_contiguity(gdf.geometry, rook=False),
+                lambda gdf=gdf: Queen.from_dataframe(gdf, use_index=False, silence_warnings=True),
+            ],
+            reps,
+        )
         cold_t, _ = timed(
-            lambda gdf=gdf: si.spatial_weights(gdf), peer_reps + 1, before=clear_weights_caches
-        )
-        graph_t, peer_g = timed(
-            lambda gdf=gdf: Graph.build_contiguity(gdf.geometry, rook=False), peer_reps
-        )
-        queen_t, _ = timed(
-            lambda gdf=gdf: Queen.from_dataframe(gdf, use_index=False, silence_warnings=True),
-            peer_reps,
+            lambda gdf=gdf: si.spatial_weights(gdf), reps, before=clear_weights_caches
         )
         ours_links = _links(keep_g)
         same = ours_links == _links(peer_g)
