@@ -18,7 +18,7 @@ needed. Reusable by every test that checks an HTML output (maps, network map, CL
 ``exceptions``         uncaught JavaScript exceptions (str)
 ``failed_requests``    ``(url, error)`` of every request that failed
 ``requests``           every URL requested except the page itself and ``data:`` URIs
-``dialogs``            messages of alert()/confirm()/prompt() dialogs (dismissed automatically)
+``dialogs``            messages passed to alert()/confirm()/prompt() (trapped, never opened)
 ``n_paths``            SVG paths drawn in the Leaflet map panes
 ``paths_by_class``     ``{class: count}`` for the path classes listed in ``path_classes=``
 ``legend_text``        innerText of the legend(s) (``.si-legend``, branca ``.legend``)
@@ -29,8 +29,9 @@ needed. Reusable by every test that checks an HTML output (maps, network map, CL
 ``screenshot_png_path`` the PNG written (``screenshot=`` or a temporary file)
 ``seconds``            wall time of the whole call
 
-The browser gets a fresh profile, ``Network.emulateNetworkConditions(offline=True)`` and a host
-resolver that resolves nothing, so any http(s) request fails and shows up in ``failed_requests``.
+The browser gets a fresh profile, ``Network.emulateNetworkConditions(offline=True)``, a host
+resolver that resolves nothing, and request interception (``Fetch``) that lets only ``file:``/
+``data:`` URLs through, so any http(s) request fails and shows up in ``failed_requests`` with its URL.
 """
 
 from __future__ import annotations
@@ -95,6 +96,12 @@ _JS_FIND_MAP = """(() => {
   }
   return null;
 })()"""
+_JS_TRAP_DIALOGS = """(() => {
+  window.__si_dialogs = [];
+  for (const f of ['alert', 'confirm', 'prompt']) {
+    window[f] = (msg) => { window.__si_dialogs.push(String(msg)); return null; };
+  }
+})();"""
 _JS_N_PATHS = "document.querySelectorAll('.leaflet-pane svg path').length"
 _JS_LEGEND = (
     "Array.from(document.querySelectorAll('.si-legend, .legend'))"
@@ -111,6 +118,12 @@ _JS_TOOLTIP_HTML = (
 
 class ChromiumError(RuntimeError):
     """The browser could not be started or did not answer."""
+
+
+class _LoadTimeout(ChromiumError):
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.target = target
 
 
 class Chromium:
@@ -197,17 +210,33 @@ class Chromium:
                 self._on_event(m)
         raise ChromiumError(f"{method}: no answer within {timeout} s")
 
+    def _post(self, method: str, params: dict[str, Any], session: str | None) -> None:
+        """Send a command without waiting for its answer (from inside the event loop)."""
+        msg = {"id": 10**9 + len(self.events), "method": method, "params": params}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._to_browser_w, json.dumps(msg).encode() + b"\0")
+
     def _on_event(self, m: dict[str, Any]) -> None:
         self.events.append(m)
-        if m.get("method") == "Page.javascriptDialogOpening":
+        method, params = m.get("method"), m.get("params", {})
+        if method == "Page.javascriptDialogOpening":
             # an open alert() blocks the page; dismiss it (the event itself is the evidence)
-            msg = {
-                "id": 10**9 + len(self.events),
-                "method": "Page.handleJavaScriptDialog",
-                "params": {"accept": False},
-                "sessionId": m.get("sessionId"),
-            }
-            os.write(self._to_browser_w, json.dumps(msg).encode() + b"\0")
+            self._post("Page.handleJavaScriptDialog", {"accept": False}, m.get("sessionId"))
+        elif method == "Fetch.requestPaused":
+            # every request of the page stops here, preloads included (they can skip
+            # Network.requestWillBeSent): local files go on, anything else fails as offline
+            url = params.get("request", {}).get("url", "")
+            if url.startswith(("file:", "data:", "blob:", "about:")):
+                self._post(
+                    "Fetch.continueRequest", {"requestId": params["requestId"]}, m.get("sessionId")
+                )
+            else:
+                self._post(
+                    "Fetch.failRequest",
+                    {"requestId": params["requestId"], "errorReason": "InternetDisconnected"},
+                    m.get("sessionId"),
+                )
 
     def pump(self, seconds: float, until: Any = None) -> bool:
         """Collect events for ``seconds`` or until ``until(event)`` is true."""
@@ -266,13 +295,40 @@ class Chromium:
         evaluate: dict[str, str] | None = None,
         path_classes: tuple[str, ...] = (),
         screenshot: str | os.PathLike[str] | None = None,
-        timeout: float = 60.0,
+        timeout: float = 30.0,
     ) -> dict[str, Any]:
         """Open ``path`` offline, wait until the map is drawn, optionally hover, and report.
 
         ``hover`` is a viewport pixel ``(x, y)``; ``hover_latlng`` a ``(lat, lon)`` converted to a
-        pixel by the page's Leaflet map.
+        pixel by the page's Leaflet map. If the page never fires its load event (seen once in a
+        few dozen loads right after a tab whose renderer had crashed), it is loaded once more in
+        a fresh tab; the report covers the successful load only.
         """
+        kwargs = {
+            "hover": hover,
+            "hover_latlng": hover_latlng,
+            "evaluate": evaluate,
+            "path_classes": path_classes,
+            "screenshot": screenshot,
+            "timeout": timeout,
+        }
+        try:
+            return self._render_once(path, **kwargs)
+        except _LoadTimeout as stuck:
+            with contextlib.suppress(ChromiumError):
+                self.send("Target.closeTarget", {"targetId": stuck.target})
+            return self._render_once(path, **kwargs)
+
+    def _render_once(
+        self,
+        path: str | os.PathLike[str],
+        hover: tuple[float, float] | None,
+        hover_latlng: tuple[float, float] | None,
+        evaluate: dict[str, str] | None,
+        path_classes: tuple[str, ...],
+        screenshot: str | os.PathLike[str] | None,
+        timeout: float,
+    ) -> dict[str, Any]:
         t0 = time.monotonic()
         page = Path(path).resolve()
         if not page.exists():
@@ -282,6 +338,14 @@ class Chromium:
         sid = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
             self.send(method, session=sid)
+        self.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session=sid)
+        # record alert/confirm/prompt instead of opening real dialogs: an open dialog blocks the
+        # renderer, and dismissing it over the protocol occasionally left the tab hung
+        self.send(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": _JS_TRAP_DIALOGS},
+            session=sid,
+        )
         self.send(
             "Network.emulateNetworkConditions",
             {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
@@ -299,7 +363,7 @@ class Chromium:
             until=lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == sid,
         )
         if not loaded:
-            raise ChromiumError(f"{page} did not finish loading within {timeout} s")
+            raise _LoadTimeout(f"{page} did not finish loading within {timeout} s", target)
         # Leaflet draws synchronously on load, but wait for two equal path counts to be sure
         previous, stable_since = -1, time.monotonic()
         while time.monotonic() - t0 < timeout:
@@ -341,6 +405,7 @@ class Chromium:
         report["tooltip_text"] = self.evaluate(sid, _JS_TOOLTIP_TEXT) if hover else ""
         report["tooltip_html"] = self.evaluate(sid, _JS_TOOLTIP_HTML) if hover else ""
         report["eval"] = {k: self.evaluate(sid, js) for k, js in (evaluate or {}).items()}
+        trapped = self.evaluate(sid, "window.__si_dialogs || []")
 
         png = Path(screenshot) if screenshot else Path(tempfile.mkstemp(suffix=".png")[1])
         shot = self.send("Page.captureScreenshot", {"format": "png"}, session=sid)
@@ -350,6 +415,7 @@ class Chromium:
         self.send("Target.closeTarget", {"targetId": target})
 
         report.update(_summarise(self.events[first_event:], sid, page.as_uri()))
+        report["dialogs"] = trapped + report["dialogs"]
         report["seconds"] = round(time.monotonic() - t0, 2)
         return report
 
@@ -359,7 +425,7 @@ def _summarise(events: list[dict[str, Any]], sid: str, page_url: str) -> dict[st
     exceptions: list[str] = []
     dialogs: list[str] = []
     urls: dict[str, str] = {}
-    failed: list[tuple[str, str]] = []
+    failed_ids: list[tuple[str, str]] = []
     log_errors: list[str] = []
     for ev in events:
         if ev.get("sessionId") not in (sid, None):
@@ -377,10 +443,15 @@ def _summarise(events: list[dict[str, Any]], sid: str, page_url: str) -> dict[st
             dialogs.append(p.get("message", ""))
         elif method == "Network.requestWillBeSent":
             urls[p.get("requestId")] = p.get("request", {}).get("url", "")
+        elif method == "Fetch.requestPaused":
+            urls[p.get("networkId") or p.get("requestId")] = p.get("request", {}).get("url", "")
         elif method == "Network.loadingFailed":
-            failed.append((urls.get(p.get("requestId"), "?"), p.get("errorText", "")))
+            failed_ids.append((p.get("requestId"), p.get("errorText", "")))
         elif method == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
             log_errors.append(p["entry"].get("text", ""))
+    # resolved after the loop: a request blocked by the offline emulation can report its
+    # failure before the requestWillBeSent event that carries its URL
+    failed = [(urls.get(rid, "?"), err) for rid, err in failed_ids]
     requests = [u for u in urls.values() if u != page_url and not u.startswith("data:")]
     return {
         "console": console,
