@@ -169,6 +169,7 @@ class Chromium:
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
         self.size = size
+        self._target: str | None = None
 
     # -- protocol ---------------------------------------------------------------------------
     def _read(self, timeout: float) -> list[dict[str, Any]]:
@@ -300,9 +301,9 @@ class Chromium:
         """Open ``path`` offline, wait until the map is drawn, optionally hover, and report.
 
         ``hover`` is a viewport pixel ``(x, y)``; ``hover_latlng`` a ``(lat, lon)`` converted to a
-        pixel by the page's Leaflet map. If the page never fires its load event (seen once in a
-        few dozen loads right after a tab whose renderer had crashed), it is loaded once more in
-        a fresh tab; the report covers the successful load only.
+        pixel by the page's Leaflet map. If the tab stops answering (no load event, a command
+        without reply -- seen on an overloaded machine), the page is loaded once more in a fresh
+        tab; the report covers the successful load only.
         """
         kwargs = {
             "hover": hover,
@@ -314,9 +315,12 @@ class Chromium:
         }
         try:
             return self._render_once(path, **kwargs)
-        except _LoadTimeout as stuck:
+        except ChromiumError as first:
+            if self.proc.poll() is not None:  # the browser itself is gone: nothing to retry
+                raise
+            target = getattr(first, "target", None) or self._target
             with contextlib.suppress(ChromiumError):
-                self.send("Target.closeTarget", {"targetId": stuck.target})
+                self.send("Target.closeTarget", {"targetId": target}, timeout=5)
             return self._render_once(path, **kwargs)
 
     def _render_once(
@@ -335,6 +339,7 @@ class Chromium:
             raise FileNotFoundError(page)
         first_event = len(self.events)
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self._target = target  # for render()'s retry when a command times out
         sid = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
             self.send(method, session=sid)
