@@ -252,12 +252,19 @@ class GraduatedStyle:
         """Label per class, such as ``"1,200 – 3,400"``; ``lang`` only changes the unit text."""
         if self.breaks is None:
             raise InputError("style not resolved: call .resolve(values) first")
-        lows = [self.lower if self.lower is not None else self.breaks[0], *self.breaks[:-1]]
         suffix = f" {self.unit}" if self.unit else ""
-        return [
+        labels = [
             f"{self.format_value(lo)} – {self.format_value(hi)}{suffix}"
-            for lo, hi in zip(lows, self.breaks, strict=True)
+            for lo, hi in zip(self.breaks[:-1], self.breaks[1:], strict=True)
         ]
+        b0 = self.breaks[0]
+        # the first class runs from the data minimum; with user bins the minimum can lie above
+        # the first bound (shares 0.6..0.9 with bins 0.5/0.8/1.0): "≤ 50 %", never "60 % – 50 %"
+        if self.lower is None or self.lower > b0:
+            first = f"≤ {self.format_value(b0)}{suffix}"
+        else:
+            first = f"{self.format_value(self.lower)} – {self.format_value(b0)}{suffix}"
+        return [first, *labels]
 
     def classify(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
         """Class (0-based) of each value under this resolved style; -1 for missing values."""
@@ -312,6 +319,8 @@ def capital_share(column: str = "capital_share") -> GraduatedStyle:
     >>> s = styles.capital_share().resolve([0.3, 0.55, 0.85])
     >>> s.breaks, s.class_labels()
     ((0.5, 0.8, 1.0), ['30 % – 50 %', '50 % – 80 %', '80 % – 100 %'])
+    >>> styles.capital_share().resolve([0.6, 0.9]).class_labels()
+    ['≤ 50 %', '50 % – 80 %', '80 % – 100 %']
     """
     return graduated(
         column,

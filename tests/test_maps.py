@@ -680,3 +680,14 @@ def test_unknown_codes_fall_back_to_own_geometry_with_a_warning(census):
     assert len(geojson_layers(page)[0]["features"]) == 4
     with pytest.raises(InputError, match="neither geometry nor a 'code' column"):
         si.choropleth_map(pd.DataFrame({"name": ["a"], "v": [1.0]}), "v")
+
+
+def test_capital_map_when_every_share_is_above_50_percent(table2):
+    t = table2.query("year == 2021 and capital_share > 0.5")
+    page = si.capital_effect_map(t, year=2021).get_root().render()
+    legend = next(
+        json.loads(f'"{h}"') for h in re.findall(r'innerHTML = "(.*?)";', page) if "si-legend" in h
+    )
+    n_mid = int(((t["capital_share"] > 0.5) & (t["capital_share"] <= 0.8)).sum())
+    assert '≤ 50 % <span class="si-legend-count">(0个)</span>' in legend
+    assert f'50 % – 80 % <span class="si-legend-count">({n_mid}个)</span>' in legend
