@@ -213,13 +213,23 @@ def profile_subprocess(
 def machine() -> dict[str, str]:
     """CPU model, cores, RAM, OS, Python and the load average right now."""
     cpu = platform.processor() or platform.machine()
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
+    if "model name" in fields:
+        # virtual machines often report only the brand ("AMD EPYC"): add family/model, clock,
+        # cache and whether it runs under a hypervisor, so two runs can be compared honestly
+        cpu = (
+            f"{fields['model name']} (family {fields.get('cpu family', '?')}, model "
+            f"{fields.get('model', '?')}, {fields.get('cpu MHz', '?')} MHz, cache "
+            f"{fields.get('cache size', '?')}"
+            + (", virtual machine" if "hypervisor" in fields.get("flags", "").split() else "")
+            + ")"
+        )
     ram = "unknown"
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
