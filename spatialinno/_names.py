@@ -263,6 +263,8 @@ def normalize_en(name: object) -> str:
     ('innermongolia', 'guangxizhuangar')
     >>> normalize_en("Xinjiang Uygur Autonomous Region"), normalize_en("Xian")
     ('xinjiang', 'xian')
+    >>> normalize_en("Lüliang"), normalize_en("Lvliang"), normalize_en("Luliang")
+    ('luliang', 'luliang', 'luliang')
     """
     if name is None or (isinstance(name, float) and name != name):
         return ""
@@ -285,7 +287,8 @@ def normalize_en(name: object) -> str:
                 tokens = tokens[:-n]
                 changed = True
                 break
-    return re.sub(r"[^a-z]", "", "".join(tokens))
+    # ASCII pinyin writes ü as "v" (Lvliang) or "u" (Luliang); no other pinyin syllable has a v
+    return re.sub(r"[^a-z]", "", "".join(tokens)).replace("v", "u")
 
 
 def normalize_code(value: object) -> str | None:
