@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/run.py            # full run: several repeats, ~5-10 min on 2 busy cores
+    python benchmarks/run.py            # full run: several repeats, 4-10 min on 2 shared cores
     python benchmarks/run.py --quick    # fewer repeats (smoke test of the harness)
     python benchmarks/run.py --only gini,local --out /tmp/partial.md
 
