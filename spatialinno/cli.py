@@ -878,10 +878,10 @@ def analyze(
     sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=sub)
     _join_block(rep, gdf, level, options.lang, source)
-    if col.messages:
+    _section_blocks(rep, sec, options, "Results" if options.lang == "en" else "统计结果")
+    if col.messages:  # after the results: long lists of left-out units, read when needed
         rep.heading(text["warnings"])
         rep.warnings(col.messages)
-    _section_blocks(rep, sec, options, text["overview"] if options.lang == "en" else "统计结果")
     rep.method(_method_keys(level, options))
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
     rep.heading(text["files"])
