@@ -573,10 +573,10 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
 # ------------------------------------------------------------------------------------------------
 # demo
 # ------------------------------------------------------------------------------------------------
-# The issue asks for the demo in under 30 s on the project machine (2 shared cores); measured
-# 15-22 s there. The bound leaves room for a loaded CI runner but still catches a regression
-# such as a process pool or numba compilation sneaking in (each costs 20-30 s).
-DEMO_BUDGET_S = 45.0
+# The issue: the demo in under 30 s on the project machine (2 shared cores). Measured 7 s wall
+# when the machine is idle and 22-26 s while other engineers' suites run on the same cores. A
+# process pool or numba compilation sneaking in (20-30 s each) would break it.
+DEMO_BUDGET_S = 30.0
 
 
 @pytest.mark.slow
@@ -648,3 +648,11 @@ def test_county_level_capital_share_from_prefecture_sums(tmp_path: Path) -> None
     share = gd.loc[gd["code"].str[:4] == "4401", "area_km2"].sum() / gd["area_km2"].sum()
     assert _value(s, "area_km2", "capital_share", "440000") == pytest.approx(share, rel=1e-9)
     assert _value(s, "", "rows_matched") == 2891
+
+
+def test_cli_docstring_examples() -> None:
+    """tests/test_docstrings.py skips spatialinno.cli (it prints); its examples are run here."""
+    import doctest
+
+    result = doctest.testmod(cli, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10 and result.failed == 0
