@@ -656,3 +656,32 @@ def test_cli_docstring_examples() -> None:
 
     result = doctest.testmod(cli, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("spec", "kwargs"),
+    [("rook", {"kind": "rook"}), ("distance:500", {"kind": "distance", "distance": 500.0})],
+)
+def test_weights_option_and_named_sheet(spec: str, kwargs: dict, tmp_path: Path) -> None:
+    """--weights reaches si.spatial_weights; --sheet picks the worksheet of a workbook."""
+    panel = si.load_dataset("province_panel")
+    data = panel[(panel["gb"] != "156000000") & (panel["year"] == 2022)]
+    data = data[["province", "rd_fte_total_person_years"]].rename(columns={"province": "地区"})
+    path = tmp_path / "年鉴.xlsx"
+    with pd.ExcelWriter(path) as xl:  # a notes sheet first, as yearbook downloads often have
+        pd.DataFrame({"说明": ["R&D 人员全时当量（人年），2022"]}).to_excel(
+            xl, sheet_name="说明", index=False
+        )
+        data.to_excel(xl, sheet_name="数据", index=False)
+    out = tmp_path / "out"
+    argv = ["analyze", str(path), "--sheet", "数据", "--level", "province", "--columns",
+            "rd_fte_total_person_years", "--weights", spec, "--permutations", "99",
+            "--out", str(out), "--quiet"]  # fmt: skip
+    assert cli.main(argv) == 0
+    s = _summary(out)
+    gdf = si.join_indicators(data, "province")
+    w = si.spatial_weights(gdf, **kwargs)
+    m = si.moran(gdf, "rd_fte_total_person_years", w=w, permutations=999, seed=0)
+    assert _value(s, "rd_fte_total_person_years", "moran_I") == pytest.approx(m.I, abs=1e-12)
+    assert _value(s, "rd_fte_total_person_years", "moran_z") == pytest.approx(m.z, abs=1e-12)
+    assert f"{spec}" in (out / "report.html").read_text(encoding="utf-8")
