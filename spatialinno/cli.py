@@ -1527,6 +1527,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # it is the list of rows that did not match
         sys.stderr.write(f"spatialinno: error: {exc}\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `spatialinno layers | head`: the reader left; not an error. Point stdout at devnull so
+        # that Python's own flush at exit does not raise again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("spatialinno: interrupted\n")
         return 130
