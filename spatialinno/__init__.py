@@ -67,8 +67,8 @@ _LAZY: dict[str, str] = {
     "capital_effect_map": "maps",
     "network_map": "network",
     # export
-    "export": "export",
-    "ExportResult": "export",
+    "export": "_export",
+    "ExportResult": "_export",
     # networks
     "city_network": "network",
     "network_from_records": "network",
@@ -97,7 +97,6 @@ _SUBMODULES = {
     "autocorrelation",
     "maps",
     "styles",
-    "export",
     "network",
     "datasets",
     "cli",

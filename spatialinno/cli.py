@@ -626,7 +626,7 @@ def _export_layer(frame: Any, out: Path, layer: str, style: Any, options: Option
     Returns the Shapefile parts written (relative to ``out``); results.gpkg is listed once by the
     caller. ``overwrite=True`` is safe here: the folder was checked (or cleared) beforehand.
     """
-    from .export import export
+    from ._export import export
 
     export(frame, out / GPKG_FILE, layer=layer, style=style, overwrite=True)
     written: list[str] = []

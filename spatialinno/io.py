@@ -6,7 +6,7 @@ full-width digits parsed) and whose year column is an integer, and it refuses --
 row and value -- a column that is mostly numbers but holds a stray text cell, because silently
 turning that cell into NaN would drop a region from every statistic computed later.
 
-``export`` (GeoPackage/Shapefile with QGIS styles) lives in :mod:`spatialinno.export`.
+``export`` (GeoPackage/Shapefile with QGIS styles) lives in :mod:`spatialinno._export` (public as ``si.export``).
 """
 
 from __future__ import annotations

@@ -753,7 +753,7 @@ class CityNetwork:
 
         Returns
         -------
-        (nodes, edges) : tuple of spatialinno.export.ExportResult
+        (nodes, edges) : tuple of spatialinno.ExportResult
 
         Examples
         --------
@@ -766,7 +766,7 @@ class CityNetwork:
         """
         from pathlib import Path
 
-        from .export import export
+        from ._export import export
 
         nodes, edges = self.to_geodataframes(year, lines=lines)
         p = Path(path)

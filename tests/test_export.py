@@ -28,7 +28,7 @@ from shapely.geometry import LineString, Point, box
 
 import spatialinno as si
 from spatialinno import styles
-from spatialinno.export import DBF_TEXT_BYTES, ExportResult, dbf_field_names
+from spatialinno._export import DBF_TEXT_BYTES, ExportResult, dbf_field_names
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LISA_VALUES = np.array(["HH", "LL", "HL", "LH", "ns", "isolated", "no data"])
@@ -426,7 +426,7 @@ def test_shp_overwrite_replaces_every_part(tmp_path, prov):
 
 
 def test_shp_failed_overwrite_keeps_the_previous_export(tmp_path, prov, monkeypatch):
-    import spatialinno.export as export_module
+    import spatialinno._export as export_module
 
     path = tmp_path / "keep.shp"
     si.export(prov, path, style="lisa")
@@ -866,13 +866,20 @@ def test_real_lisa_and_hotspots_results_open_styled_in_qgis(tmp_path):
         assert warnings_in(rep) == [] and rep["render"]["nonbackground_fraction"] > 0.1
 
 
-def test_si_export_is_callable_whatever_the_import_order(tmp_path, prov):
-    # importing the submodule rebinds the package attribute ``spatialinno.export`` to the
-    # module; the module is callable so ``si.export(...)`` keeps working
+def test_si_export_is_the_function_whatever_the_import_order(tmp_path, prov):
+    # the implementation lives in a module with another name, so importing it cannot rebind
+    # the package attribute ``spatialinno.export`` (a submodule named ``export`` would)
     import importlib
+    import subprocess
+    import sys
 
-    module = importlib.import_module("spatialinno.export")
-    assert si.export is module or si.export is module.export
+    module = importlib.import_module("spatialinno._export")
+    assert si.export is module.export
     res = si.export(prov.iloc[:2], tmp_path / "order.gpkg")
-    assert isinstance(res, module.ExportResult) and res.n_features == 2
-    assert module(prov.iloc[:2], tmp_path / "order2.gpkg").n_features == 2
+    assert isinstance(res, ExportResult) and res.n_features == 2
+    probe = (
+        "import spatialinno._export, spatialinno as si, inspect; "
+        "print(inspect.isfunction(si.export))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

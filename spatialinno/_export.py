@@ -26,16 +26,13 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 import tempfile
-import types
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1374,18 +1371,3 @@ def _style_title(style: _styles.CategorizedStyle | _styles.GraduatedStyle) -> st
 def _crs_text(frame: pd.DataFrame) -> str:
     auth = frame.crs.to_authority()
     return f"{auth[0]}:{auth[1]}" if auth else frame.crs.to_string()
-
-
-# --------------------------------------------------------------------------------------------
-# ``spatialinno.export`` is both this module and its main function. Once the module is imported
-# (by ``import spatialinno.export``, by doctest collection, or by another module), Python's import
-# system sets the package attribute ``spatialinno.export`` to the *module*, shadowing the lazily
-# exported function, and ``si.export(gdf, path)`` would fail with "'module' object is not
-# callable". Making the module object callable keeps ``si.export(...)`` working in every import
-# order without renaming the module that the project layout fixes.
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> ExportResult:
-        return export(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
