@@ -36,6 +36,7 @@ from pypinyin import lazy_pinyin
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # build from the source tree, not an installed copy
 
+from spatialinno._names import strip_suffix as short_name  # noqa: E402
 from spatialinno.boundaries import EQUAL_AREA_CRS  # noqa: E402
 from spatialinno.regions import prefecture_units, provinces  # noqa: E402
 
@@ -53,84 +54,6 @@ LINE_NAME = "境界线"
 # Queen neighbour sets are identical to the full layers at every one of these tolerances.
 SIMPLIFY_TOLERANCE_M = {"province": 3000.0, "prefecture": 3000.0, "county": 1500.0}
 
-ETHNIC_GROUPS = [
-    "蒙古",
-    "回",
-    "藏",
-    "维吾尔",
-    "苗",
-    "彝",
-    "壮",
-    "布依",
-    "朝鲜",
-    "满",
-    "侗",
-    "瑶",
-    "白",
-    "土家",
-    "哈尼",
-    "哈萨克",
-    "傣",
-    "黎",
-    "傈僳",
-    "佤",
-    "畲",
-    "高山",
-    "拉祜",
-    "水",
-    "东乡",
-    "纳西",
-    "景颇",
-    "柯尔克孜",
-    "土",
-    "达斡尔",
-    "仫佬",
-    "羌",
-    "布朗",
-    "撒拉",
-    "毛南",
-    "仡佬",
-    "锡伯",
-    "阿昌",
-    "普米",
-    "塔吉克",
-    "怒",
-    "乌孜别克",
-    "俄罗斯",
-    "鄂温克",
-    "德昂",
-    "保安",
-    "裕固",
-    "京",
-    "塔塔尔",
-    "独龙",
-    "鄂伦春",
-    "赫哲",
-    "门巴",
-    "珞巴",
-    "基诺",
-    "各",
-]
-_ETHNIC_TAIL = re.compile("(?:" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)) + ")族$")
-_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "自治旗",
-    "地区",
-    "林区",
-    "特区",
-    "省",
-    "市",
-    "盟",
-    "县",
-    "区",
-    "旗",
-)
 # English names where plain pinyin is not what an English-speaking analyst searches for
 NAME_EN_OVERRIDES = {
     "150100": "Hohhot",
@@ -191,21 +114,6 @@ _FIRST_SYLLABLE = {"长": "chang", "乐": "le", "六": "lu", "朝": "chao", "单
 # ... and wherever they stand: 都 is "du" in every place name (成都, 昌都, 花都), never "dou" ("all")
 _ANY_SYLLABLE = {"都": "du", "曾": "zeng"}
 _VOWEL_START = re.compile(r"^[aeo]")
-
-
-def short_name(name: str) -> str:
-    """广西壮族自治区 -> 广西, 延边朝鲜族自治州 -> 延边, 长阳土家族自治县 -> 长阳, 朝阳区 -> 朝阳."""
-    base = name
-    for suffix in _SUFFIXES:
-        if base.endswith(suffix) and len(base) - len(suffix) >= 2:
-            base = base[: -len(suffix)]
-            break
-    while True:  # ethnic designations stack: 阿坝藏族羌族自治州 -> 阿坝
-        stripped = _ETHNIC_TAIL.sub("", base)
-        if stripped == base or len(stripped) < 2:
-            break
-        base = stripped
-    return base
 
 
 def pinyin_name(short: str) -> str:

@@ -71,68 +71,70 @@ _T2S = str.maketrans(_T2S_TRAD, _T2S_SIMP)
 # The 55 officially recognised minority nationalities (plus 各, as in 龙胜各族自治县), longest first
 # so that 土家 wins over 土 and 蒙古 over 蒙 in the alternation below.
 _ETHNIC: list[str] = sorted(
+    # the 55 ethnic minorities of China (and 各, as in 龙胜各族自治县), as they appear in unit names
     [
-        "壮",
-        "回",
-        "维吾尔",
-        "藏",
         "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
         "苗",
         "彝",
-        "土家",
+        "壮",
         "布依",
+        "朝鲜",
+        "满",
         "侗",
         "瑶",
-        "朝鲜",
         "白",
+        "土家",
         "哈尼",
         "哈萨克",
-        "黎",
         "傣",
-        "畲",
+        "黎",
         "傈僳",
-        "仡佬",
-        "东乡",
+        "佤",
+        "畲",
         "高山",
         "拉祜",
         "水",
-        "佤",
+        "东乡",
         "纳西",
-        "羌",
-        "土",
-        "仫佬",
-        "锡伯",
-        "柯尔克孜",
-        "达斡尔",
         "景颇",
-        "毛南",
-        "撒拉",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
         "布朗",
-        "塔吉克",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
         "阿昌",
         "普米",
-        "鄂温克",
+        "塔吉克",
         "怒",
-        "京",
-        "基诺",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
         "德昂",
         "保安",
-        "俄罗斯",
         "裕固",
-        "乌孜别克",
-        "门巴",
-        "鄂伦春",
-        "独龙",
+        "京",
         "塔塔尔",
+        "独龙",
+        "鄂伦春",
         "赫哲",
+        "门巴",
         "珞巴",
+        "基诺",
         "各",
     ],
     key=len,
     reverse=True,
 )
-# "延边朝鲜族自治州", "黔东南苗族侗族自治州", "博尔塔拉蒙古自治州" (no 族), "龙胜各族自治县"
-_ETHNIC_AUTONOMOUS = re.compile("(?:(?:" + "|".join(_ETHNIC) + ")族?)+自治(?:区|州|县|旗)$")
+# one ethnic designation at the end of a name: "朝鲜族" (延边), "蒙古" (博尔塔拉, written without 族)
+_ETHNIC_TAIL = re.compile("(?:" + "|".join(_ETHNIC) + ")族?$")
 # longest first; 州 last and only when at least two characters remain, so 广州 stays 广州 while
 # 延边州 / 恩施州 (the short forms yearbooks use for autonomous prefectures) become 延边 / 恩施
 _SUFFIXES: tuple[str, ...] = (
@@ -195,22 +197,32 @@ def normalize(name: object) -> str:
 def strip_suffix(name: str) -> str:
     """Drop one administrative suffix (with its ethnic designation) from a normalised name.
 
-    At least two characters are always kept, so 和县 and 广州 are returned unchanged.
+    At least two characters are always kept, so 和县 and 广州 are returned unchanged. Ethnic
+    designations are removed from the end only, one at a time, so a place name that happens to
+    contain an ethnic group's character (水 in 陵水, 白 in 白山) keeps it.
 
     >>> [strip_suffix(n) for n in ["内蒙古自治区", "延边朝鲜族自治州", "恩施州", "广州"]]
     ['内蒙古', '延边', '恩施', '广州']
-    >>> strip_suffix("锡林郭勒盟")
-    '锡林郭勒'
+    >>> strip_suffix("锡林郭勒盟"), strip_suffix("滨海新区")
+    ('锡林郭勒', '滨海')
     >>> strip_suffix("黔东南苗族侗族自治州"), strip_suffix("博尔塔拉蒙古自治州")
     ('黔东南', '博尔塔拉')
+    >>> strip_suffix("陵水黎族自治县"), strip_suffix("围场满族蒙古族自治县")
+    ('陵水', '围场')
     """
-    stripped = _ETHNIC_AUTONOMOUS.sub("", name)
-    if stripped != name and len(stripped) >= 2:
-        return stripped
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
+            base = name[: -len(suffix)]
+            break
+    else:
+        return name
+    if "自治" in suffix or base.endswith("族"):  # 管城回族区 -> 管城 too
+        while True:
+            stripped = _ETHNIC_TAIL.sub("", base)
+            if stripped == base or len(stripped) < 2:
+                break
+            base = stripped
+    return base
 
 
 # trailing English/pinyin words that only say what kind of unit it is

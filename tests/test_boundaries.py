@@ -166,6 +166,16 @@ def test_names() -> None:
     cnty = si.load_boundaries("county").set_index("code")
     assert cnty.loc["370113", "name_en"] == "Changqing"  # 长清区, not "Zhangqing"
     assert cnty.loc["510117", "name_en"] == "Pidu"  # 郫都区, not "Pidou"
+    # ethnic designations are cut from the end only: 水 in 陵水 is part of the place name
+    shorts = cnty.set_index("name")["name_short"]
+    assert shorts[
+        ["浦东新区", "陵水黎族自治县", "管城回族区", "塔什库尔干塔吉克自治县"]
+    ].tolist() == [
+        "浦东",
+        "陵水",
+        "管城",
+        "塔什库尔干",
+    ]
     assert pref.loc["540300", "name_en"] == "Changdu"  # 昌都
     assert pref.loc["141100", "name_en"] == "Lüliang"  # 吕梁, not "Lvliang"
     assert cnty["name_en"].str.len().gt(0).all() and cnty["name_short"].str.len().ge(2).all()
