@@ -94,7 +94,9 @@ def main() -> None:
     pop = census.assign(code=census["gb"].str[3:]).set_index("code")["popu_2020"]
     pref["popu_2020"] = pref["code"].map(pop)
     write("prefecture_census", pref, ["popu_2020"], si.spatial_weights(pref))
-    print(f"wrote inputs to {OUT}; {int(pref['popu_2020'].isna().sum())} prefecture units lack census")
+    print(
+        f"wrote inputs to {OUT}; {int(pref['popu_2020'].isna().sum())} prefecture units lack census"
+    )
 
 
 if __name__ == "__main__":
