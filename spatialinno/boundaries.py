@@ -138,6 +138,43 @@ def contiguity(level: str, kind: str = "queen") -> pd.DataFrame:
     return _contiguity(level, kind).copy()
 
 
+@lru_cache(maxsize=8)
+def _island_links(level: str, kind: str) -> pd.DataFrame:
+    import pyogrio
+
+    table = pyogrio.read_dataframe(
+        _path(), layer="island_links", where=f"level = '{level}' AND kind = '{kind}'"
+    )
+    return table[["focal", "neighbor", "distance_km"]].reset_index(drop=True)
+
+
+def island_links(level: str, kind: str = "queen") -> pd.DataFrame:
+    """Precomputed links that connect a bundled layer's islands to the nearest unit.
+
+    The links ``spatial_weights(..., islands="nearest")`` adds to the contiguity of a bundled layer:
+    each group of units cut off from the rest (an island, or a group of islands such as Hainan's
+    prefectures) is linked to the closest unit outside it, boundary to boundary in
+    :data:`EQUAL_AREA_CRS`, until the graph is connected. Computed at build time on the full layer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``focal``, ``neighbor`` (codes; one row per link) and ``distance_km``.
+
+    Examples
+    --------
+    >>> from spatialinno.boundaries import island_links
+    >>> island_links("province")[["focal", "neighbor"]].values.tolist()
+    [['460000', '440000'], ['710000', '350000']]
+    """
+    level = check_level(level, POLYGON_LEVELS)
+    if kind not in ("queen", "rook"):
+        from ._errors import InputError
+
+        raise InputError(f"unknown contiguity kind {kind!r}; valid kinds: queen, rook")
+    return _island_links(level, kind).copy()
+
+
 def layers() -> pd.DataFrame:
     """The bundled layers: name, number of units, geometry type, CRS and source.
 
@@ -166,5 +203,7 @@ def layers() -> pd.DataFrame:
 def _layer_counts(pyogrio: object) -> list[tuple[str, int]]:
     out = []
     for name, _ in pyogrio.list_layers(_path()):
+        if name in ("contiguity", "island_links"):
+            continue
         out.append((name, pyogrio.read_info(_path(), layer=name)["features"]))
     return out

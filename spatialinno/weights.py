@@ -392,26 +392,11 @@ def _attach_components(
 
 @lru_cache(maxsize=8)
 def _bundled_attachment_codes(level: str, kind: str) -> pd.DataFrame:
-    """Island links of a bundled layer as codes, computed once per process on the full geometry."""
-    from .boundaries import contiguity, load_boundaries
+    """Island links of a bundled layer as codes, precomputed at build time on the full geometry
+    with :func:`_attach_components` (``spatialinno.boundaries.island_links``)."""
+    from .boundaries import island_links
 
-    layer = load_boundaries(level)
-    position = pd.Series(np.arange(len(layer)), index=layer["code"].to_numpy())
-    table = contiguity(level, kind)
-    links = _attach_components(
-        _projected(layer),
-        position.loc[table["focal"].to_numpy()].to_numpy(),
-        position.loc[table["neighbor"].to_numpy()].to_numpy(),
-        len(layer),
-    )
-    codes = layer["code"].to_numpy()
-    return pd.DataFrame(
-        {
-            "focal": codes[links["focal"].to_numpy()],
-            "neighbor": codes[links["neighbor"].to_numpy()],
-            "distance_km": links["distance_km"].to_numpy(),
-        }
-    )
+    return island_links(level, kind)
 
 
 def _bundled_attachments(level: str, kind: str, codes: tuple[str, ...]) -> pd.DataFrame:

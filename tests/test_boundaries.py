@@ -284,3 +284,36 @@ def test_build_is_reproducible(tmp_path) -> None:
         b = pyogrio.read_dataframe(shipped, layer=layer)
         pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
         assert a.geometry.geom_equals_exact(b.geometry, tolerance=0).all()
+
+
+@pytest.mark.parametrize("level", ["province", "prefecture", "county"])
+def test_precomputed_island_links_equal_fresh_computation(level: str) -> None:
+    import numpy as np
+
+    from spatialinno.boundaries import island_links
+    from spatialinno.weights import _attach_components, _projected
+
+    layer = si.load_boundaries(level)
+    position = pd.Series(np.arange(len(layer)), index=layer["code"].to_numpy())
+    adj = contiguity(level, "queen")
+    fresh = _attach_components(
+        _projected(layer),
+        position.loc[adj["focal"].to_numpy()].to_numpy(),
+        position.loc[adj["neighbor"].to_numpy()].to_numpy(),
+        len(layer),
+    )
+    codes = layer["code"].to_numpy()
+    stored = island_links(level)
+    assert stored["focal"].tolist() == codes[fresh["focal"].to_numpy()].tolist()
+    assert stored["neighbor"].tolist() == codes[fresh["neighbor"].to_numpy()].tolist()
+    np.testing.assert_allclose(stored["distance_km"], fresh["distance_km"], rtol=1e-12)
+
+
+def test_island_links_known_facts() -> None:
+    from spatialinno.boundaries import island_links
+
+    links = island_links("prefecture").set_index("focal")
+    assert links.loc["330900", "neighbor"] == "330200"  # 舟山 -> 宁波, 2.5 km
+    assert links.loc["460300", "neighbor"].startswith("4690")  # 三沙 -> a Hainan unit
+    assert links.loc["710000", "neighbor"] == "350100"  # 台湾 -> 福州
+    assert 2.0 < links.loc["330900", "distance_km"] < 3.0
