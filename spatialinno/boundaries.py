@@ -100,12 +100,10 @@ def load_boundaries(level: str, simplified: bool = False) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=8)
 def _contiguity(level: str, kind: str) -> pd.DataFrame:
+    """Neighbour pairs with the codes as integers, as stored (fast to read and to look up)."""
     import pyogrio
 
-    table = pyogrio.read_dataframe(
-        _path(), layer="contiguity", where=f"level = '{level}' AND kind = '{kind}'"
-    )
-    return table[["focal", "neighbor"]].reset_index(drop=True)
+    return pyogrio.read_dataframe(_path(), layer=f"contiguity_{level}_{kind}")
 
 
 def contiguity(level: str, kind: str = "queen") -> pd.DataFrame:
@@ -135,7 +133,8 @@ def contiguity(level: str, kind: str = "queen") -> pd.DataFrame:
         from ._errors import InputError
 
         raise InputError(f"unknown contiguity kind {kind!r}; valid kinds: queen, rook")
-    return _contiguity(level, kind).copy()
+    table = _contiguity(level, kind)
+    return pd.DataFrame({col: table[col].astype(str) for col in ("focal", "neighbor")})
 
 
 @lru_cache(maxsize=8)
@@ -203,7 +202,7 @@ def layers() -> pd.DataFrame:
 def _layer_counts(pyogrio: object) -> list[tuple[str, int]]:
     out = []
     for name, _ in pyogrio.list_layers(_path()):
-        if name in ("contiguity", "island_links"):
+        if name.startswith(("contiguity", "island_links")):
             continue
         out.append((name, pyogrio.read_info(_path(), layer=name)["features"]))
     return out

@@ -284,13 +284,14 @@ def _bundled_level(gdf: gpd.GeoDataFrame) -> str | None:
 
 
 def _precomputed_pairs(gdf: gpd.GeoDataFrame, level: str, kind: str) -> tuple[np.ndarray, ...]:
-    from .boundaries import contiguity
+    from .boundaries import _contiguity
 
-    table = contiguity(level, kind)
-    position = pd.Series(np.arange(len(gdf)), index=gdf["code"].astype(str).to_numpy())
+    table = _contiguity(level, kind)  # codes stored as integers
+    # the caller checked that the frame holds exactly the layer's codes, so every code is found
+    codes = pd.Index(pd.to_numeric(gdf["code"]).to_numpy(dtype=np.int64))
     return (
-        position.loc[table["focal"].to_numpy()].to_numpy(),
-        position.loc[table["neighbor"].to_numpy()].to_numpy(),
+        codes.get_indexer(table["focal"].to_numpy()),
+        codes.get_indexer(table["neighbor"].to_numpy()),
     )
 
 
