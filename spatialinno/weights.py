@@ -269,12 +269,13 @@ def _bundled_level(gdf: gpd.GeoDataFrame) -> str | None:
     candidates = [lv for lv in POLYGON_LEVELS if sizes[lv] == len(gdf)]
     if not candidates:
         return None
-    from .boundaries import CRS, load_boundaries
+    from .boundaries import CRS, _read
 
     frame_bounds = np.asarray(gdf.geometry.to_crs(CRS).total_bounds)
+    frame_codes = np.sort(codes.astype(str).to_numpy(dtype=object))
     for level in candidates:
-        layer = load_boundaries(level)
-        if set(layer["code"]) != set(codes.astype(str)):
+        layer = _read(level)  # the cached layer, read-only here: no copy needed
+        if not np.array_equal(layer["code"].to_numpy(dtype=object), frame_codes):  # code-sorted
             continue
         # simplified layers move boundaries by at most a few km: 0.1 degree is generous but far
         # smaller than any difference a foreign geometry would show at the national extent
@@ -416,22 +417,23 @@ def _graph_from_pairs(focal: np.ndarray, neighbor: np.ndarray, keep: np.ndarray)
     """Binary Graph over the positions ``keep`` (sorted), islands as libpysal's zero self-link."""
     from libpysal.graph import Graph
 
-    pairs = pd.DataFrame({"focal": focal, "neighbor": neighbor}).drop_duplicates()
-    pairs = pairs[pairs["focal"] != pairs["neighbor"]]
-    kept = pd.Index(keep)
-    pairs = pairs[pairs["focal"].isin(kept) & pairs["neighbor"].isin(kept)]
-    lonely = kept.difference(pd.Index(pairs["focal"].unique()))
-    pairs = pd.concat(
-        [
-            pairs.assign(weight=1.0),
-            pd.DataFrame({"focal": lonely, "neighbor": lonely, "weight": 0.0}),
-        ]
-    ).sort_values(["focal", "neighbor"])
-    return Graph.from_arrays(
-        pairs["focal"].to_numpy(dtype=int),
-        pairs["neighbor"].to_numpy(dtype=int),
-        pairs["weight"].to_numpy(dtype=float),
-    )
+    focal = np.asarray(focal, dtype=np.int64)
+    neighbor = np.asarray(neighbor, dtype=np.int64)
+    keep = np.asarray(keep, dtype=np.int64)
+    size = int(max(focal.max(initial=-1), neighbor.max(initial=-1), keep.max(initial=-1))) + 1
+    kept = np.zeros(size, dtype=bool)
+    kept[keep] = True
+    valid = (focal != neighbor) & kept[focal] & kept[neighbor]
+    # one integer per pair: np.unique both drops duplicate links and sorts by (focal, neighbor),
+    # in numpy rather than through a DataFrame (this sits on the path of every weights call)
+    pair = np.unique(focal[valid] * size + neighbor[valid])
+    f, nb = pair // size, pair % size
+    lonely = np.setdiff1d(keep, f)
+    all_f = np.concatenate([f, lonely])
+    all_nb = np.concatenate([nb, lonely])
+    weight = np.concatenate([np.ones(f.size), np.zeros(lonely.size)])
+    order = np.lexsort((all_nb, all_f))
+    return Graph.from_arrays(all_f[order], all_nb[order], weight[order])
 
 
 # ---------------------------------------------------------------------------------------------
