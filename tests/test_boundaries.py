@@ -284,6 +284,8 @@ def test_build_is_reproducible(tmp_path) -> None:
         b = pyogrio.read_dataframe(shipped, layer=layer)
         pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
         assert a.geometry.geom_equals_exact(b.geometry, tolerance=0).all()
+    shipped_weights = Path(shipped).with_name("contiguity.npz").read_bytes()
+    assert (tmp_path / "contiguity.npz").read_bytes() == shipped_weights
 
 
 @pytest.mark.parametrize("level", ["province", "prefecture", "county"])

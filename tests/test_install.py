@@ -20,6 +20,8 @@ for level in ("province", "prefecture", "county", "lines"):
     if level != "lines":
         out[level + "_simplified"] = len(si.load_boundaries(level, simplified=True))
 out["provinces"] = len(si.provinces())
+out["county_queen_pairs"] = len(si.boundaries.contiguity("county"))
+out["island_links"] = len(si.boundaries.island_links("prefecture"))
 out["datasets"] = len(si.list_datasets())
 print(json.dumps(out))
 """
@@ -50,3 +52,4 @@ def test_wheel_in_fresh_venv_loads_every_layer(tmp_path: Path) -> None:
     assert (out["province"], out["prefecture"], out["county"], out["lines"]) == (34, 375, 2891, 8)
     assert out["prefecture_simplified"] == 375 and out["county_simplified"] == 2891
     assert out["provinces"] == 34 and out["datasets"] >= 6
+    assert out["county_queen_pairs"] == 16392 and out["island_links"] == 4  # contiguity.npz shipped
