@@ -53,10 +53,9 @@ def clear_weights_caches() -> None:
     Times the *first* ``spatial_weights`` call of a process on a layer the user already loaded,
     without paying the imports again (those are timed separately in a fresh interpreter).
     """
-    from spatialinno import boundaries, weights
+    from spatialinno import boundaries
 
     boundaries._weights_data.cache_clear()
-    weights._bundled_attachment_codes.cache_clear()
 
 
 def clear_layer_cache() -> None:

@@ -194,13 +194,12 @@ def layers() -> pd.DataFrame:
     """
     import pyogrio
 
-    info = {name: count for name, count in _layer_counts(pyogrio)}
     rows = []
     for level in LEVELS:
         rows.append(
             {
                 "layer": level,
-                "units": info[level],
+                "units": pyogrio.read_info(_path(), layer=level)["features"],
                 "geometry": "MultiLineString" if level == "lines" else "MultiPolygon",
                 "crs": CRS,
                 "simplified_available": level != "lines",
@@ -208,12 +207,3 @@ def layers() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _layer_counts(pyogrio: object) -> list[tuple[str, int]]:
-    out = []
-    for name, _ in pyogrio.list_layers(_path()):
-        if name.startswith(("contiguity", "island_links")):
-            continue
-        out.append((name, pyogrio.read_info(_path(), layer=name)["features"]))
-    return out

@@ -21,7 +21,6 @@ the links added are listed by :func:`weights_report`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -392,22 +391,17 @@ def _attach_components(
     )
 
 
-@lru_cache(maxsize=8)
-def _bundled_attachment_codes(level: str, kind: str) -> pd.DataFrame:
-    """Island links of a bundled layer as codes, precomputed at build time on the full geometry
-    with :func:`_attach_components` (``spatialinno.boundaries.island_links``)."""
+def _bundled_attachments(level: str, kind: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Island links of a bundled layer (precomputed at build time with :func:`_attach_components`)
+    as row positions of a frame holding exactly the layer's ``codes``."""
     from .boundaries import island_links
 
-    return island_links(level, kind)
-
-
-def _bundled_attachments(level: str, kind: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    table = _bundled_attachment_codes(level, kind)
-    position = pd.Series(np.arange(len(codes)), index=list(codes))
+    table = island_links(level, kind)
+    index = pd.Index(codes)
     return pd.DataFrame(
         {
-            "focal": position.loc[table["focal"].to_numpy()].to_numpy(dtype=int),
-            "neighbor": position.loc[table["neighbor"].to_numpy()].to_numpy(dtype=int),
+            "focal": index.get_indexer(table["focal"].to_numpy()),
+            "neighbor": index.get_indexer(table["neighbor"].to_numpy()),
             "distance_km": table["distance_km"].to_numpy(),
         }
     )

@@ -11,23 +11,7 @@ import shapely
 
 import spatialinno as si
 from spatialinno.boundaries import COLUMNS, EQUAL_AREA_CRS, contiguity
-
-UNIT_TYPES = {
-    "province",
-    "autonomous_region",
-    "municipality",
-    "prefecture_city",
-    "autonomous_prefecture",
-    "diqu",
-    "meng",
-    "pdacu",
-    "sar",
-    "taiwan",
-    "district",
-    "county",
-    "county_city",
-    "other",
-}
+from spatialinno.regions import UNIT_TYPES
 
 
 @pytest.mark.parametrize(("level", "n"), [("province", 34), ("prefecture", 375), ("county", 2891)])
@@ -44,7 +28,7 @@ def test_counts_codes_schema_validity(level: str, n: int) -> None:
     assert gdf.is_valid.all()
     assert (gdf.geom_type == "MultiPolygon").all()
     assert not gdf["name"].str.contains("境界线").any()
-    assert set(gdf["unit_type"]) <= UNIT_TYPES
+    assert set(gdf["unit_type"]) <= set(UNIT_TYPES)
     assert (gdf["level"] == level).all()
     # HK, MO, TW have no NBS region; every other unit has one of the four
     no_region = gdf["region"].isna()
