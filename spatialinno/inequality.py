@@ -81,6 +81,19 @@ _MAX_LISTED = 10  # regions named in one message; the rest are counted
 # ---------------------------------------------------------------------------------------------
 
 
+def _warn_left_out(
+    measure: str, what: str, idx: np.ndarray, labels: Sequence[str], stacklevel: int
+) -> None:
+    """DataWarning naming the units ``idx`` left out of ``measure`` for lacking ``what``.
+
+    ``stacklevel`` is the caller's own, as it would pass it to ``warnings.warn``."""
+    warnings.warn(
+        f"{measure}: {idx.size} unit(s) without {what} left out: {_list_regions(labels, idx)}",
+        DataWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
 def _list_regions(labels: Sequence[str], idx: np.ndarray) -> str:
     names = ", ".join(str(labels[i]) for i in idx[:_MAX_LISTED])
     more = f" and {idx.size - _MAX_LISTED} more" if idx.size > _MAX_LISTED else ""
@@ -146,12 +159,7 @@ def _valid_mask(
     missing = np.isnan(values) & ~skip
     if missing.any():
         idx = np.flatnonzero(missing)
-        warnings.warn(
-            f"{measure}: {idx.size} unit(s) without a value in {column!r} left out: "
-            f"{_list_regions(labels, idx)}",
-            DataWarning,
-            stacklevel=3,
-        )
+        _warn_left_out(measure, f"a value in {column!r}", idx, labels, stacklevel=3)
     valid = ~missing & ~skip
     check_non_negative(np.where(valid, values, 0.0), labels, column, measure)
     if valid.sum() < 2:
@@ -279,12 +287,7 @@ def gini(values: Any, weights: Any = None, *, column: str | None = None) -> floa
         skip = ~_weights_mask(wts, labels, wname, "Gini")
         if skip.any():
             idx = np.flatnonzero(skip)
-            warnings.warn(
-                f"Gini: {idx.size} unit(s) without a weight in {wname!r} left out: "
-                f"{_list_regions(labels, idx)}",
-                DataWarning,
-                stacklevel=2,
-            )
+            _warn_left_out("Gini", f"a weight in {wname!r}", idx, labels, stacklevel=2)
     valid = _valid_mask(x, labels, name, "Gini", skip)
     if wts is None:
         sad, n, mean = _sum_abs_diff(x[valid])
@@ -710,11 +713,7 @@ def _group_frame(
     nokey = key.isna().to_numpy()
     if nokey.any():
         idx = np.flatnonzero(nokey)
-        warnings.warn(
-            f"{measure}: {idx.size} unit(s) without a {by!r} left out: {_list_regions(labels, idx)}",
-            DataWarning,
-            stacklevel=3,
-        )
+        _warn_left_out(measure, f"a {by!r}", idx, labels, stacklevel=3)
     return cols, values, key.astype("string").where(~nokey), labels
 
 
@@ -724,12 +723,7 @@ def _warn_missing(
     for c, v in values.items():
         idx = rows[np.isnan(v[rows])]
         if idx.size:
-            warnings.warn(
-                f"{measure}: {idx.size} unit(s) without a value in {c!r} left out: "
-                f"{_list_regions(labels, idx)}",
-                DataWarning,
-                stacklevel=3,
-            )
+            _warn_left_out(measure, f"a value in {c!r}", idx, labels, stacklevel=3)
 
 
 def _group_name(gdf: pd.DataFrame, rows: np.ndarray, by: str) -> Any:
@@ -1120,12 +1114,7 @@ def theil(
         pmask = _weights_mask(p, labels, weights, "Theil")
         if not pmask.all():
             idx = np.flatnonzero(~pmask)
-            warnings.warn(
-                f"Theil: {idx.size} unit(s) without a weight in {weights!r} left out: "
-                f"{_list_regions(labels, idx)}",
-                DataWarning,
-                stacklevel=2,
-            )
+            _warn_left_out("Theil", f"a weight in {weights!r}", idx, labels, stacklevel=2)
             drop |= ~pmask
     else:
         p = np.ones(x.size)
@@ -1136,12 +1125,7 @@ def theil(
         if nogroup.any():
             idx = np.flatnonzero(nogroup & ~drop)
             if idx.size:
-                warnings.warn(
-                    f"Theil: {idx.size} unit(s) without a group in {groups!r} left out: "
-                    f"{_list_regions(labels, idx)}",
-                    DataWarning,
-                    stacklevel=2,
-                )
+                _warn_left_out("Theil", f"a group in {groups!r}", idx, labels, stacklevel=2)
             drop |= nogroup
         gkey = g.astype("string").to_numpy(dtype=object)
     else:
@@ -1299,12 +1283,7 @@ def region_summary(
     nokey = key.isna().to_numpy()
     if nokey.any():
         idx = np.flatnonzero(nokey)
-        warnings.warn(
-            f"region_summary: {idx.size} unit(s) without a {by!r} left out: "
-            f"{_list_regions(labels, idx)}",
-            DataWarning,
-            stacklevel=2,
-        )
+        _warn_left_out("region_summary", f"a {by!r}", idx, labels, stacklevel=2)
     present = np.flatnonzero(~nokey)
     _warn_missing(values, present, labels, "region_summary")
     data = pd.DataFrame({c: values[c] for c in cols}, index=frame.index)
