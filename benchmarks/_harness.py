@@ -297,5 +297,15 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     return "\n".join(lines)
 
 
+def run_standalone(run: Callable[[bool], Any]) -> None:
+    """``python benchmarks/bench_<section>.py [--quick]``: run one section, print it."""
+    s = run("--quick" in sys.argv)
+    print(markdown_table(s.headers, s.rows))
+    for t in s.targets:
+        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
+    for k, v in s.profiles.items():
+        print(k, *v, sep="\n  ")
+
+
 def verdict(passed: bool | None) -> str:
     return {True: "pass", False: "**MISS**", None: "–"}[passed]

@@ -13,9 +13,16 @@ No target in the issue; the numbers tell what the weights/maps/CLI timings are m
 from __future__ import annotations
 
 import json
-import sys
 
-from _harness import Section, Timing, fmt_s, markdown_table, python_cmd, run_checked, timed
+from _harness import (
+    Section,
+    Timing,
+    fmt_s,
+    python_cmd,
+    run_checked,
+    run_standalone,
+    timed,
+)
 
 import spatialinno as si
 
@@ -99,5 +106,4 @@ def run(quick: bool = False) -> Section:
 
 
 if __name__ == "__main__":
-    s = run("--quick" in sys.argv)
-    print(markdown_table(s.headers, s.rows))
+    run_standalone(run)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 import pstats
-import sys
 import tempfile
 from pathlib import Path
 
@@ -27,13 +26,12 @@ from _harness import (
     Section,
     Target,
     fmt_s,
-    markdown_table,
     profile_subprocess,
     python_cmd,
     run_checked,
+    run_standalone,
     timed_subprocess,
     top_functions,
-    verdict,
 )
 
 import spatialinno as si
@@ -282,9 +280,4 @@ def run(quick: bool = False) -> Section:
 
 
 if __name__ == "__main__":
-    s = run("--quick" in sys.argv)
-    print(markdown_table(s.headers, s.rows))
-    for t in s.targets:
-        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
-    for k, v in s.profiles.items():
-        print(k, *v, sep="\n  ")
+    run_standalone(run)

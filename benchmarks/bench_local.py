@@ -18,7 +18,6 @@ binary weights must equal esda's ``Zs`` (esda is right for binary weights, see D
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import numpy as np
@@ -26,10 +25,9 @@ from _harness import (
     Section,
     Target,
     fmt_ratio,
-    markdown_table,
+    run_standalone,
     timed,
     timed_alternating,
-    verdict,
 )
 from _inputs import LEVELS, VARIABLE, graph, layer
 
@@ -172,7 +170,4 @@ def run(quick: bool = False) -> Section:
 
 
 if __name__ == "__main__":
-    s = run("--quick" in sys.argv)
-    print(markdown_table(s.headers, s.rows))
-    for t in s.targets:
-        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
+    run_standalone(run)

@@ -8,11 +8,10 @@ maps of the prefecture layer, saved with ``m.save(path)`` (Leaflet, d3 inlined b
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
-from _harness import Section, Target, markdown_table, profile_call, timed, verdict
+from _harness import Section, Target, profile_call, run_standalone, timed
 from _inputs import VARIABLE, graph, layer
 
 import spatialinno as si
@@ -87,7 +86,4 @@ def run(quick: bool = False) -> Section:
 
 
 if __name__ == "__main__":
-    s = run("--quick" in sys.argv)
-    print(markdown_table(s.headers, s.rows))
-    for t in s.targets:
-        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
+    run_standalone(run)

@@ -16,10 +16,14 @@ three layers and folded into the runner.)
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
-from _harness import Section, Target, fmt_ratio, markdown_table, timed_alternating, verdict
+from _harness import (
+    Section,
+    Target,
+    fmt_ratio,
+    run_standalone,
+    timed_alternating,
+)
 from _inputs import LEVELS, graph, values
 
 import spatialinno as si
@@ -95,7 +99,4 @@ def run(quick: bool = False) -> Section:
 
 
 if __name__ == "__main__":
-    s = run("--quick" in sys.argv)
-    print(markdown_table(s.headers, s.rows))
-    for t in s.targets:
-        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
+    run_standalone(run)

@@ -16,18 +16,15 @@ Agreement: the set of directed links of ``islands="keep"`` must equal libpysal's
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 from _harness import (
     Section,
     Target,
     fmt_ratio,
-    markdown_table,
     profile_call,
+    run_standalone,
     timed,
     timed_alternating,
-    verdict,
 )
 from _inputs import LEVELS, clear_weights_caches, layer
 
@@ -141,9 +138,4 @@ def run(quick: bool = False) -> Section:
 
 
 if __name__ == "__main__":
-    s = run("--quick" in sys.argv)
-    print(markdown_table(s.headers, s.rows))
-    for t in s.targets:
-        print(f"{t.benchmark}: {t.measured} -> {verdict(t.passed)}")
-    for k, v in s.profiles.items():
-        print(k, *v, sep="\n  ")
+    run_standalone(run)
