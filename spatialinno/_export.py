@@ -497,6 +497,15 @@ def _target(path: str | Path) -> tuple[Path, str]:
     p = Path(path).expanduser()
     if p.is_dir():
         raise ExportError(f"{str(p)!r} is a directory; give a file name such as {p / 'out.gpkg'}")
+    # the nearest existing ancestor must be a folder: "notes.txt/out.gpkg" cannot be created
+    above = p.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if above.exists() and not above.is_dir():
+        raise ExportError(
+            f"cannot write {str(p)!r}: {str(above)!r} is a file, not a folder; choose a path "
+            f"in a folder (for example {str(above.parent / p.name)!r})"
+        )
     suffix = p.suffix.lower()
     if suffix == "":
         p = p.with_suffix(".gpkg")  # GeoPackage is the default format

@@ -85,9 +85,24 @@ def check_non_negative(
 
 
 def check_seed(seed: object) -> np.random.Generator:
-    """A numpy Generator from ``seed`` (None, int or Generator)."""
-    if seed is None or isinstance(seed, (int, np.integer)):
-        return np.random.default_rng(seed)
+    """A numpy Generator from ``seed`` (None, an int >= 0 or a Generator).
+
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    spatialinno._errors.InputError: seed must be a whole number >= 0 (or None, or a numpy Generator), not -1; use e.g. seed=0 ...
+    """
+    if isinstance(seed, (bool, np.bool_)):
+        raise InputError(f"seed must be a whole number >= 0 (or None), not the boolean {seed}")
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, (int, np.integer)):
+        if seed < 0:
+            raise InputError(
+                f"seed must be a whole number >= 0 (or None, or a numpy Generator), not {seed}; "
+                "use e.g. seed=0 (numpy's random generators accept no negative seeds)"
+            )
+        return np.random.default_rng(int(seed))
     if isinstance(seed, np.random.Generator):
         return seed
     raise InputError(f"seed must be None, an int or a numpy Generator, not {type(seed).__name__}")

@@ -118,6 +118,138 @@ def main() -> None:
         ws.append(cells)
     wb.save(HERE / "messy_province_rd_wide.xlsx")
 
+    yearbook_tables(si.load_dataset("province_panel"))  # with its 全国 row
+    excel_values()
+
+
+# the yearbook sheet of 7. and 8.: (column, group header, sub-header); group None = one cell
+# merged over both header rows
+YEARBOOK_COLUMNS: tuple[tuple[str, str | None, str], ...] = (
+    ("rd_fte_total_person_years", None, "R&D人员全时当量(人年)"),
+    ("rd_exp_total_10k_yuan", "R&D经费", "内部支出(万元)"),
+    ("rd_intensity_pct", "R&D经费", "投入强度(%)"),
+    ("patent_app_total", "专利申请受理数(件)", "合计"),
+    ("patent_app_invention", "专利申请受理数(件)", "发明"),
+    ("patent_grant_total", "专利授权数(件)", "合计"),
+    ("patent_grant_invention", "专利授权数(件)", "发明"),
+)
+YEARBOOK_TITLE = "表 3-8  分地区研究与试验发展(R&D)人员、经费和专利（2021年）"
+YEARBOOK_NOTES = (
+    "注：R&D经费投入强度为R&D经费内部支出与地区生产总值之比。",
+    "资料来源：国家统计局（spatialinno 内置数据集 province_panel）。",
+)
+
+
+def _yearbook_rows(panel: pd.DataFrame) -> tuple[list[list[object]], list[list[object]]]:
+    """Header rows (two) and data rows (全国 first, then the 31 provinces) of the 2021 sheet."""
+    y21 = panel[panel["year"] == 2021].set_index("province")
+    order = ["全国"] + [p for p in y21.index if p != "全国"]
+    group = ["地区"] + [g if g else s for _, g, s in YEARBOOK_COLUMNS]
+    sub = [None] + [s if g else None for _, g, s in YEARBOOK_COLUMNS]
+    data = [[p] + [y21.loc[p, c] for c, _, _ in YEARBOOK_COLUMNS] for p in order]
+    return [group, sub], data
+
+
+def yearbook_tables(panel: pd.DataFrame) -> None:
+    """7. a yearbook sheet: title row, unit row, two-row merged header, 全国 row, notes below.
+
+    8. the same sheet saved by Excel on a Chinese Windows as "CSV (逗号分隔)": GBK, merged cells
+    as a value followed by empty cells, numbers as displayed (thousands separators).
+    """
+    header, data = _yearbook_rows(panel)
+    width = len(header[0])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表3-8"
+    ws.append([YEARBOOK_TITLE])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.append([None] * (width - 1) + ["单位：人年、万元、件"])
+    ws.append(header[0])
+    ws.append(header[1])
+    # merged header cells: one cell over two rows, or a group over its sub-headers
+    col = 1
+    for i in range(width):
+        if i == 0 or YEARBOOK_COLUMNS[i - 1][1] is None:
+            ws.merge_cells(start_row=3, start_column=i + 1, end_row=4, end_column=i + 1)
+    while col <= width:
+        g = YEARBOOK_COLUMNS[col - 2][1] if col > 1 else None
+        span = 1
+        while g and col + span <= width and YEARBOOK_COLUMNS[col + span - 2][1] == g:
+            span += 1
+        if span > 1:
+            ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + span - 1)
+        col += span
+    for row in data:
+        ws.append([row[0]] + [float(v) if isinstance(v, float) and not v.is_integer() else int(v)
+                              for v in row[1:]])  # fmt: skip
+    ws.append([])
+    for note in YEARBOOK_NOTES:
+        ws.append([note])
+    wb.save(HERE / "messy_yearbook_rd_2021.xlsx")
+
+    group = [header[0][0]] + [
+        g if (g := YEARBOOK_COLUMNS[i][1]) and (i == 0 or YEARBOOK_COLUMNS[i - 1][1] != g)
+        else (None if g else s)
+        for i, (_, _, s) in enumerate(YEARBOOK_COLUMNS)
+    ]  # fmt: skip
+    lines = [[YEARBOOK_TITLE] + [None] * (width - 1)]
+    lines.append([None] * (width - 1) + ["单位：人年、万元、件"])
+    lines += [group, header[1]]
+    for row in data:
+        lines.append(
+            [row[0]]
+            + [f"{v:,.2f}" if not float(v).is_integer() else f"{int(v):,}" for v in row[1:]]
+        )
+    lines.append([None] * width)
+    lines += [[note] + [None] * (width - 1) for note in YEARBOOK_NOTES]
+    text = pd.DataFrame(lines).to_csv(index=False, header=False, lineterminator="\r\n")
+    (HERE / "messy_yearbook_rd_2021_gbk.csv").write_bytes(text.encode("gbk"))
+
+
+def excel_values() -> None:
+    """Cells as Excel writes them to CSV: 12.5%, decimal commas, codes in scientific notation.
+
+    9. capital share 2021 (Zhao et al. Table 2) in a cell formatted as percentage: "28.60%".
+    10. R&D intensity and spending as a European-locale Excel writes CSV: ';' separated,
+        decimal comma ("2,44"), '.' as thousands separator ("27.956,3").
+    11. the 2020 census with 12-digit statistical codes in an Excel "General" cell, saved to
+        CSV: 6 significant digits, trailing zeros dropped ("1.10101E+11", "1.301E+11"); GBK.
+    """
+    t2 = si.load_dataset("zhao2025_table2")
+    y21 = t2[t2["year"] == 2021]
+    pd.DataFrame(
+        {
+            "省份": y21["province"],
+            "省会首位度": [f"{v * 100:.2f}%" for v in y21["capital_share"]],
+            "expected": y21["capital_share"],
+        }
+    ).to_csv(HERE / "messy_capital_share_percent.csv", index=False, encoding="gbk")
+
+    panel = si.load_dataset("province_panel")
+    p21 = panel[(panel["year"] == 2021) & (panel["province"] != "全国")]
+
+    def comma(v: float, digits: int) -> str:
+        return f"{v:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+    pd.DataFrame(
+        {
+            "省份": p21["province"],
+            "R&D经费投入强度(%)": [comma(v, 2) for v in p21["rd_intensity_pct"]],
+            "R&D经费(亿元)": [comma(v, 1) for v in p21["rd_exp_100m_yuan_bulletin"]],
+        }
+    ).to_csv(HERE / "messy_rd_semicolon_decimal_comma.csv", index=False, sep=";",
+             encoding="utf-8-sig")  # fmt: skip
+
+    census = si.load_dataset("city_census")
+    sci = pd.DataFrame(
+        {
+            "统计用区划代码": [format(int(c + "000000"), ".6G") for c in census["city_code"]],
+            "城市": census["city"],
+            "常住人口2020": census["popu_2020"],
+        }
+    )
+    (HERE / "messy_census_code12_excel.csv").write_bytes(sci.to_csv(index=False).encode("gbk"))
+
 
 if __name__ == "__main__":
     main()
