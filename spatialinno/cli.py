@@ -13,9 +13,19 @@ offline HTML file per map, ``results.gpkg`` (styled layers QGIS applies on open)
 Every step calls the package's public API (``si.read_table``, ``si.join_indicators``,
 ``si.gini_by``, ``si.capital_share``, ``si.theil``, ``si.spatial_gini``, ``si.moran``, ``si.lisa``,
 ``si.hotspots``, the map functions and ``si.export``), so the command and a notebook give the same
-numbers. Errors a user can cause (a bad file, an unknown column, no matched region, a year the
-table does not have, an existing output folder) end with one message on stderr and exit status 2;
-``--debug`` adds the traceback.
+numbers. Errors a user can cause (a bad file, an unknown column, table rows that match no unit, a
+year the table does not have, an existing output folder) end with one message on stderr and exit
+status 2; ``--debug`` adds the traceback. Messages name the user's file, columns (never an
+internal name) and rows as the spreadsheet numbers them.
+
+What ``read_table`` detected (title rows, a merged header, notes, percentages, decimal commas) is
+printed on stderr as ``spatialinno: note:`` lines. Rows that match no unit stop the run (as
+``join_indicators``' default ``on_unmatched="raise"``) unless ``--on-unmatched warn|drop``, and
+are then listed on stderr and in the report.
+
+Outputs are written into a staging folder beside ``--out`` and moved into place only when the
+run is complete (:mod:`spatialinno._staging`); SIGTERM and SIGHUP are handled like Ctrl-C, so an
+interrupted run leaves no partial result and ``--overwrite`` never loses the earlier one.
 
 The same runs are available from Python as :func:`analyze` and :func:`demo`.
 """
@@ -24,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
 import time
 import traceback
@@ -40,6 +49,7 @@ import pandas as pd
 from . import __version__
 from ._errors import ColumnError, InputError, JoinError, SpatialinnoError
 from ._progress import Progress
+from ._staging import Interrupted, Staging, terminate_as_interrupt
 from .report import Report
 
 __all__ = ["Analysis", "analyze", "demo", "main", "parse_weights"]
@@ -267,8 +277,10 @@ def _slug(text: str, taken: set[str], fallback: str) -> str:
 def _check_out(out: str | Path, overwrite: bool) -> Path:
     """Refuse ``out`` when it is a file or a folder holding files (unless ``overwrite``).
 
-    Checked before any work, but the folder is only created once the input has been read and
-    joined (:func:`_prepare_out`), so a failed run leaves no empty folder behind.
+    Checked before any work. The run writes into a staging folder beside ``out``
+    (:class:`~spatialinno._staging.Staging`) that becomes ``out`` only when every output is
+    complete, so a failed or interrupted run leaves no folder and no partial result behind,
+    and an earlier result is replaced only by a complete new one.
     """
     path = Path(out)
     if path.exists() and not path.is_dir():
@@ -283,42 +295,66 @@ def _check_out(out: str | Path, overwrite: bool) -> Path:
                 f"output folder {path} already holds {len(existing)} file(s) ({shown}); "
                 "pass --overwrite to replace the files spatialinno writes, or choose another --out"
             )
+    else:
+        # the folder will be created beside its nearest existing ancestor: that must be a folder
+        above = path.absolute().parent
+        while not above.exists() and above != above.parent:
+            above = above.parent
+        if not above.is_dir():
+            raise InputError(
+                f"--out {path} cannot be created: {above} is a file, not a folder; choose "
+                "another --out"
+            )
     return path
 
 
-def _prepare_out(out: str | Path, overwrite: bool) -> Path:
-    """Create ``out`` (after :func:`_check_out`); with ``overwrite`` remove an earlier run's files."""
-    path = _check_out(out, overwrite)
-    path.mkdir(parents=True, exist_ok=True)
-    if overwrite:
-        # remove only what an earlier run wrote, so that no stale layer or map survives
-        for name in (REPORT_FILE, GPKG_FILE, SUMMARY_FILE):
-            (path / name).unlink(missing_ok=True)
-        for pattern in ("map_*.html", "lisa_*.html", "hotspots_*.html", "study_*.html"):
-            for p in path.glob(pattern):
-                p.unlink()
-        shp = path / SHP_DIR
-        if shp.is_dir():
-            for p in shp.iterdir():
-                if p.is_file():
-                    p.unlink()
-    return path
+def _earlier_outputs(out: Path) -> list[Path]:
+    """The files an earlier run wrote into ``out`` (what --overwrite replaces; nothing else)."""
+    found = [out / name for name in (REPORT_FILE, GPKG_FILE, SUMMARY_FILE)]
+    for pattern in ("map_*.html", "lisa_*.html", "hotspots_*.html", "study_*.html"):
+        found += sorted(out.glob(pattern))
+    shp = out / SHP_DIR
+    if shp.is_dir():
+        found += sorted(p for p in shp.iterdir() if p.is_file())
+    return [p for p in found if p.is_file()]
 
 
 # ------------------------------------------------------------------------------------------------
 # reading and joining
 # ------------------------------------------------------------------------------------------------
-def _read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
-    """``si.read_table`` with every failure turned into one clear ``InputError``."""
+# Notes meant for the terminal (what read_table detected, rows left out of the join). The command
+# line sets this for the length of a command; from Python (a notebook) nothing is printed: the
+# same notes are DataWarnings and in the report.
+_ECHO: list[Callable[[str], None]] = []
+
+
+def _say(text: str) -> None:
+    for echo in _ECHO:
+        echo(text)
+
+
+def _read_table(
+    path: str | Path,
+    sheet: str | int = 0,
+    *,
+    header: int | list[int] | str | None = "auto",
+    decimal: str | None = None,
+    code_columns: Sequence[str] = (),
+) -> pd.DataFrame:
+    """``si.read_table`` with every failure turned into one clear ``InputError``.
+
+    The returned table is indexed by spreadsheet row number (index name ``row``), so that the
+    join names rows as the user's spreadsheet does ("row 20", header = row 1).
+    """
     from .io import read_table
 
     p = Path(path)
     if not p.exists():
         raise InputError(f"table file not found: {p}")
-    if p.is_dir():
-        raise InputError(f"{p} is a folder; give the path of a .csv or .xlsx table")
     try:
-        table = read_table(p, sheet=sheet)
+        table = read_table(
+            p, sheet=sheet, header=header, decimal=decimal, code_columns=code_columns
+        )
     except SpatialinnoError:
         raise
     except Exception as exc:  # openpyxl/zipfile/pandas parser errors on a damaged or wrong file
@@ -327,23 +363,36 @@ def _read_table(path: str | Path, sheet: str | int = 0) -> pd.DataFrame:
             f"{p.name} cannot be read as {kind} ({type(exc).__name__}: {exc}); check that the "
             "file is not damaged and that its extension matches its content"
         ) from exc
-    if table.empty or len(table.columns) < 2:
+    for note in table.attrs.get("notes", ()):
+        _say(f"spatialinno: note: {note}")
+    if len(table.columns) < 2:
         raise InputError(
-            f"{p.name} holds no usable table ({len(table)} rows, {len(table.columns)} columns); "
-            "it needs a region column (code or name) and at least one indicator column"
+            f"{p.name} holds no usable table ({len(table)} rows, {len(table.columns)} column: "
+            f"{', '.join(map(str, table.columns))}); it needs a region column (code or name) "
+            "and at least one indicator column"
         )
+    table.index = pd.Index(table.attrs.get("sheet_rows", table.index), name="row")
     return table
+
+
+UNMATCHED: tuple[str, ...] = ("raise", "warn", "drop")
+_UNMATCHED_API = {"raise": "raise", "warn": "warn", "drop": "ignore"}
 
 
 def _join(
     table: pd.DataFrame,
     level: str,
-    columns: Sequence[str],
+    columns: list[str],
     year: int | None,
     key: str | None,
     source: str,
+    on_unmatched: str = "raise",
 ) -> Any:
-    """Join ``table`` to ``level``; check columns, year and that something matched."""
+    """Join ``table`` to ``level``; check columns, year, values and the rows left unmatched.
+
+    A wide table's column given by its full name (``rd_2019`` with ``--year 2019``) keeps that
+    name in the joined frame, so that every message and map names what the user typed.
+    """
     from .join import join_indicators
 
     keys = [k.strip() for k in key.split(",")] if key else None
@@ -354,9 +403,16 @@ def _join(
                 f"--key column(s) {missing} not found in {source}; available columns: "
                 f"{', '.join(map(str, table.columns))}"
             )
-    gdf = join_indicators(table, level, key=keys, year=year, on_unmatched="warn")
-    report = gdf.attrs["join_report"]
-    if report.matched.empty:
+    try:
+        gdf = join_indicators(
+            table, level, key=keys, year=year, on_unmatched=_UNMATCHED_API[on_unmatched]
+        )
+    except JoinError as exc:
+        report = exc.report
+        if report is None:
+            raise
+        if not report.matched.empty:
+            raise JoinError(_unmatched_text(report, source, level, stop=True), report) from None
         first = report.rows.head(3)
         examples = "; ".join(str(r.note) for r in first.itertuples())
         raise JoinError(
@@ -364,7 +420,10 @@ def _join(
             f"(key column(s) {', '.join(report.key)}); e.g. {examples}. Check --level, or name "
             "the column holding codes or names with --key",
             report,
-        )
+        ) from None
+    report = gdf.attrs["join_report"]
+    if report.matched.empty:  # every row defunct: nothing left to analyse
+        raise JoinError(_unmatched_text(report, source, level, stop=True), report)
     if "year" in gdf.columns and year is None:
         years = sorted(gdf["year"].dropna().unique().tolist())
         if len(years) > 1:
@@ -372,39 +431,121 @@ def _join(
                 f"{source} holds {len(years)} years ({years[0]}–{years[-1]}); choose one with "
                 f"--year (available: {', '.join(map(str, years))})"
             )
+    gdf = _user_column_names(gdf, table, columns, level, year, source)
+    for c in columns:
+        _check_values(gdf, c, level)
+    return gdf
+
+
+def _user_column_names(
+    gdf: Any, table: pd.DataFrame, columns: list[str], level: str, year: int | None, source: str
+) -> Any:
+    """Find every requested column in the joined frame, under the name the user gave it."""
+    from .join import _wide_columns
+
     layer_cols = set(_layer_columns(level))
-    value_cols = [c for c in gdf.columns if c not in layer_cols and c not in ("year", "geometry")]
+    stems: dict[str, str] = {}
+    if year is not None:  # wide table: rd_2019 was joined as rd; give it back its own name
+        stems = {c: stem for c, (y, stem) in _wide_columns(table.columns).items() if y == year}
+        back = {stems[c]: c for c in columns if c in stems and c not in gdf.columns}
+        if back:
+            gdf = gdf.rename(columns=back)
+    full = {stem: c for c, stem in stems.items()}
+    value_cols = [
+        f"{c} (or {full[c]})" if c in full else str(c)
+        for c in gdf.columns
+        if c not in layer_cols and c not in ("year", "geometry") and not str(c).endswith("_table")
+    ]
+    clash = [c for c in columns if c in layer_cols and f"{c}_table" in gdf.columns]
+    if clash:
+        raise ColumnError(
+            f"column(s) {', '.join(map(repr, clash))} of {source} have the name of a column of "
+            f"the boundary layer ({', '.join(_layer_columns(level))}); rename them in the table "
+            f"(e.g. {clash[0]!r} -> {clash[0] + '_value'!r}) and run again"
+        )
     missing = [c for c in columns if c not in gdf.columns or c in layer_cols]
     if missing:
-        renamed = [c for c in missing if f"{c}_table" in gdf.columns]
-        hint = (
-            f" (the table's {renamed} were renamed {[f'{c}_table' for c in renamed]} because the "
-            "boundary layer has columns of the same name)"
-            if renamed
-            else ""
-        )
         raise ColumnError(
-            f"column(s) {', '.join(map(repr, missing))} not found in {source}{hint}; available "
+            f"column(s) {', '.join(map(repr, missing))} not found in {source}; available "
             f"indicator columns: {', '.join(map(str, value_cols)) or 'none'}"
         )
-    for c in columns:
-        values = pd.to_numeric(gdf[c], errors="coerce")
-        negative = gdf.loc[values < 0, "name"].astype(str).tolist()
-        if negative:
-            # Gini, Theil and shares are undefined for negative values; say so before any work
-            shown = ", ".join(negative[:10]) + (
-                f" and {len(negative) - 10} more" if len(negative) > 10 else ""
-            )
-            raise InputError(
-                f"column {c!r} has negative values at {shown}; Gini, Theil and the capital share "
-                "need levels >= 0 (counts, money, people), not changes or residuals"
-            )
-        if values.notna().sum() < 3:
-            raise InputError(
-                f"column {c!r} has {int(values.notna().sum())} numeric value(s) on the matched "
-                f"{level} units; at least 3 are needed for any spatial statistic"
-            )
     return gdf
+
+
+def _check_values(gdf: Any, column: str, level: str) -> None:
+    """Refuse negative and infinite values and too few numbers, naming the column and regions."""
+    values = pd.to_numeric(gdf[column], errors="coerce")
+
+    def regions(mask: pd.Series) -> str:
+        names = gdf.loc[mask, "name"].astype(str).tolist()
+        return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+
+    infinite = values.isin([np.inf, -np.inf])
+    if infinite.any():
+        raise InputError(
+            f"column {column!r} has infinite values at {regions(infinite)}; that is usually a "
+            "division by zero in the spreadsheet: fix those cells or leave them empty (missing)"
+        )
+    if (values < 0).any():
+        # Gini, Theil and shares are undefined for negative values; say so before any work
+        raise InputError(
+            f"column {column!r} has negative values at {regions(values < 0)}; Gini, Theil and "
+            "the capital share need levels >= 0 (counts, money, people), not changes or "
+            "residuals"
+        )
+    if values.notna().sum() < 3:
+        raise InputError(
+            f"column {column!r} has {int(values.notna().sum())} numeric value(s) on the matched "
+            f"{level} units; at least 3 are needed for any spatial statistic"
+        )
+
+
+_HOW_TEXT = {
+    "unmatched": "not matched",
+    "ambiguous": "ambiguous (the name fits several units)",
+    "defunct": "units that no longer exist (never joined; the successor's figure usually "
+    "includes them)",
+}
+
+
+def _unmatched_text(
+    report: Any, source: str, level: str, *, stop: bool, per_reason: int = 10
+) -> str:
+    """The table rows left out of the join, grouped by reason, and what to do about them."""
+    rows = report.unmatched
+    lines = [
+        f"{len(rows)} of {len(report.rows)} table rows of {source} matched no {level} unit"
+        + (":" if stop else "; they are left out of every statistic:")
+    ]
+    labels = {"unmatched": "closest", "ambiguous": "could be", "defunct": "successors"}
+    for how in ("unmatched", "ambiguous", "defunct"):
+        part = rows[rows["how"] == how]
+        if part.empty:
+            continue
+        lines.append(f"  {_HOW_TEXT[how]} ({len(part)}):")
+        for idx, row in part.head(per_reason).iterrows():
+            cands = row["candidates"]
+            more = f"; {labels[how]}: {', '.join(cands)}" if cands else ""
+            lines.append(f"    row {idx}: {row['note']}{more}")
+        if len(part) > per_reason:
+            where = (
+                "--on-unmatched warn lists them all in report.html"
+                if stop
+                else f"all listed in {REPORT_FILE}"
+            )
+            lines.append(f"    ... and {len(part) - per_reason} more ({where})")
+    hint = [n for n in rows["note"].astype(str) if "use level=" in n]
+    if len(hint) * 2 >= len(rows) and hint:
+        lines.append(
+            f"  {len(hint)} of these rows name units of another level: check --level, or keep "
+            "only the rows of one level in the table"
+        )
+    if stop:
+        lines.append(
+            "fix these rows in the table, name the key column(s) with --key, or go on without "
+            "them with --on-unmatched warn (listed as a warning) or --on-unmatched drop"
+        )
+    return "\n".join(lines)
 
 
 def _layer_columns(level: str) -> list[str]:
@@ -482,7 +623,8 @@ def _cross_section(
         values = pd.to_numeric(gdf[col], errors="coerce")
         have = values.notna()
         # --- inequality over all units with data --------------------------------------------
-        g_all = gini(values[have].to_numpy())
+        # the frame and the user's column name, so that any message names both (never 'values')
+        g_all = gini(gdf.loc[have.to_numpy()], column=col)
         th = theil(gdf, col, groups="region")
         sg = spatial_gini(gdf, col, w=w, permutations=options.moran_permutations, seed=options.seed)
         row = {
@@ -683,7 +825,7 @@ def _join_block(rep: Report, gdf: Any, level: str, lang: str, source: str) -> No
     if not report.unmatched.empty:
         um = report.unmatched[["key", "value", "how", "note", "candidates"]].copy()
         um.index.name = "row"
-        rep.table(um, text["unmatched"], max_rows=50)
+        rep.table(um, text["unmatched"])  # every row: the terminal shows only the first ones
 
 
 def _section_blocks(rep: Report, sec: _Section, options: Options, heading: str) -> None:
@@ -725,8 +867,10 @@ _YEAR_PREFIX = re.compile(r"^year (\d{4}): ")
 
 
 class _Collect:
+    """Records the warnings of a run; ``messages`` folds them into the report's data notes."""
+
     def __init__(self) -> None:
-        self.messages: list[str] = []
+        self._records: list[warnings.WarningMessage] = []
         self._cm = warnings.catch_warnings(record=True)
 
     def __enter__(self) -> _Collect:
@@ -736,6 +880,10 @@ class _Collect:
 
     def __exit__(self, *exc: object) -> None:
         self._cm.__exit__(*exc)
+
+    @property
+    def messages(self) -> list[str]:
+        """The data notes so far (readable inside the block, so the report can list them)."""
         # moran_by_year repeats the same note for every year ("year 2010: ..."): fold those into
         # one line listing the years, so 28 identical notes do not bury the others
         by_text: dict[str, list[str]] = {}
@@ -748,13 +896,15 @@ class _Collect:
             years = by_text.setdefault(rest, [])
             if year and year not in years:
                 years.append(year)
+        out = []
         for rest, years in by_text.items():
             if not years:
-                self.messages.append(rest)
+                out.append(rest)
             elif len(years) == 1:
-                self.messages.append(f"year {years[0]}: {rest}")
+                out.append(f"year {years[0]}: {rest}")
             else:
-                self.messages.append(f"years {years[0]}–{years[-1]} ({len(years)}): {rest}")
+                out.append(f"years {years[0]}–{years[-1]} ({len(years)}): {rest}")
+        return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -769,6 +919,9 @@ def analyze(
     year: int | None = None,
     key: str | None = None,
     sheet: str | int = 0,
+    header: int | Sequence[int] | str | None = "auto",
+    decimal: str | None = None,
+    on_unmatched: str = "raise",
     weights: str = "queen",
     permutations: int | str = "auto",
     alpha: float = 0.05,
@@ -780,6 +933,10 @@ def analyze(
     quiet: bool = True,
 ) -> Analysis:
     """Join a table to a boundary layer and write the report, maps, layers and summary.
+
+    The outputs are written into a staging folder beside ``out`` and moved into place only when
+    all of them are complete: an error or an interruption leaves ``out`` as it was (absent, or
+    with the earlier run's complete results).
 
     Parameters
     ----------
@@ -799,6 +956,16 @@ def analyze(
         Column(s) holding codes or names (comma-separated); detected when omitted.
     sheet : str or int
         Worksheet of an ``.xlsx`` file.
+    header : "auto", int or list of int
+        Header row(s), 0-based, as in :func:`spatialinno.read_table`; "auto" detects a
+        yearbook layout (title rows, a two-row merged header, notes below the table).
+    decimal : {None, ".", ","}
+        Decimal mark of numbers written as text (None: detected, see ``read_table``).
+    on_unmatched : {"raise", "warn", "drop"}
+        Table rows that match no unit: stop with :class:`~spatialinno.JoinError` listing them
+        by reason (default, as ``join_indicators``); go on and list them as a warning (data
+        notes of the report); or go on and list them as dropped on purpose. Either way they
+        are listed in the report's join section (and on the terminal by the command line).
     weights : str
         ``queen`` (default), ``rook``, ``knn:K`` or ``distance:KM`` (see :func:`parse_weights`);
         islands are linked to their nearest unit.
@@ -828,8 +995,9 @@ def analyze(
     Raises
     ------
     InputError, ColumnError, JoinError
-        Bad file, unknown column (the message lists the available ones), no matched region, a
-        year not in the table, an output folder that already holds files.
+        Bad file, unknown column (the message lists the available ones), rows not matched
+        (with ``on_unmatched="raise"``), no matched region, a year not in the table, an output
+        folder that already holds files.
 
     Examples
     --------
@@ -848,56 +1016,73 @@ def analyze(
     options = _options(weights, permutations, alpha, correction, seed, lang, formats)
     level = _check_level(level)
     columns = _check_columns(columns)
+    if on_unmatched not in UNMATCHED:
+        raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
     _check_out(out, overwrite)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
+    keys = [k.strip() for k in key.split(",")] if key else []
     steps = 3 + 4 * len(columns)  # read, join, weights; per column 4; tables
     with Progress(steps, "analyze", enabled=None if not quiet else False) as bar, _Collect() as col:
         bar.start("reading")
-        frame = _read_table(table, sheet) if not isinstance(table, pd.DataFrame) else table
+        frame = (
+            table
+            if isinstance(table, pd.DataFrame)
+            else _read_table(table, sheet, header=header, decimal=decimal, code_columns=keys)
+        )
         bar.advance("joining")
-        gdf = _join(frame, level, columns, year, key, source)
-        created = not Path(out).exists()
-        out_path = _prepare_out(out, overwrite)
-        summary = _Summary()
+        gdf = _join(frame, level, columns, year, key, source, on_unmatched)
         report = gdf.attrs["join_report"]
-        summary.add("join", "", "table_rows", len(report.rows))
-        summary.add("join", "", "rows_matched", len(report.matched))
-        summary.add("join", "", "rows_unmatched", len(report.unmatched))
-        summary.add("join", "", "units_without_data", len(report.units_without_data))
-        try:
+        if not report.unmatched.empty:
+            verb = "note" if on_unmatched == "drop" else "warning"
+            _say(f"spatialinno: {verb}: " + _unmatched_text(report, source, level, stop=False))
+        with Staging(out, _earlier_outputs) as stage:
+            summary = _Summary()
+            summary.add("join", "", "table_rows", len(report.rows))
+            summary.add("join", "", "rows_matched", len(report.matched))
+            summary.add("join", "", "rows_unmatched", len(report.unmatched))
+            summary.add("join", "", "units_without_data", len(report.units_without_data))
             sec = _cross_section(
-                gdf, level, columns, options, out_path, summary, bar, section="analyze"
+                gdf, level, columns, options, stage.path, summary, bar, section="analyze"
             )
-        except BaseException:
-            # a half-written folder would block the next run ("already holds files"); remove it
-            # when this run created it (a folder the user made is never deleted)
-            if created:
-                shutil.rmtree(out_path, ignore_errors=True)
-            raise
-    text = _TEXT[options.lang]
-    sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
-    rep = Report(text["analyze_title"], lang=options.lang, subtitle=sub)
-    _join_block(rep, gdf, level, options.lang, source)
-    _section_blocks(rep, sec, options, "Results" if options.lang == "en" else "统计结果")
-    if col.messages:  # after the results: long lists of left-out units, read when needed
-        rep.heading(text["warnings"])
-        rep.warnings(col.messages)
-    rep.method(_method_keys(level, options))
-    files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
-    rep.heading(text["files"])
-    rep.files(files)
-    rep.save(out_path / REPORT_FILE)
-    summary_frame = summary.frame()
-    summary_frame.to_csv(out_path / SUMMARY_FILE, index=False, encoding="utf-8")
+            sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
+            files = _analyze_report(stage.path, gdf, sec, options, source, sub, col.messages)
+            summary_frame = summary.frame()
+            summary_frame.to_csv(stage.path / SUMMARY_FILE, index=False, encoding="utf-8")
+            stage.commit()
     gdf_out = gdf[[c for c in gdf.columns if c in (*_layer_columns(level), *columns, "year")]]
     return Analysis(
-        out=out_path,
+        out=Path(out),
         files=tuple(files),
         summary=summary_frame,
         frame=gdf_out,
         seconds=time.perf_counter() - started,
         warnings=tuple(col.messages),
     )
+
+
+def _analyze_report(
+    out: Path,
+    gdf: Any,
+    sec: _Section,
+    options: Options,
+    source: str,
+    subtitle: str,
+    messages: list[str],
+) -> list[str]:
+    """Write report.html of an analyze run into ``out``; return every file of the run."""
+    text = _TEXT[options.lang]
+    rep = Report(text["analyze_title"], lang=options.lang, subtitle=subtitle)
+    _join_block(rep, gdf, sec.level, options.lang, source)
+    _section_blocks(rep, sec, options, "Results" if options.lang == "en" else "统计结果")
+    if messages:  # after the results: long lists of left-out units, read when needed
+        rep.heading(text["warnings"])
+        rep.warnings(messages)
+    rep.method(_method_keys(sec.level, options))
+    files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
+    rep.heading(text["files"])
+    rep.files(files)
+    rep.save(out / REPORT_FILE)
+    return files
 
 
 def _method_keys(level: str, options: Options) -> list[str]:
@@ -947,6 +1132,9 @@ def _options(
         raise InputError(f"--correction must be none, fdr or bonferroni, not {correction!r}")
     if lang not in _TEXT:
         raise InputError(f"--lang must be zh or en, not {lang!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        # numpy's generators take no negative seed (the same rule as _validate.check_seed)
+        raise InputError(f"--seed must be a whole number >= 0 (e.g. --seed 0), not {seed!r}")
     fmts = tuple(dict.fromkeys(["gpkg", *formats]))
     bad = [f for f in fmts if f not in FORMATS]
     if bad:
@@ -1039,15 +1227,33 @@ def demo(
     >>> si.cli.DEMO_PANEL_COLUMNS
     ('rd_exp_total_10k_yuan', 'patent_app_total')
     """
+    started = time.perf_counter()
+    options = _options("queen", "auto", 0.05, correction, seed, lang, formats)
+    _check_out(out, overwrite)
+    # written into a staging folder, moved into place when complete (see analyze)
+    with Staging(out, _earlier_outputs) as stage:
+        files, summary_frame, messages = _demo_into(stage.path, options, quiet)
+        stage.commit()
+    return Analysis(
+        out=Path(out),
+        files=tuple(files),
+        summary=summary_frame,
+        frame=None,
+        seconds=time.perf_counter() - started,
+        warnings=tuple(messages),
+    )
+
+
+def _demo_into(
+    out_path: Path, options: Options, quiet: bool
+) -> tuple[list[str], pd.DataFrame, list[str]]:
+    """Every output of :func:`demo`, written into ``out_path``: files, summary, data notes."""
     from .autocorrelation import moran_by_year
     from .datasets import load_dataset
     from .inequality import gini, theil
     from .join import join_indicators
     from .maps import capital_effect_map, choropleth_map, coastal_lead_map
 
-    started = time.perf_counter()
-    options = _options("queen", "auto", 0.05, correction, seed, lang, formats)
-    out_path = _prepare_out(out, overwrite)
     text = _TEXT[options.lang]
     en = options.lang == "en"
     summary = _Summary()
@@ -1320,14 +1526,7 @@ def demo(
     rep.save(out_path / REPORT_FILE)
     summary_frame = summary.frame()
     summary_frame.to_csv(out_path / SUMMARY_FILE, index=False, encoding="utf-8")
-    return Analysis(
-        out=out_path,
-        files=tuple(files),
-        summary=summary_frame,
-        frame=None,
-        seconds=time.perf_counter() - started,
-        warnings=tuple(col.messages),
-    )
+    return files, summary_frame, col.messages
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1398,6 +1597,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--sheet", default="0", help="worksheet of an .xlsx file (name or 0-based position)"
     )
     a.add_argument(
+        "--header",
+        default="auto",
+        help="row(s) of the column names as the spreadsheet numbers them: 3, or 3-4 for a "
+        "two-row header; 'auto' (default) detects title rows, a merged two-row header and "
+        "notes below the table, and says what it found",
+    )
+    a.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=None,
+        help="decimal mark of numbers written as text (default: detected; ',' for 5,5)",
+    )
+    a.add_argument(
+        "--on-unmatched",
+        choices=UNMATCHED,
+        default="raise",
+        help="table rows that match no unit: raise = stop and list them (default); warn = go on, "
+        "listed as a warning; drop = go on, listed as dropped. Listed on the terminal and in "
+        "the report either way",
+    )
+    a.add_argument(
         "--format",
         action="append",
         choices=FORMATS,
@@ -1454,6 +1674,25 @@ def _finish(res: Analysis, quiet: bool, what: str) -> int:
     return EXIT_OK
 
 
+def parse_header(text: str) -> int | list[int] | str:
+    """``read_table``'s ``header=`` for a ``--header`` value (spreadsheet row numbers, 1-based).
+
+    >>> parse_header("auto"), parse_header("3"), parse_header("3-4")
+    ('auto', 2, [2, 3])
+    """
+    value = str(text).strip().lower()
+    if value == "auto":
+        return "auto"
+    m = re.fullmatch(r"(\d+)(?:\s*[-–:]\s*(\d+))?", value)
+    if m and int(m.group(1)) >= 1 and (m.group(2) is None or int(m.group(2)) >= int(m.group(1))):
+        first = int(m.group(1)) - 1
+        return first if m.group(2) is None else list(range(first, int(m.group(2))))
+    raise InputError(
+        f"--header {text!r} is not understood; use auto, a row number as the spreadsheet shows "
+        "it (3) or a range for a header over several rows (3-4)"
+    )
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
     sheet: str | int = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     res = analyze(
@@ -1464,6 +1703,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         year=args.year,
         key=args.key,
         sheet=sheet,
+        header=parse_header(args.header),
+        decimal=args.decimal,
+        on_unmatched=args.on_unmatched,
         weights=args.weights,
         permutations=args.permutations,
         alpha=args.alpha,
@@ -1518,8 +1760,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     debug = getattr(args, "debug", False)
+    _ECHO.append(_stderr_line)
     try:
-        return _COMMANDS[args.command](args)
+        # SIGTERM/SIGHUP (kill, a closed terminal) interrupt like Ctrl-C, so the staging folder
+        # of a half-done run is removed and an earlier result stays as it was
+        with terminate_as_interrupt():
+            return _COMMANDS[args.command](args)
     except SpatialinnoError as exc:
         if debug:
             traceback.print_exc()
@@ -1534,9 +1780,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except KeyboardInterrupt:
-        sys.stderr.write("spatialinno: interrupted\n")
-        return 130
+    except KeyboardInterrupt as exc:
+        name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
+        sys.stderr.write(
+            f"spatialinno: interrupted ({name}); no partial output was left: the output "
+            "folder holds the earlier complete results, if any, or the new complete ones\n"
+        )
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else 2)
     except Exception as exc:
         if debug:
             traceback.print_exc()
@@ -1545,6 +1795,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "run again with --debug for the traceback and report it with the command you ran\n"
         )
         return EXIT_INTERNAL
+    finally:
+        _ECHO.remove(_stderr_line)
+
+
+def _stderr_line(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+    sys.stderr.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -420,6 +420,15 @@ def _match_name(
         key = full
     elsewhere: tuple[str, ...] = ()
     for how, name, index, within in steps:
+        if (
+            how != "history"
+            and name != key
+            and not is_latin(value)
+            and _finer_unit_name(ref.level, key)
+        ):
+            # "承德县" / "朝阳区" are county names: their short form must not match the
+            # prefecture 承德市 / 朝阳市 (a district row joined to its namesake city)
+            return _Match("unmatched", None, _name_hint(ref, value), _closest(ref, key, hinted))
         hit = index.get(name) if name else None
         if hit is None:
             continue
@@ -451,6 +460,12 @@ def _match_name(
             elsewhere,
         )
     return _Match("unmatched", None, _name_hint(ref, value), _closest(ref, key, hinted))
+
+
+def _finer_unit_name(level: str, full: str) -> bool:
+    """True when ``full`` is the exact name of a unit of a level below ``level``."""
+    finer = POLYGON_LEVELS[POLYGON_LEVELS.index(level) + 1 :]
+    return any(full in _reference(other).indexes["name"] for other in finer)
 
 
 _TOTALS = frozenset(
