@@ -207,9 +207,9 @@ def _not_xlsx(path: Path, head: bytes) -> InputError:
         what = "a zip archive but not an Excel workbook (no xl/workbook.xml inside)"
         fix = "check that this is the table you meant; save the table as .xlsx or CSV"
     else:
-        what = "not a workbook (an .xlsx file is a zip archive; this one is text or another format)"
+        what = "not a workbook (an .xlsx file is a zip archive; this is text or another format)"
         fix = "if it is a CSV, rename it to .csv; otherwise save the table as .xlsx or CSV"
-    return InputError(f"{path.name} is {what}; {fix}")
+    return InputError(f"{path.name} cannot be read as an .xlsx workbook: it is {what}; {fix}")
 
 
 def read_xlsx_grid(path: Path, sheet: str | int) -> Grid:

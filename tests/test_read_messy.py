@@ -218,10 +218,10 @@ def test_non_tables_renamed_xlsx(tmp_path: Path) -> None:
     with zipfile.ZipFile(other_zip, "w") as zf:
         zf.writestr("readme.txt", "not a workbook")
     cases = {
-        text: "text.xlsx is not a workbook",
-        old: "old.xlsx is an old Excel 97-2003 workbook (.xls)",
-        html: "page.xlsx is an HTML/XML page",
-        other_zip: "archive.xlsx is a zip archive but not an Excel workbook",
+        text: "text.xlsx cannot be read as an .xlsx workbook: it is not a workbook",
+        old: "old.xlsx cannot be read as an .xlsx workbook: it is an old Excel 97-2003 workbook",
+        html: "page.xlsx cannot be read as an .xlsx workbook: it is an HTML/XML page",
+        other_zip: "archive.xlsx cannot be read as an .xlsx workbook: it is a zip archive but not",
     }
     for path, fragment in cases.items():
         with pytest.raises(InputError) as err:
