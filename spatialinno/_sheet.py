@@ -319,6 +319,17 @@ def _header_text(value: object) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
+_TITLE = re.compile(r"表|单位|年|统计|table|unit", re.IGNORECASE)
+
+
+def _is_title(row: Sequence[object]) -> bool:
+    """A single filled cell that reads like a title or unit line, not a lone column name."""
+    if _filled(row) != 1:
+        return False
+    text = _row_text(row)
+    return len(text) >= 5 or bool(_TITLE.search(text))
+
+
 def _continues_header(grid: Grid, header: list[int], row: int) -> bool:
     """True when ``row`` belongs to the header above it (two-row merged yearbook header)."""
     cells = grid.rows[row]
@@ -332,16 +343,24 @@ def _continues_header(grid: Grid, header: list[int], row: int) -> bool:
         return True
     if any(r0 == r1 == header[-1] and c1 > c0 for r0, c0, r1, c1 in grid.merged):
         return True
-    # CSV: the row above has gaps between its names (group cells merged across)
+    # CSV: a group cell merged across leaves blanks after it; sub-headers fill those blanks
+    # (a data row with an empty first cell fills the named columns, not the blanks)
     above = grid.rows[header[-1]]
     filled = [i for i, v in enumerate(above) if not _empty(v)]
-    return bool(filled) and any(_empty(above[i]) for i in range(filled[0], len(above)))
+    if not filled:
+        return False
+    return any(
+        not _empty(v) and (i >= len(above) or _empty(above[i]))
+        for i, v in enumerate(cells)
+        if i > filled[0]
+    )
 
 
 def find_layout(grid: Grid, header: int | Sequence[int] | None, where: str = "the table") -> Layout:
     """Title, header, data and note rows of ``grid`` (``header=None``: detect them).
 
-    Detection: leading rows with at most one filled cell are a title (when the table has two or
+    Detection: leading rows with a single filled cell that reads like a title or a unit line
+    (five characters or more, or 表/单位/年/table/unit) are a title (when the table has two or
     more columns); the first row after them is the header, continued by the rows below it while
     merged cells say so (at most ``MAX_HEADER_ROWS``); the rows at the bottom that hold a single
     cell starting like a note (注, 资料来源, Note, *, ①, 1.) or of prose length are notes.
@@ -355,7 +374,7 @@ def find_layout(grid: Grid, header: int | Sequence[int] | None, where: str = "th
     if header is None:
         title = []
         for r in nonblank:
-            if width >= 2 and _filled(grid.rows[r]) <= 1 and len(title) < 5:
+            if width >= 2 and len(title) < 5 and _is_title(grid.rows[r]):
                 title.append(r)
             else:
                 break

@@ -100,6 +100,19 @@ def test_plain_table_gives_no_layout_note(tmp_path: Path) -> None:
     assert notes == [] and table.attrs["header"] == [0] and table.attrs["sheet_rows"] == (2, 3)
 
 
+def test_lone_column_name_and_blank_first_cell_are_not_layout(tmp_path: Path) -> None:
+    # a header whose second column has no name is not a title; a data row without a region
+    # name under a header with trailing separators is data, not a second header row
+    path = tmp_path / "t.csv"
+    path.write_text("城市,\n北京,1\n天津,2\n", encoding="utf-8")
+    table, notes = _read(path)
+    assert table.columns.tolist() == ["城市", "Unnamed: 1"] and notes == []
+    path.write_text("城市,专利,,\n,5,,\n北京,1,,\n", encoding="utf-8")
+    table, notes = _read(path)
+    assert table.columns.tolist() == ["城市", "专利"] and table["专利"].tolist() == [5.0, 1.0]
+    assert notes == []
+
+
 def test_single_cell_region_row_at_the_bottom_is_data_not_a_note(tmp_path: Path) -> None:
     # a region without values at the end is a data row with missing values, not a footnote
     path = tmp_path / "t.csv"

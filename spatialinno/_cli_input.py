@@ -1,0 +1,280 @@
+"""The command line's input stage: read the user's table and join it, with the CLI's checks.
+
+Split from :mod:`spatialinno.cli` (which runs the statistics and writes the outputs). Here:
+
+* :func:`_read_table` -- ``si.read_table`` with every failure as one ``InputError``; what it
+  detected (title rows, merged header, notes, percentages, decimal commas) is echoed to the
+  terminal; rows are indexed by their spreadsheet row number so the join names them that way;
+* :func:`_join` -- ``si.join_indicators`` with ``--on-unmatched raise|warn|drop``; rows that match
+  no unit are listed by reason (:func:`_unmatched_text`);
+* :func:`_user_column_names` and :func:`_check_values` -- every requested column found under
+  the name the user gave it, and refused (negative, infinite, too few values) under that name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import ColumnError, InputError, JoinError, SpatialinnoError
+
+__all__ = ["UNMATCHED", "parse_header"]
+
+
+# Notes meant for the terminal (what read_table detected, rows left out of the join). The command
+# line sets this for the length of a command; from Python (a notebook) nothing is printed: the
+# same notes are DataWarnings and in the report.
+_ECHO: list[Callable[[str], None]] = []
+
+
+def _say(text: str) -> None:
+    for echo in _ECHO:
+        echo(text)
+
+
+def _read_table(
+    path: str | Path,
+    sheet: str | int = 0,
+    *,
+    header: int | list[int] | str | None = "auto",
+    decimal: str | None = None,
+    code_columns: Sequence[str] = (),
+) -> pd.DataFrame:
+    """``si.read_table`` with every failure turned into one clear ``InputError``.
+
+    The returned table is indexed by spreadsheet row number (index name ``row``), so that the
+    join names rows as the user's spreadsheet does ("row 20", header = row 1).
+    """
+    from .io import read_table
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"table file not found: {p}")
+    try:
+        table = read_table(
+            p, sheet=sheet, header=header, decimal=decimal, code_columns=code_columns
+        )
+    except SpatialinnoError:
+        raise
+    except Exception as exc:  # openpyxl/zipfile/pandas parser errors on a damaged or wrong file
+        kind = "an .xlsx workbook" if p.suffix.lower() in (".xlsx", ".xlsm") else "a table"
+        raise InputError(
+            f"{p.name} cannot be read as {kind} ({type(exc).__name__}: {exc}); check that the "
+            "file is not damaged and that its extension matches its content"
+        ) from exc
+    for note in table.attrs.get("notes", ()):
+        _say(f"spatialinno: note: {note}")
+    if len(table.columns) < 2:
+        raise InputError(
+            f"{p.name} holds no usable table ({len(table)} rows, {len(table.columns)} column: "
+            f"{', '.join(map(str, table.columns))}); it needs a region column (code or name) "
+            "and at least one indicator column"
+        )
+    table.index = pd.Index(table.attrs.get("sheet_rows", table.index), name="row")
+    return table
+
+
+UNMATCHED: tuple[str, ...] = ("raise", "warn", "drop")
+_UNMATCHED_API = {"raise": "raise", "warn": "warn", "drop": "ignore"}
+
+
+def _join(
+    table: pd.DataFrame,
+    level: str,
+    columns: list[str],
+    year: int | None,
+    key: str | None,
+    source: str,
+    on_unmatched: str = "raise",
+) -> Any:
+    """Join ``table`` to ``level``; check columns, year, values and the rows left unmatched.
+
+    A wide table's column given by its full name (``rd_2019`` with ``--year 2019``) keeps that
+    name in the joined frame, so that every message and map names what the user typed.
+    """
+    from .join import join_indicators
+
+    keys = [k.strip() for k in key.split(",")] if key else None
+    if keys:
+        missing = [k for k in keys if k not in table.columns]
+        if missing:
+            raise ColumnError(
+                f"--key column(s) {missing} not found in {source}; available columns: "
+                f"{', '.join(map(str, table.columns))}"
+            )
+    try:
+        gdf = join_indicators(
+            table, level, key=keys, year=year, on_unmatched=_UNMATCHED_API[on_unmatched]
+        )
+    except JoinError as exc:
+        report = exc.report
+        if report is None:
+            raise
+        if not report.matched.empty:
+            raise JoinError(_unmatched_text(report, source, level, stop=True), report) from None
+        first = report.rows.head(3)
+        examples = "; ".join(str(r.note) for r in first.itertuples())
+        raise JoinError(
+            f"none of the {len(report.rows)} rows of {source} matched a {level} unit "
+            f"(key column(s) {', '.join(report.key)}); e.g. {examples}. Check --level, or name "
+            "the column holding codes or names with --key",
+            report,
+        ) from None
+    report = gdf.attrs["join_report"]
+    if report.matched.empty:  # every row defunct: nothing left to analyse
+        raise JoinError(_unmatched_text(report, source, level, stop=True), report)
+    if "year" in gdf.columns and year is None:
+        years = sorted(gdf["year"].dropna().unique().tolist())
+        if len(years) > 1:
+            raise InputError(
+                f"{source} holds {len(years)} years ({years[0]}–{years[-1]}); choose one with "
+                f"--year (available: {', '.join(map(str, years))})"
+            )
+    gdf = _user_column_names(gdf, table, columns, level, year, source)
+    for c in columns:
+        _check_values(gdf, c, level)
+    return gdf
+
+
+def _user_column_names(
+    gdf: Any, table: pd.DataFrame, columns: list[str], level: str, year: int | None, source: str
+) -> Any:
+    """Find every requested column in the joined frame, under the name the user gave it."""
+    from .join import _wide_columns
+
+    layer_cols = set(_layer_columns(level))
+    stems: dict[str, str] = {}
+    if year is not None:  # wide table: rd_2019 was joined as rd; give it back its own name
+        stems = {c: stem for c, (y, stem) in _wide_columns(table.columns).items() if y == year}
+        back = {stems[c]: c for c in columns if c in stems and c not in gdf.columns}
+        if back:
+            gdf = gdf.rename(columns=back)
+    full = {stem: c for c, stem in stems.items()}
+    value_cols = [
+        f"{c} (or {full[c]})" if c in full else str(c)
+        for c in gdf.columns
+        if c not in layer_cols and c not in ("year", "geometry") and not str(c).endswith("_table")
+    ]
+    clash = [c for c in columns if c in layer_cols and f"{c}_table" in gdf.columns]
+    if clash:
+        raise ColumnError(
+            f"column(s) {', '.join(map(repr, clash))} of {source} have the name of a column of "
+            f"the boundary layer ({', '.join(_layer_columns(level))}); rename them in the table "
+            f"(e.g. {clash[0]!r} -> {clash[0] + '_value'!r}) and run again"
+        )
+    missing = [c for c in columns if c not in gdf.columns or c in layer_cols]
+    if missing:
+        raise ColumnError(
+            f"column(s) {', '.join(map(repr, missing))} not found in {source}; available "
+            f"indicator columns: {', '.join(map(str, value_cols)) or 'none'}"
+        )
+    return gdf
+
+
+def _check_values(gdf: Any, column: str, level: str) -> None:
+    """Refuse negative and infinite values and too few numbers, naming the column and regions."""
+    values = pd.to_numeric(gdf[column], errors="coerce")
+
+    def regions(mask: pd.Series) -> str:
+        names = gdf.loc[mask, "name"].astype(str).tolist()
+        return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+
+    infinite = values.isin([np.inf, -np.inf])
+    if infinite.any():
+        raise InputError(
+            f"column {column!r} has infinite values at {regions(infinite)}; that is usually a "
+            "division by zero in the spreadsheet: fix those cells or leave them empty (missing)"
+        )
+    if (values < 0).any():
+        # Gini, Theil and shares are undefined for negative values; say so before any work
+        raise InputError(
+            f"column {column!r} has negative values at {regions(values < 0)}; Gini, Theil and "
+            "the capital share need levels >= 0 (counts, money, people), not changes or "
+            "residuals"
+        )
+    if values.notna().sum() < 3:
+        raise InputError(
+            f"column {column!r} has {int(values.notna().sum())} numeric value(s) on the matched "
+            f"{level} units; at least 3 are needed for any spatial statistic"
+        )
+
+
+_HOW_TEXT = {
+    "unmatched": "not matched",
+    "ambiguous": "ambiguous (the name fits several units)",
+    "defunct": "units that no longer exist (never joined; the successor's figure usually "
+    "includes them)",
+}
+
+
+def _unmatched_text(
+    report: Any, source: str, level: str, *, stop: bool, per_reason: int = 10
+) -> str:
+    """The table rows left out of the join, grouped by reason, and what to do about them."""
+    rows = report.unmatched
+    lines = [
+        f"{len(rows)} of {len(report.rows)} table rows of {source} matched no {level} unit"
+        + (":" if stop else "; they are left out of every statistic:")
+    ]
+    labels = {"unmatched": "closest", "ambiguous": "could be", "defunct": "successors"}
+    for how in ("unmatched", "ambiguous", "defunct"):
+        part = rows[rows["how"] == how]
+        if part.empty:
+            continue
+        lines.append(f"  {_HOW_TEXT[how]} ({len(part)}):")
+        for idx, row in part.head(per_reason).iterrows():
+            cands = row["candidates"]
+            more = f"; {labels[how]}: {', '.join(cands)}" if cands else ""
+            lines.append(f"    row {idx}: {row['note']}{more}")
+        if len(part) > per_reason:
+            where = (
+                "--on-unmatched warn lists them all in report.html"
+                if stop
+                else f"all listed in {'report.html'}"
+            )
+            lines.append(f"    ... and {len(part) - per_reason} more ({where})")
+    hint = [n for n in rows["note"].astype(str) if "use level=" in n]
+    if len(hint) * 2 >= len(rows) and hint:
+        lines.append(
+            f"  {len(hint)} of these rows name units of another level: check --level, or keep "
+            "only the rows of one level in the table"
+        )
+    if stop:
+        lines.append(
+            "fix these rows in the table, name the key column(s) with --key, or go on without "
+            "them with --on-unmatched warn (listed as a warning) or --on-unmatched drop"
+        )
+    return "\n".join(lines)
+
+
+def _layer_columns(level: str) -> list[str]:
+    from .boundaries import COLUMNS
+
+    cols = list(COLUMNS)
+    if level == "county":
+        cols += ["prefecture_code", "prefecture"]
+    return cols
+
+
+def parse_header(text: str) -> int | list[int] | str:
+    """``read_table``'s ``header=`` for a ``--header`` value (spreadsheet row numbers, 1-based).
+
+    >>> parse_header("auto"), parse_header("3"), parse_header("3-4")
+    ('auto', 2, [2, 3])
+    """
+    value = str(text).strip().lower()
+    if value == "auto":
+        return "auto"
+    m = re.fullmatch(r"(\d+)(?:\s*[-–:]\s*(\d+))?", value)
+    if m and int(m.group(1)) >= 1 and (m.group(2) is None or int(m.group(2)) >= int(m.group(1))):
+        first = int(m.group(1)) - 1
+        return first if m.group(2) is None else list(range(first, int(m.group(2))))
+    raise InputError(
+        f"--header {text!r} is not understood; use auto, a row number as the spreadsheet shows "
+        "it (3) or a range for a header over several rows (3-4)"
+    )
