@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
 
+from ._errors import InputError
+
 __all__ = ["Interrupted", "Staging", "signals_held", "terminate_as_interrupt"]
 
 STAGING_PREFIX = ".spatialinno-"  # + the output folder's name + a random suffix
@@ -111,7 +113,14 @@ class Staging:
         self._earlier = earlier
         self._created: list[Path] = []  # parent folders this run made (removed on failure)
         self._committed = False
-        self.path = self.out  # replaced by the staging folder in __enter__
+        self._staged: Path | None = None  # the staging folder, once made
+
+    @property
+    def path(self) -> Path:
+        """The staging folder to write into (inside the ``with`` block)."""
+        if self._staged is None:
+            raise RuntimeError("Staging.path is only available inside the with block")
+        return self._staged
 
     def __enter__(self) -> Staging:
         parent = self.out.absolute().parent
@@ -119,12 +128,19 @@ class Staging:
         while not parent.exists():
             missing.append(parent)
             parent = parent.parent
-        for folder in reversed(missing):
-            folder.mkdir()
-            self._created.append(folder)
-        self.path = Path(
-            tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{self.out.name}-", dir=self.out.parent)
-        )
+        try:
+            for folder in reversed(missing):
+                folder.mkdir()
+                self._created.append(folder)
+            self._staged = Path(
+                tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{self.out.name}-", dir=self.out.parent)
+            )
+        except OSError as exc:
+            self.__exit__(None, None, None)
+            raise InputError(
+                f"cannot write the output folder {self.out} ({exc.strerror}: {exc.filename}); "
+                "choose a folder where you can write"
+            ) from exc
         return self
 
     def __exit__(
@@ -133,7 +149,8 @@ class Staging:
         if self._committed:
             return
         with signals_held():  # a second Ctrl-C must not leave half a staging folder
-            shutil.rmtree(self.path, ignore_errors=True)
+            if self._staged is not None:  # never anything else: out is not ours to delete
+                shutil.rmtree(self._staged, ignore_errors=True)
             for folder in reversed(self._created):
                 try:
                     folder.rmdir()
@@ -166,11 +183,18 @@ class Staging:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(new, target)
                 moved_new.append(target)
-        except BaseException:
-            for target in moved_new:  # put the earlier result back as it was
-                target.unlink(missing_ok=True)
-            for old, aside in moved_old:
-                os.replace(aside, old)
+        except BaseException as exc:
+            try:
+                for target in moved_new:  # put the earlier result back as it was
+                    target.unlink(missing_ok=True)
+                for old, aside in moved_old:
+                    os.replace(aside, old)
+            except OSError as again:
+                # keep the backup: it holds the only copy of what could not be put back
+                raise InputError(
+                    f"writing {self.out} failed ({exc}) and the earlier results could not all "
+                    f"be put back ({again}); they are in {backup}"
+                ) from exc
             shutil.rmtree(backup, ignore_errors=True)
             raise
         for old, _ in moved_old:  # folders emptied by the move (shp/ of an earlier run)

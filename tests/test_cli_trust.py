@@ -386,3 +386,62 @@ def test_wide_column_by_its_full_name_keeps_that_name(tmp_path: Path) -> None:
     s = pd.read_csv(out / "summary.csv", keep_default_na=False)
     assert set(s.loc[s["indicator"] != "", "indicator"]) == {column}
     assert html.escape(column) in (out / "report.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# the staging folder itself
+# ------------------------------------------------------------------------------------------------
+def _earlier(out: Path) -> list[Path]:
+    return sorted(p for p in out.glob("*.html") if p.is_file())
+
+
+def test_staging_that_cannot_start_never_touches_out(tmp_path: Path, monkeypatch) -> None:
+    from spatialinno import _staging
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("earlier", encoding="utf-8")
+
+    def no_space(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device", str(tmp_path))
+
+    monkeypatch.setattr(_staging.tempfile, "mkdtemp", no_space)
+    with (
+        pytest.raises(si.InputError, match="No space left on device"),
+        _staging.Staging(out, _earlier),
+    ):
+        pass
+    assert (out / "report.html").read_text(encoding="utf-8") == "earlier"
+
+
+def test_commit_that_fails_half_way_puts_the_earlier_files_back(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from spatialinno import _staging
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("report.html", "map_a.html"):
+        (out / name).write_text(f"earlier {name}", encoding="utf-8")
+    (out / "mine.txt").write_text("mine", encoding="utf-8")
+    before = _digest(out)
+    real = os.replace
+    calls = {"n": 0}
+
+    def flaky(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:  # two old files moved aside, one new moved in, then a failure
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    with (
+        pytest.raises(OSError, match="Input/output error"),
+        _staging.Staging(out, _earlier) as stage,
+    ):
+        for name in ("report.html", "map_a.html", "map_b.html"):
+            (stage.path / name).write_text(f"new {name}", encoding="utf-8")
+        monkeypatch.setattr(_staging.os, "replace", flaky)
+        stage.commit()
+    monkeypatch.setattr(_staging.os, "replace", real)
+    assert _digest(out) == before
+    assert _leftovers(tmp_path) == []
