@@ -80,6 +80,10 @@ def _read_table(
 
 
 UNMATCHED: tuple[str, ...] = ("raise", "warn", "drop")
+# columns si.lisa and si.hotspots add to the layers the command writes
+RESULT_COLUMNS: tuple[str, ...] = (
+    "lisa_I", "lisa_p", "lisa_q", "lisa_cluster", "gi_z", "gi_p", "gi_bin", "gi_cluster",
+)  # fmt: skip
 _UNMATCHED_API = {"raise": "raise", "warn": "warn", "drop": "ignore"}
 
 
@@ -166,6 +170,13 @@ def _user_column_names(
             f"column(s) {', '.join(map(repr, clash))} of {source} have the name of a column of "
             f"the boundary layer ({', '.join(_layer_columns(level))}); rename them in the table "
             f"(e.g. {clash[0]!r} -> {clash[0] + '_value'!r}) and run again"
+        )
+    taken = [c for c in columns if c in RESULT_COLUMNS]
+    if taken:
+        raise ColumnError(
+            f"column(s) {', '.join(map(repr, taken))} of {source} have the name of a result "
+            f"column the analysis adds ({', '.join(RESULT_COLUMNS)}); rename them in the table "
+            f"(e.g. {taken[0]!r} -> {taken[0] + '_value'!r}) and run again"
         )
     missing = [c for c in columns if c not in gdf.columns or c in layer_cols]
     if missing:

@@ -49,6 +49,7 @@ import pandas as pd
 from . import __version__
 from ._cli_input import (
     _ECHO,
+    RESULT_COLUMNS,
     UNMATCHED,
     _join,
     _layer_columns,
@@ -484,8 +485,8 @@ def _cross_section(
         # --- QGIS layers ---------------------------------------------------------------------
         keep = [c for c in _layer_columns(level) if c in gdf.columns and c != "geometry"]
         base = gdf[[*keep, col, "geometry"]]
-        lisa_cols = [c for c in ("lisa_I", "lisa_p", "lisa_q", "lisa_cluster") if c in lisa_gdf]
-        hot_cols = [c for c in ("gi_z", "gi_p", "gi_bin", "gi_cluster") if c in hot_gdf]
+        lisa_cols = [c for c in RESULT_COLUMNS if c.startswith("lisa_") and c in lisa_gdf]
+        hot_cols = [c for c in RESULT_COLUMNS if c.startswith("gi_") and c in hot_gdf]
         layer_frames = (
             (slug, base, styles.graduated(col, scheme="quantiles", k=5)),
             (f"lisa_{slug}", lisa_gdf[[*keep, col, *lisa_cols, "geometry"]], "lisa"),

@@ -285,6 +285,7 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         root / "inf.csv", index=False
     )
     t.assign(region=1.0 + t.index).to_csv(root / "clash.csv", index=False)
+    t.assign(lisa_I=1.0 + t.index).to_csv(root / "internal.csv", index=False)
     return {"root": root}
 
 
@@ -309,6 +310,11 @@ CLEAR_ERRORS = {
         "clash.csv",
         "region",
         ["column(s) 'region' of clash.csv have the name of a column of the boundary layer"],
+    ),
+    "column named like a result column": (
+        "internal.csv",
+        "lisa_I",
+        ["column(s) 'lisa_I' of internal.csv have the name of a result column"],
     ),
 }
 
