@@ -39,6 +39,7 @@ import pandas as pd
 
 from . import __version__
 from ._errors import ColumnError, InputError, JoinError, SpatialinnoError
+from ._escape import write_csv
 from ._progress import Progress
 from .report import Report
 
@@ -888,7 +889,7 @@ def analyze(
     rep.files(files)
     rep.save(out_path / REPORT_FILE)
     summary_frame = summary.frame()
-    summary_frame.to_csv(out_path / SUMMARY_FILE, index=False, encoding="utf-8")
+    write_csv(summary_frame, out_path / SUMMARY_FILE)  # text cells safe to open in Excel
     gdf_out = gdf[[c for c in gdf.columns if c in (*_layer_columns(level), *columns, "year")]]
     return Analysis(
         out=out_path,
@@ -1319,7 +1320,7 @@ def demo(
     )
     rep.save(out_path / REPORT_FILE)
     summary_frame = summary.frame()
-    summary_frame.to_csv(out_path / SUMMARY_FILE, index=False, encoding="utf-8")
+    write_csv(summary_frame, out_path / SUMMARY_FILE)  # text cells safe to open in Excel
     return Analysis(
         out=out_path,
         files=tuple(files),
