@@ -237,3 +237,16 @@ def test_style_refuses_text_xml_cannot_hold(bad, tmp_path):
         .text
         == 'a"b&c\n\t<d>'
     )
+
+
+def test_text_cannot_forge_an_offline_asset_placeholder():
+    # the offline figure swaps "<!--spatialinno-asset:KEY-->" for the vendored file after
+    # rendering; user text holding that marker must stay text and must not move Leaflet
+    from spatialinno._offline import _PLACEHOLDER
+
+    forged = _PLACEHOLDER.format(key="leaflet_js")
+    g = si.load_boundaries("province", simplified=True)[["code"]].iloc[:3].copy()
+    g["name"], g["name_en"], g["v"] = forged, forged, [1.0, 2.0, 3.0]
+    page = si.choropleth_map(g, "v", title=forged, label=forged).get_root().render()
+    assert forged not in page
+    assert page.count("/* leaflet/leaflet.js: see spatialinno/_assets/README.md */") == 1
