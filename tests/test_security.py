@@ -619,7 +619,8 @@ def test_cli_pages_show_names_as_text_in_chromium(browser, cli_run):
         if found:
             problems.append((page.name, found))
     probes = {"pwned": PWNED_JS, "body": "document.body.innerText"}
-    r = browser.render(out / "report.html", evaluate=probes)
+    # 21 maps embedded (lazy iframes): on a loaded machine the page needs more than 30 s
+    r = browser.render(out / "report.html", evaluate=probes, timeout=120)
     found = inert_problems(r, local_files=True)
     found += [
         f"report lacks {t!r}" for t in CLI_COLUMNS + CLI_REGIONS if t not in r["eval"]["body"]
