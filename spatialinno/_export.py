@@ -40,6 +40,7 @@ import pandas as pd
 from . import __version__
 from . import styles as _styles
 from ._errors import ColumnError, ExportError, ExportWarning, InputError
+from ._escape import write_csv
 from ._qml import GEOMETRY_KINDS, style_documents
 from ._validate import region_labels
 
@@ -946,14 +947,15 @@ def _export_shp(
         prj = staged.with_name(stem + ".prj")
         if not prj.exists():
             prj.write_text(frame.crs.to_wkt(version="WKT1_ESRI"), encoding="ascii")
-        pd.DataFrame(
+        fields = pd.DataFrame(
             {
                 "field": [names[c] for c in columns],
                 "column": columns,
                 "type": [str(data[names[c]].dtype) for c in columns],
                 "note": [notes.get(c, "") for c in columns],
             }
-        ).to_csv(staged.with_name(stem + ".fields.csv"), index=False, encoding="utf-8-sig")
+        )  # column names are user text: written safe to open in Excel (see _escape.csv_cell)
+        write_csv(fields, staged.with_name(stem + ".fields.csv"), encoding="utf-8-sig")
         if qml is not None:
             staged.with_name(stem + ".qml").write_text(qml, encoding="utf-8")
         for p in existing:

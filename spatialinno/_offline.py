@@ -16,6 +16,17 @@ blank (``L is not defined``). This module swaps the map's :class:`branca.element
 The substitution is done on the rendered string, not inside a branca ``Element``, because
 ``Element`` treats its text as a Jinja template and minified JavaScript contains ``{{``.
 
+No second template pass
+-----------------------
+branca renders each folium element's macros to text and wraps that text in a new
+:class:`branca.element.Element`, whose constructor compiles it as a Jinja template again; the page
+render then *evaluates* it. Text that came from data (a region or column name holding
+``{{ cycler.__init__.__globals__.os.system(...) }}``) would run Python at ``save()``. Before the
+page is rendered, :class:`OfflineFigure` replaces every such wrapper by a :class:`LiteralElement`
+that returns the already-rendered text unchanged. spatialinno's own builders additionally escape
+every user string with :func:`spatialinno._escape.html_text` (braces as ``&#123;``/``&#125;``), so
+no template delimiter reaches branca at all, not even one that would only fail to compile.
+
 Private API for other spatialinno modules (e.g. the network map)::
 
     from spatialinno._offline import make_offline, external_asset_urls
@@ -149,12 +160,55 @@ def external_asset_urls(html: str) -> list[str]:
     return [next(g for g in m.groups() if g) for m in _EXTERNAL_ASSET.finditer(html)]
 
 
+class LiteralElement(Element):
+    """An element whose text is written as it is: never parsed or evaluated as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "LiteralElement"
+        self.text = str(text)
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
+def freeze_rendered(container: Element) -> int:
+    """Replace branca's re-parsed wrappers in ``container`` by :class:`LiteralElement`; returns how many.
+
+    A wrapper is a plain :class:`~branca.element.Element` built from a string (branca >= 0.7 keeps
+    that string in ``_template_str``); elements of other classes keep their own rendering. Jinja
+    drops one trailing newline of a template's text; the literal keeps the text exactly, which
+    changes nothing in the page.
+
+    >>> from branca.element import Element
+    >>> box = Element()
+    >>> box.add_child(Element("{{ 6 * 7 }}"), name="x")  # doctest: +ELLIPSIS
+    <branca.element.Element object at ...>
+    >>> freeze_rendered(box), box.render().strip()
+    (1, '{{ 6 * 7 }}')
+    """
+    n = 0
+    for name, child in list(container._children.items()):
+        source = getattr(child, "_template_str", None)
+        if type(child) is Element and source is not None:
+            literal = LiteralElement(source)
+            literal._parent = container
+            container._children[name] = literal
+            n += 1
+    return n
+
+
 class OfflineFigure(Figure):
-    """A branca Figure that renders a self-contained page (vendored assets inlined, no CDN)."""
+    """A branca Figure that renders a self-contained page (vendored assets inlined, no CDN).
+
+    Rendered text is written as it is (:func:`freeze_rendered`): no second template pass.
+    """
 
     def render(self, **kwargs: object) -> str:
         for child in self._children.values():
             child.render(**kwargs)  # folium/branca add their <script src>/<link href> here
+        for part in (self.header, self.html, self.script):
+            freeze_rendered(part)
         needed: dict[str, Asset] = {}
         header = self.header._children
         for name, child in list(header.items()):
@@ -165,7 +219,7 @@ class OfflineFigure(Figure):
                 del header[name]
                 continue
             # same key keeps the header position, so Leaflet still loads before its users
-            header[name] = Element(_PLACEHOLDER.format(key=asset.key))
+            header[name] = LiteralElement(_PLACEHOLDER.format(key=asset.key))
             needed[asset.key] = asset
         html = self._template.render(this=self, kwargs=kwargs)
         for key, asset in needed.items():

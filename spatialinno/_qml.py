@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -234,13 +235,52 @@ def _number(x: float) -> str:
 
 
 def _quote_field(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    r"""A field reference in a QGIS expression, as ``QgsExpression.quotedColumnRef`` writes it.
+
+    Inside ``"..."`` QGIS reads ``""`` as one ``"`` and nothing else specially, so any name
+    (quotes, backslashes, ``OR 1=1``) stays one field reference.
+
+    >>> print(_quote_field('a"b\\'))
+    "a""b\"
+    """
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def _quote_literal(value: object) -> str:
+    r"""A literal in a QGIS expression, as ``QgsExpression.quotedString`` writes text.
+
+    Inside ``'...'`` QGIS reads ``''`` as ``'`` and a backslash as the start of an escape
+    (``\\``, ``\n``, ``\t``), so a backslash must be doubled: text ending in ``\`` would
+    otherwise swallow the closing quote and break (or extend) the expression.
+
+    >>> print(_quote_literal("it's \\"))
+    'it''s \\'
+    """
     if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
+        text = (
+            value.replace("'", "''").replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+        )
+        return "'" + text + "'"
     return _category_value(value)
+
+
+# characters XML 1.0 cannot hold at all (not even as a character reference)
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _check_xml_text(text: object, what: str) -> None:
+    """Refuse text that would make the QML/SLD document unreadable (ElementTree writes it raw)."""
+    bad = _NOT_XML.search(str(text))
+    if bad:
+        raise ExportError(
+            f"{what} {str(text)!r} holds the control character U+{ord(bad.group(0)):04X}, which "
+            "a QGIS style (XML) cannot hold; rename it without control characters"
+        )
+
+
+def _check_labels(classes: Sequence[StyleClass]) -> None:
+    for cls in classes:  # labels carry user text (e.g. the unit of a graduated style)
+        _check_xml_text(cls.label, "legend label")
 
 
 def no_data_expression(column: str, conditions: Sequence[tuple[str, object]]) -> str:
@@ -540,14 +580,21 @@ def style_documents(
     True
     """
     col = column or style.column
+    _check_xml_text(col, "column")
+    _check_xml_text(layer, "layer name")
+    for field, value in no_data_when:
+        _check_xml_text(field, "column")
+        _check_xml_text(value if value is not None else "", "value")
     if isinstance(style, _styles.CategorizedStyle):
         classes = categorized_classes(style, lang, other or bool(no_data_when))
+        _check_labels(classes)
         return (
             categorized_qml(col, classes, kind, no_data_when),
             style_sld(layer, col, classes, kind, no_data_when),
         )
     if isinstance(style, _styles.GraduatedStyle):
         classes = graduated_classes(style, lang)
+        _check_labels(classes)
         return graduated_qml(col, classes, kind), style_sld(layer, col, classes, kind)
     raise ExportError(
         f"style must be a CategorizedStyle or GraduatedStyle, not {type(style).__name__}"

@@ -59,6 +59,7 @@ from ._cli_input import (
     parse_header,
 )
 from ._errors import InputError, SpatialinnoError
+from ._escape import write_csv
 from ._progress import Progress
 from ._staging import Interrupted, Staging, terminate_as_interrupt
 from .report import Report
@@ -823,7 +824,7 @@ def analyze(
             sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
             files = _analyze_report(stage.path, gdf, sec, options, source, sub, col.messages)
             summary_frame = summary.frame()
-            summary_frame.to_csv(stage.path / SUMMARY_FILE, index=False, encoding="utf-8")
+            write_csv(summary_frame, stage.path / SUMMARY_FILE)  # text cells safe to open in Excel
             stage.commit()
     gdf_out = gdf[[c for c in gdf.columns if c in (*_layer_columns(level), *columns, "year")]]
     return Analysis(
@@ -1301,7 +1302,7 @@ def _demo_into(
     )
     rep.save(out_path / REPORT_FILE)
     summary_frame = summary.frame()
-    summary_frame.to_csv(out_path / SUMMARY_FILE, index=False, encoding="utf-8")
+    write_csv(summary_frame, out_path / SUMMARY_FILE)  # text cells safe to open in Excel
     return files, summary_frame, col.messages
 
 

@@ -13,6 +13,11 @@ What every map has
   :mod:`spatialinno.styles`, the same ones the QGIS export writes), grey for "no data";
 * tooltips with the Chinese name, English name, formatted value and class, HTML-escaped, so a
   region called ``<img src=x onerror=alert(1)>`` shows as that text;
+* user text as data, never as code: every name, column, label, title, unit or note passes through
+  :func:`_esc` (:func:`spatialinno._escape.html_text`: HTML entities, and ``{``/``}`` as
+  ``&#123;``/``&#125;`` so branca's template pass cannot see ``{{ ... }}`` or ``{% ... %}``)
+  before it reaches folium, and the title/legend script is built in Python with
+  :func:`spatialinno._escape.script_json`, not with a template;
 * the national border lines (境界线, incl. the South China Sea line) drawn on top in their own
   non-interactive pane, and a layer control (there is always more than one layer);
 * labels in Chinese or English (``lang="zh"|"en"``).
@@ -39,8 +44,8 @@ Private API for other map builders (e.g. the network map) -- stable, documented 
 
 from __future__ import annotations
 
-import html
 import json
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,12 +56,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
-from folium.template import Template
+from branca.element import MacroElement
 
 from . import styles
 from ._errors import ColumnError, DataWarning, InputError
-from ._offline import make_offline
+from ._escape import css_color, html_text, script_json
+from ._offline import LiteralElement, make_offline
 from ._validate import POLYGON_LEVELS, numeric_column, region_labels, require_columns
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -188,10 +193,14 @@ def _check_lang(lang: str) -> str:
 
 
 def _esc(value: object) -> str:
-    """HTML-escape anything shown in a tooltip/legend: Leaflet inserts these strings as HTML."""
+    """Escape any text shown on a map (tooltip, legend, title, layer name); missing -> "—".
+
+    Leaflet inserts these strings as HTML, and folium/branca pass them through a Jinja template
+    pass: :func:`spatialinno._escape.html_text` makes them inert for both.
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return "—"
-    return html.escape(str(value), quote=True)
+    return html_text(value)
 
 
 def _round_coords(geoms: np.ndarray) -> np.ndarray:
@@ -200,44 +209,58 @@ def _round_coords(geoms: np.ndarray) -> np.ndarray:
 
 
 class _Html(MacroElement):
-    """A Leaflet control (or the title box) whose inner HTML is built, and escaped, in Python."""
+    """A Leaflet control (or the title box) whose inner HTML is built, and escaped, in Python.
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            map.getContainer().classList.add('si-map');
-            {% if this.position == 'title' %}
-            var div = L.DomUtil.create('div', {{ this.css_class|tojson }}, map.getContainer());
-            div.innerHTML = {{ this.html|tojson }};
-            {% else %}
-            var ctl = L.control({position: {{ this.position|tojson }}});
-            ctl.onAdd = function () {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            ctl.addTo(map);
-            {% endif %}
-        })();
-        {% endmacro %}
-        """
-    )
+    The script is a fixed text with the HTML passed as a JSON string
+    (:func:`spatialinno._escape.script_json`) and added as a :class:`LiteralElement`: no
+    template ever sees the text, so nothing in a title or legend can be evaluated.
+    """
 
-    def __init__(self, html_text: str, position: str, css_class: str) -> None:
+    _POSITIONS = ("title", "topleft", "topright", "bottomleft", "bottomright")
+
+    def __init__(self, inner_html: str, position: str, css_class: str) -> None:
         super().__init__()
+        if position not in self._POSITIONS:
+            raise InputError(
+                f"position must be one of {', '.join(self._POSITIONS)}, not {position!r}"
+            )
         self._name = "SiHtml"
-        self.html = html_text
+        self.html = inner_html  # already escaped by the caller (_esc / _legend_html)
         self.position = position
         self.css_class = css_class
 
+    def script(self) -> str:
+        """The JavaScript that adds the box to the map (``div.innerHTML = "<JSON string>";``)."""
+        head = (
+            "(function () {\n"
+            f"    var map = {self._parent.get_name()};\n"
+            "    map.getContainer().classList.add('si-map');\n"
+        )
+        if self.position == "title":
+            body = (
+                f"    var div = L.DomUtil.create('div', {script_json(self.css_class)}, "
+                "map.getContainer());\n"
+                f"    div.innerHTML = {script_json(self.html)};\n"
+            )
+        else:
+            body = (
+                f"    var ctl = L.control({{position: {script_json(self.position)}}});\n"
+                "    ctl.onAdd = function () {\n"
+                f"        var div = L.DomUtil.create('div', {script_json(self.css_class)});\n"
+                f"        div.innerHTML = {script_json(self.html)};\n"
+                "        L.DomEvent.disableClickPropagation(div);\n"
+                "        L.DomEvent.disableScrollPropagation(div);\n"
+                "        return div;\n"
+                "    };\n"
+                "    ctl.addTo(map);\n"
+            )
+        return head + body + "})();\n"
+
     def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
         # one copy of the stylesheet per page, whatever the number of controls
-        self.get_root().header.add_child(Element(f"<style>{_CSS}</style>"), name="si_css")
-        super().render(**kwargs)
+        figure.header.add_child(LiteralElement(f"<style>{_CSS}</style>"), name="si_css")
+        figure.script.add_child(LiteralElement(self.script()), name=self.get_name())
 
 
 @dataclass(frozen=True)
@@ -252,6 +275,11 @@ class LegendRow:
     border: str | None = None
 
 
+def _css(color: str) -> str:
+    """A colour for a ``style`` attribute: checked to be a colour, then attribute-escaped."""
+    return _esc(css_color(color))
+
+
 def _legend_html(title: str, rows: Sequence[LegendRow], notes: Iterable[str], lang: str) -> str:
     parts = [f'<div class="si-legend-title">{_esc(title)}</div>']
     for r in rows:
@@ -259,12 +287,12 @@ def _legend_html(title: str, rows: Sequence[LegendRow], notes: Iterable[str], la
             d = 2 * r.size
             sw = (
                 f'<span class="si-swatch-circle" style="width:{d:.0f}px;height:{d:.0f}px;'
-                f'background:{_esc(r.color)};border-color:{_esc(r.border or "#333")}"></span>'
+                f'background:{_css(r.color)};border-color:{_css(r.border or "#333")}"></span>'
             )
         elif r.shape == "line":
-            sw = f'<span class="si-swatch-line" style="border-top-color:{_esc(r.color)}"></span>'
+            sw = f'<span class="si-swatch-line" style="border-top-color:{_css(r.color)}"></span>'
         else:
-            sw = f'<span class="si-swatch" style="background:{_esc(r.color)}"></span>'
+            sw = f'<span class="si-swatch" style="background:{_css(r.color)}"></span>'
         count = ""
         if r.count is not None:
             count = f' <span class="si-legend-count">({r.count}{_TEXT[lang]["n"]})</span>'
@@ -360,7 +388,7 @@ def _add_regions(
     }
     layer = folium.GeoJson(
         _feature_collection(frame, props, ids),
-        name=name,
+        name=_esc(name),  # the layer control inserts names as HTML
         style_function=lambda f: style_by_id[f["id"]],
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000", "fillOpacity": 0.95},
         tooltip=folium.GeoJsonTooltip(
@@ -392,7 +420,7 @@ def _add_outline(
     style = {"fill": False, "color": color, "weight": weight, "className": class_name}
     layer = folium.GeoJson(
         data,
-        name=name,
+        name=_esc(name),
         style_function=lambda f: style,
         pane="si-outlines",
         interactive=False,
@@ -416,7 +444,7 @@ def _add_border_lines(m: folium.Map, lang: str = "zh") -> folium.GeoJson:
     }
     layer = folium.GeoJson(
         data,
-        name=_TEXT[lang]["borders"],
+        name=_esc(_TEXT[lang]["borders"]),
         style_function=lambda f: style,
         pane="si-borders",
         interactive=False,
@@ -437,12 +465,21 @@ def _add_legend(
     m.add_child(_Html(_legend_html(title, rows, notes, lang), position, "si-legend"))
 
 
+_UNESCAPED = re.compile(r"[<>\"'{}]")
+
+
 def _finish(m: folium.Map) -> folium.Map:
     """Add the layer control when the map has more than one toggleable layer."""
     # the control's script refers to every layer by variable name, so it must come after the
     # last layer: drop a control added earlier and add a fresh one at the end
     for key in [k for k, c in m._children.items() if isinstance(c, folium.LayerControl)]:
         del m._children[key]
+    # safety net: the layer control inserts names as HTML, and _esc output never holds these
+    # characters, so a name holding one was added without _esc -- escape it here
+    for c in m._children.values():
+        name = getattr(c, "layer_name", None)
+        if isinstance(c, folium.map.Layer) and isinstance(name, str) and _UNESCAPED.search(name):
+            c.layer_name = _esc(name)
     n_layers = sum(
         isinstance(c, folium.map.Layer) and not isinstance(c, folium.raster_layers.TileLayer)
         for c in m._children.values()
@@ -1152,7 +1189,7 @@ def capital_effect_map(
         }
     folium.GeoJson(
         _feature_collection(points, props, ids),
-        name=t["capitals"],
+        name=_esc(t["capitals"]),
         marker=folium.CircleMarker(radius=8, pane="si-points"),
         style_function=lambda f: style_by_id[f["id"]],
         tooltip=folium.GeoJsonTooltip(

@@ -1617,7 +1617,7 @@ def network_map(
     }
     folium.GeoJson(
         _maps._feature_collection(units, pd.DataFrame(index=range(len(units))), ids),
-        name=text["regions"],
+        name=_maps._esc(text["regions"]),
         style_function=lambda f: base_style,
         interactive=False,
     ).add_to(m)
@@ -1653,7 +1653,7 @@ def network_map(
     )
     folium.GeoJson(
         _maps._feature_collection(shown, edge_props, edge_ids),
-        name=text["edges"],
+        name=_maps._esc(text["edges"]),
         style_function=lambda f: edge_style[f["id"]],
         highlight_function=lambda f: {"opacity": 0.95, "color": "#08306b"},
         tooltip=folium.GeoJsonTooltip(
@@ -1705,7 +1705,7 @@ def network_map(
     )
     folium.GeoJson(
         _maps._feature_collection(order, node_props, node_ids),
-        name=text["nodes"],
+        name=_maps._esc(text["nodes"]),
         marker=folium.CircleMarker(),
         style_function=lambda f: node_style[f["id"]],
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},

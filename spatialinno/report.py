@@ -3,8 +3,10 @@
 The report is a single self-contained HTML file: inline CSS, no JavaScript, no web font, no
 external asset, so it opens offline like the maps it embeds. Maps are separate offline HTML files
 next to it, embedded with ``<iframe>`` (a relative link, so the output folder can be moved or zipped
-as a whole). Every piece of text and every table cell is HTML-escaped: region names and column
-names come from user tables and must never be read as markup.
+as a whole). Every piece of text and every table cell is HTML-escaped
+(:func:`spatialinno._escape.html_text`): region names and column names come from user tables and
+must never be read as markup. Links and embedded maps are local paths written with
+:func:`spatialinno._escape.url_path`, so a file name can never become a ``javascript:`` URL.
 
 >>> from spatialinno.report import Report
 >>> r = Report("测试", lang="zh")
@@ -15,7 +17,6 @@ True
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import InputError
+from ._escape import html_text, url_path
 
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
 
@@ -49,7 +51,7 @@ caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
 
 
 def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html_text(value)
 
 
 def format_cell(value: object, digits: int = 3, percent: bool = False) -> str:
@@ -314,13 +316,18 @@ class Report:
         )
 
     def map(self, src: str, title: str, height: int = 520) -> None:
-        """Embed an offline map file (path relative to the report) in an iframe, with a link."""
+        """Embed an offline map file (path relative to the report) in an iframe, with a link.
+
+        ``src`` is a local path: it is percent-encoded (:func:`spatialinno._escape.url_path`), so
+        ``"javascript:..."`` is a file name, not a script.
+        """
         open_label = "open full page" if self.lang == "en" else "在新页面打开"
+        url = _esc(url_path(src))
         self._blocks.append(
             f'<div class="si-map"><h3>{_esc(title)}</h3>'
-            f'<iframe src="{_esc(src)}" title="{_esc(title)}" style="height:{int(height)}px" '
+            f'<iframe src="{url}" title="{_esc(title)}" style="height:{int(height)}px" '
             f'loading="lazy"></iframe>'
-            f'<p class="si-note"><a href="{_esc(src)}">{_esc(open_label)}: {_esc(src)}</a></p>'
+            f'<p class="si-note"><a href="{url}">{_esc(open_label)}: {_esc(src)}</a></p>'
             "</div>"
         )
 
@@ -338,8 +345,8 @@ class Report:
         self._blocks.append(f'<h2>{_esc(heading)}</h2><dl class="si-method">{"".join(items)}</dl>')
 
     def files(self, names: Sequence[str]) -> None:
-        """List of output files, linked relative to the report."""
-        lis = "".join(f'<li><a href="{_esc(n)}">{_esc(n)}</a></li>' for n in names)
+        """List of output files, linked relative to the report (local paths, see :meth:`map`)."""
+        lis = "".join(f'<li><a href="{_esc(url_path(n))}">{_esc(n)}</a></li>' for n in names)
         self._blocks.append(f"<ul>{lis}</ul>")
 
     # -- output --------------------------------------------------------------------------------

@@ -25,6 +25,13 @@ needed. Reusable by every test that checks an HTML output (maps, network map, CL
 ``title_text``         innerText of ``.si-title``
 ``tooltip_text``       innerText of the open Leaflet tooltips after the hover ("" without hover)
 ``tooltip_html``       innerHTML of the same tooltips (to check that markup was escaped)
+``layers_text``        innerText of the layer control(s), one line per layer name
+``all_tooltips``       with ``all_tooltips=True``: the tooltip text of every feature of every
+                       layer with a bound tooltip, opened one after the other by the same
+                       ``mouseover`` event a hover fires (propagated from the feature)
+``injected``           elements that carry inline event handlers (``onerror``, ``onload``,
+                       ``onclick`` ...) or a ``data-pwn`` attribute: nothing a spatialinno page
+                       builds has them, so any such element came from injected markup
 ``eval``               results of the ``evaluate={"name": "js expression"}`` probes
 ``screenshot_png_path`` the PNG written (``screenshot=`` or a temporary file)
 ``seconds``            wall time of the whole call
@@ -114,6 +121,33 @@ _JS_TOOLTIP_TEXT = (
 _JS_TOOLTIP_HTML = (
     "Array.from(document.querySelectorAll('.leaflet-tooltip')).map(e => e.innerHTML).join('\\n')"
 )
+_JS_LAYERS = (
+    "Array.from(document.querySelectorAll('.leaflet-control-layers'))"
+    ".map(e => e.innerText).join('\\n')"
+)
+_JS_ALL_TOOLTIPS = (
+    """(() => {
+  const m = """
+    + _JS_FIND_MAP
+    + """;
+  if (!m) return [];
+  const out = [];
+  m.eachLayer(g => {
+    if (!g.eachLayer || !g.getTooltip || !g.getTooltip()) return;
+    g.eachLayer(l => {
+      const c = l.getBounds ? l.getBounds().getCenter() : l.getLatLng();
+      l.fire('mouseover', {latlng: c, containerPoint: m.latLngToContainerPoint(c)}, true);
+      const el = g.getTooltip().getElement();
+      out.push(el ? el.innerText : null);
+      l.fire('mouseout', {latlng: c}, true);
+    });
+  });
+  return out;
+})()"""
+)
+_JS_INJECTED = """Array.from(document.querySelectorAll('*')).filter(e =>
+  e.hasAttribute('data-pwn') || Array.from(e.attributes).some(a => /^on/i.test(a.name))
+).map(e => e.outerHTML.slice(0, 200))"""
 
 
 class ChromiumError(RuntimeError):
@@ -297,6 +331,7 @@ class Chromium:
         path_classes: tuple[str, ...] = (),
         screenshot: str | os.PathLike[str] | None = None,
         timeout: float = 30.0,
+        all_tooltips: bool = False,
     ) -> dict[str, Any]:
         """Open ``path`` offline, wait until the map is drawn, optionally hover, and report.
 
@@ -312,6 +347,7 @@ class Chromium:
             "path_classes": path_classes,
             "screenshot": screenshot,
             "timeout": timeout,
+            "all_tooltips": all_tooltips,
         }
         try:
             return self._render_once(path, **kwargs)
@@ -332,6 +368,7 @@ class Chromium:
         path_classes: tuple[str, ...],
         screenshot: str | os.PathLike[str] | None,
         timeout: float,
+        all_tooltips: bool = False,
     ) -> dict[str, Any]:
         t0 = time.monotonic()
         page = Path(path).resolve()
@@ -409,6 +446,9 @@ class Chromium:
         report["title_text"] = self.evaluate(sid, _JS_TITLE)
         report["tooltip_text"] = self.evaluate(sid, _JS_TOOLTIP_TEXT) if hover else ""
         report["tooltip_html"] = self.evaluate(sid, _JS_TOOLTIP_HTML) if hover else ""
+        report["layers_text"] = self.evaluate(sid, _JS_LAYERS)
+        report["all_tooltips"] = self.evaluate(sid, _JS_ALL_TOOLTIPS) if all_tooltips else []
+        report["injected"] = self.evaluate(sid, _JS_INJECTED)
         report["eval"] = {k: self.evaluate(sid, js) for k, js in (evaluate or {}).items()}
         trapped = self.evaluate(sid, "window.__si_dialogs || []")
 
