@@ -11,8 +11,12 @@ the usual tools:
 - LISA quadrant labels follow the Moran scatterplot (esda's ``geoda_quads=True`` swaps LL and LH);
 - Gi* z-scores use the Getis–Ord (1995) moments for the weights actually used, so they are right for
   row-standardised weights too (esda's ``G_Local(star=True)`` applies the binary-weight variance);
-- permutation inference uses a seeded :class:`numpy.random.Generator` (``seed=``), runs in-process,
-  and ``permutations="auto"`` gives a multiple-testing correction enough draws to be able to reject.
+- permutation inference (:mod:`spatialinno.inference`) counts a tied permutation as at least as
+  extreme on both sides (esda and GeoDa put ties on the far side, so a region whose neighbours
+  are all zeros is "significant"), enumerates the null distribution exactly when it is small,
+  says when a statistic cannot be tested, uses a seeded :class:`numpy.random.Generator`
+  (``seed=``), runs in-process in bounded memory, and ``permutations="auto"`` gives a
+  multiple-testing correction enough draws to be able to reject.
 
 Every ``w=`` is a libpysal ``Graph`` or ``W`` aligned by position with the frame (see
 :func:`spatialinno.spatial_weights`); ``None`` builds queen contiguity with islands attached to their
@@ -31,13 +35,39 @@ import pandas as pd
 
 from ._errors import DataWarning, InputError, WeightsError
 from ._validate import check_seed, numeric_column, region_labels, require_columns
+from .inference import (
+    CORRECTIONS,
+    GlobalTest,
+    check_alpha_correction,
+    check_permutations,
+    conditional_test,
+    global_test,
+    resolve_permutations,
+    significant,
+    threshold,
+)
 from .weights import _aligned, _transformed
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import scipy.sparse as sp
 
-CORRECTIONS: tuple[str | None, ...] = (None, "fdr", "bonferroni")
+__all__ = [
+    "CORRECTIONS",
+    "LISA_LABELS",
+    "BivariateMoran",
+    "Geary",
+    "Moran",
+    "bivariate_moran",
+    "geary",
+    "hotspots",
+    "lisa",
+    "moran",
+    "moran_by_year",
+]
+
+# the permutation count rule lives in spatialinno.inference; the old private name is kept
+_resolve_permutations = resolve_permutations
 LISA_LABELS: tuple[str, ...] = ("HH", "LL", "HL", "LH", "ns", "isolated", "no data")
 # Moran scatterplot quadrants, counter-clockwise from the upper right (esda geoda_quads=False):
 # 1 = high value / high lag, 2 = low / high, 3 = low / low, 4 = high / low
@@ -54,10 +84,14 @@ _GI_LEVELS: tuple[tuple[int, float], ...] = ((3, 0.01), (2, 0.05), (1, 0.10))
 @dataclass(frozen=True)
 class _Result:
     def to_frame(self) -> pd.DataFrame:
-        """The statistic as a one-row DataFrame (columns = field names)."""
+        """The statistic as a one-row DataFrame (columns = field names except the text ``note``)."""
         row = asdict(self)
         row["missing"] = ", ".join(row["missing"])
+        row.pop("note", None)
         return pd.DataFrame([row])
+
+    def _note_repr(self) -> str:
+        return f", note={self.note!r}" if getattr(self, "note", "") else ""
 
 
 @dataclass(frozen=True)
@@ -78,17 +112,22 @@ class Moran(_Result):
         Two-sided p-value of ``z`` under the normal approximation.
     p_sim : float
         Pseudo p-value from ``permutations`` random permutations, one-sided in the direction of
-        the observed I: (min(#{I_sim >= I}, #{I_sim < I}) + 1) / (permutations + 1); NaN if none.
+        the observed I, a tie counting on both sides:
+        (min(#{I_sim >= I}, #{I_sim <= I}) + 1) / (permutations + 1). With n! <= permutations
+        every ordering is enumerated and p_sim = min(#{I_sim >= I}, #{I_sim <= I}) / n! is exact.
+        NaN without permutations, or when every permutation gives the observed I (see ``note``).
     EI_sim : float
         Mean of the permuted I (NaN without permutations).
     n : int
         Units used (rows with a missing value and rows outside ``w`` are not counted).
     permutations, seed : int, int or None
-        Permutation count and seed.
+        Permutations drawn (or orderings enumerated) and seed.
     column, transform : str
         Variable and weights transformation ("R" row-standardised, "B" binary, "O" as given).
     missing : tuple of str
         Regions left out because the value is missing.
+    note : str
+        How ``p_sim`` was obtained when it is exact, or why there is none (not in ``to_frame``).
     """
 
     I: float  # noqa: E741 - the statistic's notation
@@ -104,12 +143,13 @@ class Moran(_Result):
     column: str
     transform: str
     missing: tuple[str, ...] = field(default=())
+    note: str = ""
 
     def __repr__(self) -> str:
         sim = f", p_sim={self.p_sim:.4g} ({self.permutations} perm.)" if self.permutations else ""
         return (
             f"Moran(column={self.column!r}, n={self.n}, I={self.I:.4f}, EI={self.EI:.4f}, "
-            f"z={self.z:.3f}, p_norm={self.p_norm:.4g}{sim})"
+            f"z={self.z:.3f}, p_norm={self.p_norm:.4g}{sim}{self._note_repr()})"
         )
 
 
@@ -130,8 +170,9 @@ class Geary(_Result):
         (C - EC) / sqrt(VC): negative for positive autocorrelation (R spdep's ``geary.test``
         reports the opposite sign, (EC - C) / sqrt(VC)).
     p_norm, p_sim, EC_sim : float
-        Two-sided normal p-value, folded pseudo p-value, mean of permuted C.
-    n, permutations, seed, column, transform, missing
+        Two-sided normal p-value, folded pseudo p-value (ties on both sides, as in
+        :class:`Moran`), mean of permuted C.
+    n, permutations, seed, column, transform, missing, note
         As in :class:`Moran`.
     """
 
@@ -148,12 +189,13 @@ class Geary(_Result):
     column: str
     transform: str
     missing: tuple[str, ...] = field(default=())
+    note: str = ""
 
     def __repr__(self) -> str:
         sim = f", p_sim={self.p_sim:.4g} ({self.permutations} perm.)" if self.permutations else ""
         return (
             f"Geary(column={self.column!r}, n={self.n}, C={self.C:.4f}, z={self.z:.3f}, "
-            f"p_norm={self.p_norm:.4g}{sim})"
+            f"p_norm={self.p_norm:.4g}{sim}{self._note_repr()})"
         )
 
 
@@ -170,8 +212,9 @@ class BivariateMoran(_Result):
     EI_sim, z_sim : float
         Mean of the permuted I (y permuted across units) and (I - EI_sim) / sd(I_sim).
     p_sim : float
-        Folded pseudo p-value, as in :class:`Moran`. No analytic inference is given.
-    n, permutations, seed, transform, missing
+        Folded pseudo p-value (ties on both sides), as in :class:`Moran`. No analytic inference
+        is given.
+    n, permutations, seed, transform, missing, note
         As in :class:`Moran`.
     x, y : str
         The two variables.
@@ -188,11 +231,13 @@ class BivariateMoran(_Result):
     y: str
     transform: str
     missing: tuple[str, ...] = field(default=())
+    note: str = ""
 
     def __repr__(self) -> str:
         return (
             f"BivariateMoran(x={self.x!r}, y={self.y!r}, n={self.n}, I={self.I:.4f}, "
-            f"z_sim={self.z_sim:.3f}, p_sim={self.p_sim:.4g} ({self.permutations} perm.))"
+            f"z_sim={self.z_sim:.3f}, p_sim={self.p_sim:.4g} ({self.permutations} perm.)"
+            f"{self._note_repr()})"
         )
 
 
@@ -268,30 +313,8 @@ def _warn_missing(prep: _Prepared, what: str) -> tuple[str, ...]:
     return names
 
 
-def _check_permutations(permutations: Any, allow_auto: bool = False) -> None:
-    if allow_auto and permutations == "auto":
-        return
-    if (
-        isinstance(permutations, bool)
-        or not isinstance(permutations, (int, np.integer))
-        or permutations < 0
-    ):
-        allowed = "'auto' or " if allow_auto else ""
-        raise InputError(
-            f"permutations must be {allowed}a non-negative integer (e.g. 999), not {permutations!r}"
-        )
-
-
 def _seed_value(seed: Any) -> int | None:
     return int(seed) if isinstance(seed, (int, np.integer)) else None
-
-
-def _folded_p(observed: np.ndarray, sims: np.ndarray) -> np.ndarray:
-    """esda's pseudo p: (min(#{sim >= obs}, P - #{sim >= obs}) + 1) / (P + 1), per column."""
-    permutations = sims.shape[0]
-    larger = (sims >= observed).sum(axis=0)
-    larger = np.minimum(larger, permutations - larger)
-    return (larger + 1.0) / (permutations + 1.0)
 
 
 def _weight_sums(m: sp.csr_matrix) -> tuple[float, float, float]:
@@ -313,21 +336,38 @@ def _require_links(m: sp.csr_matrix, what: str) -> None:
         )
 
 
-def _permuted_columns(
-    rng: np.random.Generator, v: np.ndarray, count: int, chunk: int
-) -> list[np.ndarray]:
-    """``count`` permutations of ``v`` as column blocks of at most ``chunk`` columns."""
-    blocks = []
-    done = 0
-    while done < count:
-        size = min(chunk, count - done)
-        blocks.append(rng.permuted(np.repeat(v[:, None], size, axis=1), axis=0))
-        done += size
-    return blocks
+def _global_test(
+    statistic: Any,
+    values: np.ndarray,
+    permutations: int,
+    seed: Any,
+    scale: float,
+    work: float,
+    what: str,
+) -> GlobalTest | None:
+    """Permutation test of a global statistic (None without permutations); see inference.
+
+    ``statistic`` takes an (n, c) array whose columns are arrangements of ``values`` (the
+    layout ``m @ block`` wants)."""
+    if not permutations:
+        return None
+    observed = float(statistic(values[:, None])[0])  # same code path as the draws: exact ties
+    n = values.size
+    chunk = max(1, min(1000, 4_000_000 // max(n, 1)))
+    return global_test(statistic, values, observed, int(permutations), check_seed(seed),
+                       scale=scale, work_per_draw=work, chunk=chunk, what=what,
+                       rows=False)  # fmt: skip
 
 
-def _chunk(n: int) -> int:
-    return max(1, min(1000, 4_000_000 // max(n, 1)))
+def _off_diagonal(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Weights without self links, explicit zeros removed, indices sorted (conditional draws)."""
+    import scipy.sparse as sp
+
+    off = sp.csr_matrix(m, copy=True)
+    off.setdiag(0)
+    off.eliminate_zeros()
+    off.sort_indices()
+    return off
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,7 +401,10 @@ def moran(
         Weights aligned by position with ``gdf``; default queen contiguity with islands linked to
         their nearest neighbour (:func:`spatialinno.spatial_weights`).
     permutations : int, default 999
-        Random permutations of the values for ``p_sim``; 0 skips them.
+        Random permutations of the values for ``p_sim``; 0 skips them. With n! <= permutations
+        (n <= 6 for 999) every ordering is enumerated and ``p_sim`` is exact. A count that would
+        run for more than a few minutes is refused with the largest useful count
+        (:mod:`spatialinno.inference`).
     seed : int or numpy Generator, optional
         Seed of the permutations; the same seed gives the same ``p_sim``.
     transform : {"R", "B", None}, default "R"
@@ -386,7 +429,7 @@ def moran(
     >>> round(m.I, 4), m.n, m.p_sim
     (0.7624, 31, 0.01)
     """
-    _check_permutations(permutations)
+    check_permutations(permutations)
     prep = _prepare(gdf, [column], w)
     missing = _warn_missing(prep, f"moran({column!r})")
     m = _transformed(prep.matrix, transform)
@@ -404,31 +447,28 @@ def moran(
         - kurt * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)
     ) / ((n - 1) * (n - 2) * (n - 3) * s0 * s0) - ei * ei
     z_i = (i_obs - ei) / math.sqrt(vi)
-    p_sim = ei_sim = float("nan")
-    if permutations:
-        rng = check_seed(seed)
-        sims = np.concatenate(
-            [
-                n / s0 * np.einsum("ij,ij->j", zp, m @ zp) / zz
-                for zp in _permuted_columns(rng, z, permutations, _chunk(n))
-            ]
-        )
-        p_sim = float(_folded_p(np.array([i_obs]), sims[:, None])[0])
-        ei_sim = float(sims.mean())
+
+    def stat(zp: np.ndarray) -> np.ndarray:  # columns of zp are arrangements of z
+        return n / s0 * np.einsum("ij,ij->j", zp, m @ zp) / zz
+
+    abs_w = float(abs(m).sum())
+    test = _global_test(stat, z, permutations, seed, n / s0 * abs_w * float(np.max(z * z)) / zz,
+                        2 * n + m.nnz, f"moran({column!r})")  # fmt: skip
     return Moran(
         I=i_obs,
         EI=ei,
         VI=vi,
         z=z_i,
         p_norm=_two_sided(z_i),
-        p_sim=p_sim,
-        EI_sim=ei_sim,
+        p_sim=test.p if test else float("nan"),
+        EI_sim=test.mean if test else float("nan"),
         n=n,
-        permutations=int(permutations),
+        permutations=test.count if test else 0,
         seed=_seed_value(seed),
         column=column,
         transform=str(transform or "O"),
         missing=missing,
+        note=test.note if test else "",
     )
 
 
@@ -471,7 +511,7 @@ def geary(
     >>> round(g.C, 4), g.z < 0
     (0.1647, True)
     """
-    _check_permutations(permutations)
+    check_permutations(permutations)
     prep = _prepare(gdf, [column], w)
     missing = _warn_missing(prep, f"geary({column!r})")
     m = _transformed(prep.matrix, transform)
@@ -498,26 +538,25 @@ def geary(
     c = s0 * s0 * (n2 - 3 - (n - 1) ** 2 * kurt)
     vc = (a - b + c) / (n * (n - 2) * (n - 3) * s0 * s0)
     z_c = (c_obs - 1.0) / math.sqrt(vc)
-    p_sim = ec_sim = float("nan")
-    if permutations:
-        rng = check_seed(seed)
-        sims = np.concatenate([stat(v) for v in _permuted_columns(rng, z, permutations, _chunk(n))])
-        p_sim = float(_folded_p(np.array([c_obs]), sims[:, None])[0])
-        ec_sim = float(sims.mean())
+    abs_w = float(abs(m).sum())
+    test = _global_test(stat, z, permutations, seed,
+                        (n - 1) * 4 * abs_w * float(np.max(z * z)) / (2 * s0 * zz),
+                        3 * n + m.nnz, f"geary({column!r})")  # fmt: skip
     return Geary(
         C=c_obs,
         EC=1.0,
         VC=vc,
         z=z_c,
         p_norm=_two_sided(z_c),
-        p_sim=p_sim,
-        EC_sim=ec_sim,
+        p_sim=test.p if test else float("nan"),
+        EC_sim=test.mean if test else float("nan"),
         n=n,
-        permutations=int(permutations),
+        permutations=test.count if test else 0,
         seed=_seed_value(seed),
         column=column,
         transform=str(transform or "O"),
         missing=missing,
+        note=test.note if test else "",
     )
 
 
@@ -559,7 +598,7 @@ def bivariate_moran(
     >>> abs(bv.I - si.moran(prov, "lon", permutations=0).I) < 1e-12  # x = y gives Moran's I
     True
     """
-    _check_permutations(permutations)
+    check_permutations(permutations)
     if permutations < 1:
         raise InputError("bivariate_moran has only permutation inference; use permutations >= 1")
     prep = _prepare(gdf, [x, y], w)
@@ -573,23 +612,27 @@ def bivariate_moran(
     zy = (vy - vy.mean()) / vy.std(ddof=1)
     scale = n / s0 / float(zx @ zx)
     i_obs = scale * float(zx @ (m @ zy))
-    rng = check_seed(seed)
-    sims = np.concatenate(
-        [scale * (zx @ (m @ zp)) for zp in _permuted_columns(rng, zy, permutations, _chunk(n))]
-    )
-    sd = float(sims.std())
+
+    def stat(zp: np.ndarray) -> np.ndarray:  # columns of zp are arrangements of zy
+        return scale * (zx @ (m @ zp))
+
+    bound = scale * float(abs(m).sum()) * float(np.abs(zx).max() * np.abs(zy).max())
+    test = _global_test(stat, zy, permutations, seed, bound, 2 * n + m.nnz,
+                        f"bivariate_moran({x!r}, {y!r})")  # fmt: skip
+    assert test is not None  # permutations >= 1 was checked
     return BivariateMoran(
         I=i_obs,
-        EI_sim=float(sims.mean()),
-        z_sim=(i_obs - float(sims.mean())) / sd if sd > 0 else float("nan"),
-        p_sim=float(_folded_p(np.array([i_obs]), sims[:, None])[0]),
+        EI_sim=test.mean,
+        z_sim=(i_obs - test.mean) / test.sd if test.sd > 0 else float("nan"),
+        p_sim=test.p,
         n=n,
-        permutations=int(permutations),
+        permutations=test.count,
         seed=_seed_value(seed),
         x=x,
         y=y,
         transform=str(transform or "O"),
         missing=missing,
+        note=test.note,
     )
 
 
@@ -688,135 +731,6 @@ def _two_sided(z: float) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def _resolve_permutations(
-    permutations: int | str, correction: str | None, n_tests: int, alpha: float
-) -> tuple[int, str]:
-    """Permutation count and a note saying how it was chosen.
-
-    With m tests, a correction can only reject when the smallest attainable pseudo p-value,
-    1 / (P + 1), is at most alpha / m (Bonferroni, and the first step of Benjamini–Hochberg).
-    "auto" therefore takes P = 10^k - 1 with 10^k >= m / alpha (at least 999).
-    """
-    if permutations == "auto":
-        if correction is None:
-            return 999, "permutations='auto': 999 (no multiple-testing correction)"
-        k = max(3, math.ceil(math.log10(n_tests / alpha - 1e-9)))
-        count = 10**k - 1
-        return count, (
-            f"permutations='auto': {count} so that {correction} over {n_tests} tests at "
-            f"alpha={alpha:g} can reject (needs 1/(P+1) <= alpha/m = {alpha / n_tests:.2e})"
-        )
-    count = int(permutations)
-    note = f"permutations={count}"
-    if correction is not None and count and 1.0 / (count + 1) > alpha / max(n_tests, 1):
-        warnings.warn(
-            f"with {count} permutations the smallest pseudo p-value is {1 / (count + 1):.2g}, "
-            f"above alpha/m = {alpha / n_tests:.2g} for {n_tests} tests, so the {correction} "
-            "correction cannot reject anything; use permutations='auto'",
-            UserWarning,
-            stacklevel=3,
-        )
-    return count, note
-
-
-def _check_alpha_correction(alpha: float, correction: str | None) -> None:
-    if correction not in CORRECTIONS:
-        raise InputError(
-            f"unknown correction {correction!r}; use None, 'fdr' (Benjamini–Hochberg) or "
-            "'bonferroni'"
-        )
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise InputError(f"alpha must be a probability between 0 and 1 (e.g. 0.05), not {alpha!r}")
-
-
-def _significant(p: np.ndarray, alpha: float, correction: str | None) -> np.ndarray:
-    """Rejections among the finite p-values (NaN = not tested) at level alpha.
-
-    ``fdr``: Benjamini & Hochberg (1995) step-up -- reject the k smallest p-values, k the largest
-    rank with p_(k) <= k alpha / m. ``bonferroni``: p <= alpha / m.
-    """
-    tested = np.isfinite(p)
-    m = int(tested.sum())
-    out = np.zeros(p.shape, dtype=bool)
-    if m == 0:
-        return out
-    pt = p[tested]
-    if correction is None:
-        out[tested] = pt <= alpha
-    elif correction == "bonferroni":
-        out[tested] = pt <= alpha / m
-    else:
-        ordered = np.sort(pt)
-        below = np.flatnonzero(ordered <= alpha * np.arange(1, m + 1) / m)
-        if below.size:
-            out[tested] = pt <= ordered[below[-1]]
-    return out
-
-
-def _distinct_draws(rng: np.random.Generator, rows: int, pool: int, k: int) -> np.ndarray:
-    """``rows`` x ``k`` integers in [0, pool), distinct within each row, uniformly random order."""
-    if k == 0:
-        return np.zeros((rows, 0), dtype=np.int64)
-    if k * k < pool:
-        # few neighbours out of many regions: draw with replacement and redraw the rare rows with a
-        # repeat (probability about k²/2pool) -- far cheaper than permuting all regions per draw
-        out = rng.integers(0, pool, size=(rows, k))
-        while True:
-            s = np.sort(out, axis=1)
-            bad = np.flatnonzero((s[:, 1:] == s[:, :-1]).any(axis=1))
-            if bad.size == 0:
-                return out
-            out[bad] = rng.integers(0, pool, size=(bad.size, k))
-    out = np.empty((rows, k), dtype=np.int64)
-    step = max(1, 20_000_000 // pool)
-    for start in range(0, rows, step):
-        stop = min(rows, start + step)
-        out[start:stop] = np.argsort(rng.random((stop - start, pool)), axis=1)[:, :k]
-    return out
-
-
-def _conditional_p(
-    m: sp.csr_matrix,
-    values: np.ndarray,
-    sign: np.ndarray,
-    permutations: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Folded pseudo p-values of a local statistic by conditional randomisation.
-
-    Region i keeps its value; its neighbours get values drawn without replacement from the other
-    n - 1 regions. The statistic is ``sign_i * sum_j w_ij v_j`` (j != i): local Moran's I is that
-    lag times z_i times a positive constant, Gi* is the lag plus a constant self term, so the
-    ranks -- and the pseudo p-values -- are those of the statistics themselves (Anselin 1995).
-    As in esda, one matrix of draws is shared by all regions (index skipping i). Regions without
-    neighbours get NaN.
-    """
-    import scipy.sparse as sp
-
-    n = values.size
-    off = sp.csr_matrix(m, copy=True)
-    off.setdiag(0)
-    off.eliminate_zeros()
-    off.sort_indices()
-    card = np.diff(off.indptr)
-    p = np.full(n, np.nan)
-    if permutations == 0 or card.max() == 0:
-        return p
-    draws = _distinct_draws(rng, permutations, n - 1, int(card.max()))
-    observed = sign * (off @ values)
-    for k in np.unique(card[card > 0]):
-        units = np.flatnonzero(card == k)
-        idx = draws[:, :k]
-        batch = max(1, 4_000_000 // (permutations * k))
-        for start in range(0, units.size, batch):
-            u = units[start : start + batch]
-            weights = np.stack([off.data[off.indptr[i] : off.indptr[i + 1]] for i in u])
-            picked = idx[None, :, :] + (idx[None, :, :] >= u[:, None, None])  # skip region i
-            lags = np.einsum("bpk,bk->pb", values[picked], weights)
-            p[u] = _folded_p(observed[u], sign[u] * lags)
-    return p
-
-
 def lisa(
     gdf: gpd.GeoDataFrame,
     column: str,
@@ -831,8 +745,11 @@ def lisa(
 
     I_i = (n - 1) z_i sum_j w_ij z_j / sum_k z_k², z = x - mean(x) (Anselin 1995; R spdep
     ``localmoran(mlvar=FALSE)``, esda ``Moran_Local``). Significance from conditional
-    randomisation (folded pseudo p-value, as GeoDa and esda), optionally corrected for the m
-    regions tested.
+    randomisation: folded pseudo p = (min(#{I* >= I}, #{I* <= I}) + 1) / (P + 1), a tied draw
+    counting on both sides (GeoDa and esda count ties on one side only, so a region whose
+    neighbourhood is all zeros in a zero-inflated column comes out "significant"), exact over all
+    C(n-1, k) neighbour sets when there are no more of them than permutations
+    (:mod:`spatialinno.inference`); optionally corrected for the m regions tested.
 
     Parameters
     ----------
@@ -848,6 +765,9 @@ def lisa(
     permutations : int or "auto", default "auto"
         "auto": 999 without correction; with a correction the smallest 10^k - 1 >= m / alpha, so
         that a region can pass the corrected threshold (9,999 for 375 prefectures at 0.05).
+        At least 1 (LISA has no other inference; 0 is refused rather than labelling every region
+        "ns"). A count that would run for more than a few minutes is refused with the largest
+        useful count.
     alpha : float, default 0.05
         Significance level.
     correction : {None, "fdr", "bonferroni"}
@@ -860,10 +780,14 @@ def lisa(
     Returns
     -------
     geopandas.GeoDataFrame
-        A copy of ``gdf`` with ``lisa_I``, ``lisa_p`` (pseudo p, NaN for isolated/no data),
-        ``lisa_q`` (Moran scatterplot quadrant 1 HH, 2 LH, 3 LL, 4 HL; <NA> for no data),
-        ``lisa_cluster``. ``.attrs["lisa"]`` records permutations (and how "auto" chose them),
-        alpha, correction, the p threshold actually applied, the number of tests and the seed.
+        A copy of ``gdf`` with ``lisa_I``, ``lisa_p`` (pseudo p; NaN for isolated / no data and
+        for regions that cannot be tested), ``lisa_q`` (Moran scatterplot quadrant 1 HH, 2 LH,
+        3 LL, 4 HL; <NA> for no data), ``lisa_cluster``. A region that cannot be tested (every
+        permutation gives its observed I: its value equals the mean, or all other regions are
+        its neighbours with equal weights) gets ``lisa_p`` NaN, the label ``ns``, is not counted
+        among the tests, and is listed in ``.attrs["lisa"]["untestable"]``. ``.attrs["lisa"]``
+        records permutations (and how "auto" chose them), alpha, correction, the p threshold
+        actually applied, the number of tests, the regions with exact p-values, the seed.
 
     References
     ----------
@@ -881,8 +805,8 @@ def lisa(
     >>> out.attrs["lisa"]["permutations"]
     999
     """
-    _check_alpha_correction(alpha, correction)
-    _check_permutations(permutations, allow_auto=True)
+    check_alpha_correction(alpha, correction)
+    check_permutations(permutations, allow_auto=True, allow_zero=False, what="lisa")
     prep = _prepare(gdf, [column], w)
     m = _transformed(prep.matrix, transform)
     x = prep.values[:, 0]
@@ -892,13 +816,15 @@ def lisa(
     isolated = np.diff(m.indptr) == 0
     local_i = (n - 1) * z * lag / float(z @ z)
     n_tests = int((~isolated).sum())
-    count, note = _resolve_permutations(permutations, correction, max(n_tests, 1), alpha)
-    rng = check_seed(seed)
-    p = _conditional_p(m, z, z, count, rng)
-    # z_i = 0 makes I_i = 0 in every permutation: no evidence either way (esda would report the
-    # smallest p-value because all ties count as "larger")
-    p[(z == 0) & ~isolated] = 1.0
-    sig = _significant(p, alpha, correction)
+    count, note = resolve_permutations(permutations, correction, max(n_tests, 1), alpha)
+    # z_i = 0 makes I_i = 0 in every permutation: every draw ties, so the region is untestable
+    test = conditional_test(
+        _off_diagonal(m), z, z, count, check_seed(seed),
+        threshold=alpha / max(n_tests, 1) if correction else alpha, what=f"lisa({column!r})",
+        threshold_text=f"alpha/m = {alpha:g}/{n_tests}" if correction else f"alpha = {alpha:g}",
+    )  # fmt: skip
+    p = test.p
+    sig = significant(p, alpha, correction)
     quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
     cluster = np.where(sig, [_QUADRANT_LABELS[q] for q in quadrant], "ns").astype(object)
     cluster[isolated] = "isolated"
@@ -925,18 +851,16 @@ def lisa(
         "permutations_note": note,
         "alpha": alpha,
         "correction": correction,
-        "p_threshold": _threshold(p, sig),
-        "n_tests": n_tests,
+        "p_threshold": threshold(p, sig),
+        "n_tests": int(np.isfinite(p).sum()),
+        "exact": int(test.exact.sum()),
+        "untestable": [str(prep.labels[i]) for i in prep.positions[test.untestable]],
+        "p_note": test.note(),
         "seed": _seed_value(seed),
         "transform": str(transform or "O"),
         "no_data": [str(prep.labels[i]) for i in prep.missing],
     }
     return result
-
-
-def _threshold(p: np.ndarray, sig: np.ndarray) -> float:
-    """Largest p-value declared significant (NaN if none): the cut-off actually applied."""
-    return float(p[sig].max()) if sig.any() else float("nan")
 
 
 def hotspots(
@@ -976,7 +900,9 @@ def hotspots(
         ``"permutation"`` 999, or with a correction the smallest 10^k - 1 >= m / alpha (as
         :func:`lisa`). The 99 % bin under Bonferroni needs 10^k - 1 >= m / 0.01: pass that count
         explicitly if you need it. An explicit count with analytic inference adds the column
-        ``gi_p_sim`` (two-sided pseudo p) without changing the bins.
+        ``gi_p_sim`` (two-sided pseudo p) without changing the bins. ``inference="permutation"``
+        needs at least 1 (0 is refused); counts that would run for more than a few minutes are
+        refused with the largest useful count.
     alpha : float, default 0.05
         Level of the ``gi_cluster`` label (hot / cold / ns); the bins use 0.10/0.05/0.01.
     correction : {None, "fdr", "bonferroni"}
@@ -989,15 +915,20 @@ def hotspots(
         Binary (self weight 1) or row-standardised after adding the self weight.
     inference : {"analytic", "permutation"}, default "analytic"
         Which p-value drives ``gi_p``, ``gi_bin`` and ``gi_cluster``: the two-sided normal p of
-        ``gi_z`` (ArcGIS Pro), or the two-sided pseudo p = min(1, 2 x folded pseudo p).
+        ``gi_z`` (ArcGIS Pro), or the two-sided pseudo p = min(1, 2 x folded pseudo p), ties
+        counting on both sides (as :func:`lisa`).
 
     Returns
     -------
     geopandas.GeoDataFrame
         A copy of ``gdf`` with ``gi_z``, ``gi_p``, ``gi_bin`` (int: 3/2/1 hot at 99/95/90 %,
         -1/-2/-3 cold, 0 not significant, isolated or no data), ``gi_cluster`` (hot, cold, ns,
-        isolated, no data) and, when permutations ran, ``gi_p_sim``. ``.attrs["hotspots"]``
-        records inference, permutations, alpha, correction, the p cut-offs per level and the seed.
+        isolated, no data) and, when permutations ran, ``gi_p_sim``. A region that cannot be
+        tested -- all other regions are its neighbours (Gi* has no variance, no z), or every
+        permutation ties its observed Gi* -- gets p NaN, bin 0, ``ns``, is not counted among
+        the tests and is listed in ``.attrs["hotspots"]["untestable"]``. ``.attrs["hotspots"]``
+        records inference, permutations, alpha, correction, the p cut-offs per level, the number
+        of tests and the seed.
 
     References
     ----------
@@ -1015,10 +946,11 @@ def hotspots(
     """
     import scipy.sparse as sp
 
-    _check_alpha_correction(alpha, correction)
-    _check_permutations(permutations, allow_auto=True)
+    check_alpha_correction(alpha, correction)
     if inference not in ("analytic", "permutation"):
         raise InputError(f"inference must be 'analytic' or 'permutation', not {inference!r}")
+    check_permutations(permutations, allow_auto=True, allow_zero=inference == "analytic",
+                       what="hotspots(..., inference='permutation')")  # fmt: skip
     if transform not in ("B", "R"):
         raise InputError(
             f"hotspots supports transform='B' (binary, as ArcGIS) or 'R' (row-standardised), "
@@ -1039,33 +971,50 @@ def hotspots(
     s = float(x.std())  # population sd (ddof=0), computed on centred values: no cancellation
     wi = np.asarray(star.sum(axis=1)).ravel()
     s1i = np.asarray(star.multiply(star).sum(axis=1)).ravel()
-    gi_z = (star @ x - wi * xbar) / (s * np.sqrt((n * s1i - wi * wi) / (n - 1)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # a region whose neighbours are all the others has n S1 = W²: its Gi* has no variance
+        gi_z = (star @ x - wi * xbar) / (s * np.sqrt((n * s1i - wi * wi) / (n - 1)))
     p_norm = np.array([_two_sided(v) for v in gi_z])
+    untestable = ~isolated & ~np.isfinite(gi_z)
 
     n_tests = int((~isolated).sum())
     if inference == "permutation":
         # sized for alpha like lisa: m / 0.01 would mean 10^6 draws on counties (5 minutes); the
         # 99 % bin is still reachable under FDR once a few regions reach the smallest p-value
-        count, note = _resolve_permutations(permutations, correction, max(n_tests, 1), alpha)
+        count, note = resolve_permutations(permutations, correction, max(n_tests, 1), alpha)
     elif permutations == "auto":
         count, note = 0, "permutations='auto': none (analytic inference)"
     else:
         count, note = int(permutations), f"permutations={int(permutations)} (gi_p_sim only)"
     p_sim = None
+    p_note = (
+        f"{int(untestable.sum())} region(s) not testable (all other regions are neighbours: "
+        "Gi* has no variance): no z, no p-value"
+        if untestable.any()
+        else ""
+    )
     if count:
-        folded = _conditional_p(star, x, np.ones(n), count, check_seed(seed))
-        p_sim = np.minimum(1.0, 2.0 * folded)
-    p = p_sim if inference == "permutation" else p_norm
+        # the strictest decision is the 99 % bin: 0.01, or 0.01 / m after a correction
+        test = conditional_test(
+            _off_diagonal(star), x, np.ones(n), count, check_seed(seed),
+            threshold=0.01 / max(n_tests, 1) if correction else 0.01, what=f"hotspots({column!r})",
+            threshold_text=f"0.01/m = 0.01/{n_tests}, the 99 % bin" if correction
+            else "0.01, the 99 % bin",
+        )  # fmt: skip
+        p_sim = np.minimum(1.0, 2.0 * test.p)  # NaN (untestable) stays NaN
+        untestable = untestable | test.untestable
+        p_note = "; ".join(t for t in (p_note, test.note()) if t)
+    p = p_sim if p_sim is not None and inference == "permutation" else p_norm
     p = np.where(isolated, np.nan, p)
     gi_z = np.where(isolated, np.nan, gi_z)
 
     bins = np.zeros(n, dtype=int)
     cutoffs = {}
     for level, a in reversed(_GI_LEVELS):  # 90 % first, then overwrite with 95 % and 99 %
-        sig = _significant(p, a, correction)
+        sig = significant(p, a, correction)
         bins[sig] = level * np.sign(gi_z[sig]).astype(int)
-        cutoffs[f"{round((1 - a) * 100)}%"] = _threshold(p, sig)
-    sig_alpha = _significant(p, alpha, correction)
+        cutoffs[f"{round((1 - a) * 100)}%"] = threshold(p, sig)
+    sig_alpha = significant(p, alpha, correction)
     cluster = np.where(sig_alpha, np.where(gi_z > 0, "hot", "cold"), "ns").astype(object)
     cluster[isolated] = "isolated"
 
@@ -1093,7 +1042,9 @@ def hotspots(
         "alpha": alpha,
         "correction": correction,
         "p_cutoffs": cutoffs,
-        "n_tests": n_tests,
+        "n_tests": int(np.isfinite(p).sum()),
+        "untestable": [str(prep.labels[i]) for i in prep.positions[untestable]],
+        "p_note": p_note,
         "seed": _seed_value(seed),
         "transform": transform,
         "no_data": [str(prep.labels[i]) for i in prep.missing],

@@ -47,6 +47,7 @@ from ._validate import (
     region_labels,
     require_columns,
 )
+from .inference import TIE_RTOL, check_permutations, folded_p, global_test
 from .regions import MUNICIPALITIES, REGION_ZH, REGIONS
 
 __all__ = [
@@ -72,6 +73,8 @@ STUDY_EXCLUDED: tuple[str, ...] = (*MUNICIPALITIES, "540000")
 # 2,891-county layer 32 MB chunks took 91 ms, 2 MB 55 ms (benchmarks/FINDINGS.md, finding 3);
 # smaller chunks gain nothing more.
 _CHUNK_BYTES = 2 * 2**20
+# permuted G_NN values kept on the result (the first ones drawn): 0.8 MB, whatever the count
+_KEEP_SIMS = 100_000
 
 _MAX_LISTED = 10  # regions named in one message; the rest are counted
 
@@ -336,24 +339,31 @@ class SpatialGini:
         neighbouring and non-neighbouring pairs: the mean non-neighbour difference over the mean
         neighbour difference; 1 when neighbourhood does not matter.
     p_value : float
-        Folded pseudo p-value, exactly ``inequality.Gini_Spatial.p_sim``:
-        ``(min(#{wcg* >= wcg}, #{wcg* < wcg}) + 1) / (permutations + 1)``, i.e. the count in
+        Folded pseudo p-value, a tie counting on both sides:
+        ``(min(#{wcg* >= wcg}, #{wcg* <= wcg}) + 1) / (permutations + 1)``, i.e. the count in
         the smaller tail of the permutation distribution of :math:`wcg`; one-sided in the
-        direction the observed value falls, not doubled. NaN without permutations.
+        direction the observed value falls, not doubled. Without ties it is
+        ``inequality.Gini_Spatial.p_sim``, which counts ties on the far side only (so a constant
+        column got p = 0.001). With n! <= permutations every ordering is enumerated and
+        ``p_value = min(#{>=}, #{<=}) / n!`` is exact. NaN without permutations, and NaN with a
+        ``note`` when every permutation gives the observed value (e.g. a constant column).
     p_greater : float
         One-sided pseudo p-value for "neighbours are more alike than chance":
-        ``(#{wcg* >= wcg} + 1) / (permutations + 1)``.
+        ``(#{wcg* >= wcg} + 1) / (permutations + 1)`` (exact: ``#{>=} / n!``).
     expected_nonneighbor : float
         Mean of :math:`G_{NN}` over the permutations (``inequality``'s ``e_wcg / den``).
     z : float
         :math:`(wcg - E[wcg^*]) / sd(wcg^*)` (``inequality``'s ``z_wcg``; population sd).
     permutations, seed, n : int
-        Number of permutations, the seed used (None if a Generator or no seed) and number of
-        units used (after leaving out missing values).
+        Permutations drawn (or orderings enumerated), the seed used (None if a Generator or no
+        seed) and number of units used (after leaving out missing values).
     n_neighbor_pairs : float
         Neighbouring unordered pairs (directed links / 2).
     nonneighbor_sim : numpy.ndarray
-        :math:`G_{NN}` of each permutation (not shown in the repr).
+        :math:`G_{NN}` of each permutation, the first 100,000 when more were drawn (not shown in
+        the repr).
+    note : str
+        Why there is no p-value, or that it is exact (empty otherwise; not in ``to_frame``).
     """
 
     gini: float
@@ -371,6 +381,7 @@ class SpatialGini:
     n: int
     n_neighbor_pairs: float
     nonneighbor_sim: np.ndarray = field(repr=False, compare=False)
+    note: str = ""
 
     def __repr__(self) -> str:
         share = self.nonneighbor / self.gini if self.gini else float("nan")
@@ -380,6 +391,8 @@ class SpatialGini:
             if self.permutations
             else "no permutation test"
         )
+        if self.note:
+            test += f"; {self.note}"
         return (
             f"SpatialGini(n={self.n}, G={self.gini:.4f} = neighbor G_N {self.neighbor:.4f} + "
             f"nonneighbor G_NN {self.nonneighbor:.4f} ({share:.1%}), "
@@ -388,7 +401,7 @@ class SpatialGini:
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame of the scalar fields (the permutation values are left out)."""
-        row = {k: v for k, v in asdict(self).items() if k != "nonneighbor_sim"}
+        row = {k: v for k, v in asdict(self).items() if k not in ("nonneighbor_sim", "note")}
         return pd.DataFrame([row])
 
 
@@ -498,10 +511,11 @@ def spatial_gini(
     are ignored). Under the null of no spatial structure the values are randomly relabelled
     ``permutations`` times and :math:`G_{NN}` recomputed; neighbours more alike than chance make
     the observed :math:`G_{NN}` large. Same results as ``inequality.gini.Gini_Spatial`` (``g``,
-    ``wg``, ``wcg``; and ``p_sim`` given the same permutations) but values are aligned with the
-    weights *by position* (row k of the data is unit k of ``w``, whatever its ids), there is a
-    ``seed=``, and the permutations are vectorised with numpy in memory-bounded chunks (about
-    100x faster on the 2,891 counties).
+    ``wg``, ``wcg``; and ``p_sim`` given the same permutations and no ties) but values are
+    aligned with the weights *by position* (row k of the data is unit k of ``w``, whatever its
+    ids), a tie counts on both sides of the folded p-value, there is a ``seed=``, and the permutations are
+    vectorised with numpy in memory-bounded chunks (about 100x faster on the 2,891 counties)
+    with only running counts kept (:mod:`spatialinno.inference`).
 
     Parameters
     ----------
@@ -514,7 +528,9 @@ def spatial_gini(
         contiguity of the GeoDataFrame's polygons with islands kept as islands
         (``si.spatial_weights(gdf, "queen", islands="keep")``). Required for plain values.
     permutations : int, default 999
-        Random relabellings for the pseudo p-value; 0 skips the test.
+        Random relabellings for the pseudo p-value; 0 skips the test. With n! <= permutations
+        every ordering is enumerated (exact p); a count that would run for more than a few
+        minutes is refused with the largest useful count.
     seed : int or numpy.random.Generator, optional
         Seed of the permutations.
 
@@ -552,10 +568,7 @@ def spatial_gini(
     0.0
     """
     x, labels, frame, name = _as_values(gdf_or_values, column, "spatial_gini")
-    if not isinstance(permutations, (int, np.integer)) or isinstance(permutations, bool):
-        raise InputError(f"permutations must be a non-negative int, not {permutations!r}")
-    if permutations < 0:
-        raise InputError(f"permutations must be >= 0, not {permutations}")
+    check_permutations(permutations)
     rng = check_seed(seed)
     if w is None:
         # built from these very rows, so aligned by construction (no order check needed)
@@ -606,9 +619,21 @@ def spatial_gini(
 
     wcg_sim = np.empty(0)
     p_value = p_greater = e_wcg = z = float("nan")
+    note = ""
     if permutations:
-        wcg_sim = sad - _permuted_wg(x, f_use, n_use, factor, permutations, rng)
-        p_value, p_greater, e_wcg, z = _permutation_summary(wcg, wcg_sim)
+
+        def nonneighbor_sums(xp: np.ndarray) -> np.ndarray:  # rows of xp: arrangements of x
+            return sad - _neighbor_sad(xp, f_use, n_use, factor)
+
+        test = global_test(
+            nonneighbor_sums, x, wcg, int(permutations), rng, scale=sad,
+            work_per_draw=n + f_use.size, keep=_KEEP_SIMS, what="spatial_gini",
+            chunk=max(1, _CHUNK_BYTES // (8 * max(f_use.size, n))),
+        )  # fmt: skip
+        wcg_sim, note = test.kept, test.note
+        p_value, p_greater, e_wcg = test.p, test.p_greater, test.mean
+        z = (wcg - e_wcg) / test.sd if test.sd > 0 else float("nan")
+        permutations = test.count
     return SpatialGini(
         gini=sad / den,
         neighbor=wg / den,
@@ -625,47 +650,42 @@ def spatial_gini(
         n=int(n),
         n_neighbor_pairs=n_n_pairs,
         nonneighbor_sim=wcg_sim / den,
+        note=note,
     )
 
 
 def _permuted_wg(
-    x: np.ndarray,
-    focal: np.ndarray,
-    neigh: np.ndarray,
-    factor: float,
-    permutations: int | np.ndarray,
-    rng: np.random.Generator | None = None,
+    x: np.ndarray, focal: np.ndarray, neigh: np.ndarray, factor: float, permutations: np.ndarray
 ) -> np.ndarray:
-    """Neighbour sums of absolute differences under random relabelling, chunked.
+    """Neighbour sums of absolute differences for given (P, n) index permutations, chunked.
 
-    ``permutations`` is a count (permutations drawn from ``rng``) or an explicit
-    (P, n) array of index permutations (used by the tests to replay inequality's own draws).
+    The tests replay inequality's own draws through it; :func:`spatial_gini` itself draws through
+    :func:`spatialinno.inference.global_test` with the same kernel, :func:`_neighbor_sad`.
     """
-    explicit = isinstance(permutations, np.ndarray)
-    total = permutations.shape[0] if explicit else int(permutations)
-    n = x.size
-    chunk = max(1, min(total, _CHUNK_BYTES // (8 * max(focal.size, n))))
+    total = permutations.shape[0]
+    chunk = max(1, min(total, _CHUNK_BYTES // (8 * max(focal.size, x.size))))
     out = np.empty(total)
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
-        if explicit:
-            xp = x[permutations[start:stop]]
-        else:
-            # each row an independent random permutation of the values
-            xp = rng.permuted(np.tile(x, (stop - start, 1)), axis=1)
-        out[start:stop] = _neighbor_sad(xp, focal, neigh, factor)
+        out[start:stop] = _neighbor_sad(x[permutations[start:stop]], focal, neigh, factor)
     return out
 
 
 def _permutation_summary(wcg: float, wcg_sim: np.ndarray) -> tuple[float, float, float, float]:
-    """(folded p as inequality's p_sim, one-sided p, mean, z) of the permutation distribution."""
+    """(folded p, one-sided p, mean, z) of given permuted values, ties on both sides.
+
+    Without ties the folded p is inequality's ``p_sim``; see :func:`spatialinno.inference.folded_p`.
+    """
     p = wcg_sim.size
-    larger = int(np.sum(wcg_sim >= wcg))
-    folded = min(larger, p - larger)
+    tol = TIE_RTOL * max(abs(wcg), float(np.abs(wcg_sim).max(initial=0.0)))
+    larger = int(np.sum(wcg_sim >= wcg - tol))
+    smaller = int(np.sum(wcg_sim <= wcg + tol))
+    folded = float(folded_p(larger, smaller, p))
     e = float(wcg_sim.mean())
     sd = float(wcg_sim.std())
     z = (wcg - e) / sd if sd > 0 else float("nan")
-    return (folded + 1.0) / (p + 1.0), (larger + 1.0) / (p + 1.0), e, z
+    greater = float("nan") if np.isnan(folded) else (larger + 1.0) / (p + 1.0)
+    return folded, greater, e, z
 
 
 # ---------------------------------------------------------------------------------------------

@@ -121,7 +121,9 @@ def test_local_statistics_match_spdep(case: str, spdep_local: pd.DataFrame) -> N
     variable = ref["variable"].iloc[0]
     frame = gpd.GeoDataFrame(data, geometry=[box(i, 0, i + 1, 1) for i in range(len(data))])
     w = graph_from_nb(case, len(data))
-    out = si.lisa(frame, variable, w=w, permutations=0).set_index("code")
+    # lisa refuses permutations=0 (it would label every region "ns" untested); 99 is enough
+    # here: only lisa_I and the isolated / no data labels are compared
+    out = si.lisa(frame, variable, w=w, permutations=99, seed=0).set_index("code")
     hb = si.hotspots(frame, variable, w=w, transform="B").set_index("code")
     hr = si.hotspots(frame, variable, w=w, transform="R").set_index("code")
     used = ref.index  # spdep saw only the units with a value
@@ -255,10 +257,15 @@ GRID_LABELS = ["HH", "HL", "LL", "HL", "LH", "LL", "LL", "LL", "HL"]
 
 def test_lisa_labels_on_hand_made_grid() -> None:
     g = grid3(GRID_VALUES)
-    # alpha 0.6 makes every unit "significant" (a folded p never exceeds 0.5 + 1/(P+1)), so the
-    # cluster column shows the quadrant label of every unit
-    out = si.lisa(g, "x", w=si.spatial_weights(g), alpha=0.6, seed=0)
-    assert out["lisa_cluster"].tolist() == GRID_LABELS
+    # alpha 0.999 makes every testable unit "significant" (a folded p with ties on both sides is
+    # at most P/(P+1) or (N-1)/N unless every draw ties), so the cluster column shows the quadrant
+    # label of every unit. (This test used alpha 0.6 and "a folded p never exceeds 0.5 + 1/(P+1)",
+    # which held only while ties were counted on one side; r0c1 has exact p = 40/56 = 0.71.)
+    out = si.lisa(g, "x", w=si.spatial_weights(g), alpha=0.999, seed=0)
+    # r1c1 has all 8 other cells as neighbours with equal weights: its lag is the same in every
+    # permutation, so it cannot be tested (p NaN, "ns") -- it used to be labelled LH
+    assert np.isnan(out["lisa_p"].iloc[4]) and out.attrs["lisa"]["untestable"] == ["r1c1"]
+    assert out["lisa_cluster"].tolist() == [*GRID_LABELS[:4], "ns", *GRID_LABELS[5:]]
     assert out["lisa_q"].tolist() == [{"HH": 1, "LH": 2, "LL": 3, "HL": 4}[s] for s in GRID_LABELS]
     # esda's GeoDa numbering (1 HH, 2 LL, 3 LH, 4 HL) read with the scatterplot numbering swaps
     # LL and LH: the bug this module avoids by numbering quadrants itself
@@ -283,9 +290,15 @@ def test_conditional_randomisation_matches_exact_enumeration() -> None:
         obs = z[unit] * z[list(w[unit].index)].mean()
         sims = np.array([z[unit] * np.mean(c) for c in itertools.combinations(others, k)])
         above = np.mean(sims >= obs - 1e-12)
-        exact = min(above, 1 - above)
-        # Monte Carlo p = (min(#>=, #<) + 1) / (P + 1); sd of the estimate < 0.0016
+        below = np.mean(sims <= obs + 1e-12)
+        # a tie is at least as extreme on both sides. (This reference was min(above, 1 - above),
+        # which puts the ties on the far side: r2c2 (9 among three 1s) got exact p 0 although 10
+        # of its 56 neighbour sets tie it; its exact p is 10/56.)
+        exact = min(above, below)
+        # p = (min(#>=, #<=) + 1) / (P + 1), or exact over the C(8, 3) = 56 sets (56 <= P)
         assert out["lisa_p"].iloc[unit] == pytest.approx(exact, abs=0.006), unit
+    assert out.attrs["lisa"]["exact"] == 8  # every cell but r1c1 (untestable) is enumerated
+    assert out["lisa_p"].iloc[8] == pytest.approx(10 / 56, abs=1e-12)
 
 
 # ----------------------------------------------------------------------------------------------
