@@ -18,9 +18,12 @@ the usual tools:
   (``seed=``), runs in-process in bounded memory, and ``permutations="auto"`` gives a
   multiple-testing correction enough draws to be able to reject.
 
-Every ``w=`` is a libpysal ``Graph`` or ``W`` aligned by position with the frame (see
-:func:`spatialinno.spatial_weights`); ``None`` builds queen contiguity with islands attached to their
-nearest neighbour.
+Every ``w=`` is a libpysal ``Graph`` or ``W`` aligned by position with the frame, and checked
+against it: a graph from :func:`spatialinno.spatial_weights` must meet the frame it was built on
+(same codes in the same order), a user graph whose ids are the frame's codes or index must list
+them in the frame's order (see :mod:`spatialinno.weights`); a mismatch is a
+:class:`~spatialinno.WeightsError` naming the first rows that differ, never a silent result.
+``None`` builds queen contiguity with islands attached to their nearest neighbour.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._alignment import _aligned
 from ._errors import DataWarning, InputError, WeightsError
 from ._validate import check_seed, numeric_column, region_labels, require_columns
 from .inference import (
@@ -46,7 +50,7 @@ from .inference import (
     significant,
     threshold,
 )
-from .weights import _aligned, _transformed
+from .weights import _transformed
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -398,8 +402,9 @@ def moran(
         Numeric column. Rows with a missing value are left out together with their links (a
         :class:`~spatialinno.DataWarning` names them).
     w : libpysal Graph or W, optional
-        Weights aligned by position with ``gdf``; default queen contiguity with islands linked to
-        their nearest neighbour (:func:`spatialinno.spatial_weights`).
+        Weights aligned by position with ``gdf`` and checked against it (a graph built for
+        another row order or other regions is refused); default queen contiguity with islands
+        linked to their nearest neighbour (:func:`spatialinno.spatial_weights`).
     permutations : int, default 999
         Random permutations of the values for ``p_sim``; 0 skips them. With n! <= permutations
         (n <= 6 for 999) every ordering is enumerated and ``p_sim`` is exact. A count that would
@@ -656,7 +661,8 @@ def moran_by_year(
     year : str, default "year"
         Column holding the year.
     w : libpysal Graph or W, optional
-        Weights aligned by position with the rows of **each** year (same regions, same order);
+        Weights aligned by position with the rows of **each** year (same regions, same order),
+        checked year by year: a year whose rows are in another order is refused, naming the year;
         default: queen contiguity with islands attached (built once when every year holds the same
         regions in the same order).
     permutations, seed, transform
@@ -702,8 +708,11 @@ def moran_by_year(
             year_w = shared_w
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
-            res = moran(frame, column, w=year_w, permutations=permutations, seed=seed,
-                        transform=transform)  # fmt: skip
+            try:
+                res = moran(frame, column, w=year_w, permutations=permutations, seed=seed,
+                            transform=transform)  # fmt: skip
+            except WeightsError as exc:
+                raise WeightsError(f"year {value}: {exc}") from None
         for c in caught:
             warnings.warn(f"year {value}: {c.message}", DataWarning, stacklevel=2)
         rows.append(
@@ -759,9 +768,10 @@ def lisa(
         Numeric column. Regions with a missing value are left out with their links (the others'
         results are those of the subset) and labelled ``no data``.
     w : libpysal Graph or W, optional
-        Aligned by position with ``gdf``; default queen with islands linked to the nearest unit.
-        Regions without neighbours in ``w`` (or left out of it by ``islands="drop"``) are labelled
-        ``isolated``, with ``lisa_I`` 0 (no neighbours) and no p-value.
+        Aligned by position with ``gdf`` and checked against it (see :func:`moran`); default
+        queen with islands linked to the nearest unit. Regions without neighbours in ``w`` (or
+        left out of it by ``islands="drop"``) are labelled ``isolated``, with ``lisa_I`` 0 (no
+        neighbours) and no p-value.
     permutations : int or "auto", default "auto"
         "auto": 999 without correction; with a correction the smallest 10^k - 1 >= m / alpha, so
         that a region can pass the corrected threshold (9,999 for 375 prefectures at 0.05).
@@ -892,9 +902,10 @@ def hotspots(
     column : str
         Numeric column; missing values are left out with their links (``no data``).
     w : libpysal Graph or W, optional
-        Aligned by position with ``gdf``; default queen with islands linked to the nearest unit.
-        A self weight already in ``w`` is replaced by 1. Regions without other neighbours are
-        ``isolated``: their "Gi*" would only restate their own value, so they get no z, p or bin.
+        Aligned by position with ``gdf`` and checked against it (see :func:`moran`); default
+        queen with islands linked to the nearest unit. A self weight already in ``w`` is replaced
+        by 1. Regions without other neighbours are ``isolated``: their "Gi*" would only restate
+        their own value, so they get no z, p or bin.
     permutations : int or "auto", default "auto"
         Conditional-randomisation draws. "auto": none for ``inference="analytic"``; for
         ``"permutation"`` 999, or with a correction the smallest 10^k - 1 >= m / alpha (as

@@ -405,59 +405,6 @@ class SpatialGini:
         return pd.DataFrame([row])
 
 
-def _weights_edges(w: Any) -> tuple[pd.Index, Any]:
-    """Ids (in the weights' own order) and the adjacency as a scipy sparse matrix in that order.
-
-    Both libpysal's ``Graph`` (``unique_ids``) and ``W`` (``id_order``) build ``.sparse`` in
-    that order, so row k of the matrix is unit k of the frame when the two are aligned by
-    position -- whatever the ids are (strings, permuted integers).
-    """
-    from libpysal.graph import Graph
-    from libpysal.weights import W
-
-    if isinstance(w, Graph):
-        return pd.Index(w.unique_ids), w.sparse
-    if isinstance(w, W):
-        return pd.Index(w.id_order), w.sparse
-    raise WeightsError(
-        f"w must be a libpysal Graph or W (e.g. si.spatial_weights(gdf)), not {type(w).__name__}"
-    )
-
-
-def _check_alignment(ids: pd.Index, frame: pd.DataFrame | None, n: int) -> None:
-    if len(ids) != n:
-        raise WeightsError(
-            f"the weights have {len(ids)} units but the data has {n}; build the weights from the "
-            "same rows (in the same order) as the data"
-        )
-    if frame is None:
-        return
-    if ids.equals(pd.RangeIndex(n)) or list(map(str, ids)) == [str(i) for i in range(n)]:
-        # ids 0..n-1 in order are row positions (si.spatial_weights builds them so): nothing to
-        # compare with the frame's labels, which may be any permutation after a sort
-        return
-    candidates = {"index": frame.index}
-    if "code" in frame.columns:
-        candidates["code column"] = pd.Index(frame["code"])
-    for what, cand in candidates.items():
-        if not cand.is_unique:
-            continue
-        try:
-            same = ids.equals(cand) or list(map(str, ids)) == list(map(str, cand))
-        except TypeError:  # pragma: no cover - exotic index types
-            same = False
-        if same:
-            return
-        # same labels in another order: positional alignment would silently pair each value
-        # with somebody else's neighbours, which is the bug of inequality.Gini_Spatial.
-        if set(map(str, ids)) == set(map(str, cand)):
-            raise WeightsError(
-                f"the weights' ids are the data's {what} in a different order; weights are "
-                "aligned by position, so reorder the data to the weights' order (e.g. "
-                "gdf.set_index('code').loc[ids]) or rebuild the weights from this frame"
-            )
-
-
 def _default_queen(frame: pd.DataFrame | None) -> Any:
     import geopandas as gpd
 
@@ -513,7 +460,8 @@ def spatial_gini(
     the observed :math:`G_{NN}` large. Same results as ``inequality.gini.Gini_Spatial`` (``g``,
     ``wg``, ``wcg``; and ``p_sim`` given the same permutations and no ties) but values are
     aligned with the weights *by position* (row k of the data is unit k of ``w``, whatever its
-    ids), a tie counts on both sides of the folded p-value, there is a ``seed=``, and the permutations are
+    ids; ``w`` is checked against the frame, see :func:`spatialinno.spatial_weights`), a tie
+    counts on both sides of the folded p-value, there is a ``seed=``, and the permutations are
     vectorised with numpy in memory-bounded chunks (about 100x faster on the 2,891 counties)
     with only running counts kept (:mod:`spatialinno.inference`).
 
@@ -524,7 +472,9 @@ def spatial_gini(
     column : str, optional
         Column to use when the first argument is a table.
     w : libpysal.graph.Graph or libpysal.weights.W, optional
-        Spatial weights aligned by position with the rows. Default: vertex-based queen
+        Spatial weights aligned by position with the rows, and checked against the frame when
+        one is given (a graph built for another row order or other regions is refused).
+        Default: vertex-based queen
         contiguity of the GeoDataFrame's polygons with islands kept as islands
         (``si.spatial_weights(gdf, "queen", islands="keep")``). Required for plain values.
     permutations : int, default 999
@@ -543,8 +493,8 @@ def spatial_gini(
     Raises
     ------
     WeightsError
-        Weights of another size, or whose ids are the frame's index/codes in another order, or
-        without any neighbour pair.
+        Weights of another size, built on other rows or the same rows in another order, whose
+        ids are the frame's index/codes in another order, or without any neighbour pair.
     InputError
         Negative values, all zero, fewer than 2 values, plain values without ``w``. Missing values
         are left out (with their links) and listed in a :class:`~spatialinno.DataWarning`.
@@ -567,20 +517,21 @@ def spatial_gini(
     >>> round(sg.neighbor + sg.nonneighbor - sg.gini, 12)
     0.0
     """
+    from ._alignment import _aligned
+
     x, labels, frame, name = _as_values(gdf_or_values, column, "spatial_gini")
     check_permutations(permutations)
     rng = check_seed(seed)
-    if w is None:
-        # built from these very rows, so aligned by construction (no order check needed)
-        ids, adj = _weights_edges(_default_queen(frame))
-    else:
-        ids, adj = _weights_edges(w)
-        _check_alignment(ids, frame, x.size)
+    # the default is built from these very rows; any w is checked against the frame
+    graph = _default_queen(frame) if w is None else w
+    positions, adj = _aligned(graph, x.size, frame, noun="data" if frame is None else "frame")
 
     valid = _valid_mask(x, labels, name, "spatial Gini")
     coo = adj.tocoo()
     links = (coo.data != 0) & (coo.row != coo.col)
-    focal, neigh = coo.row[links].astype(np.intp), coo.col[links].astype(np.intp)
+    # graph order -> data positions (a graph built with islands="drop" covers fewer rows)
+    focal = positions[coo.row[links]].astype(np.intp)
+    neigh = positions[coo.col[links]].astype(np.intp)
     if not valid.all():
         # drop the missing units and their links, then renumber the rest 0..m-1
         keep = valid[focal] & valid[neigh]

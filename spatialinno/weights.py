@@ -4,6 +4,9 @@ A weights graph says which regions are neighbours. Everything here is built on t
 its order: the graph's ids are **row positions** ``0 .. n-1`` (not codes), so any statistic can line
 the graph up with the frame by position, exactly like a ``w=`` a user builds with libpysal.
 
+Because positions say nothing about *which* region a row holds, every statistic checks a ``w=``
+against its frame before using it (:mod:`spatialinno._alignment`).
+
 Contiguity is vertex-based (queen: the two polygons share at least one vertex; rook: they share an
 edge). For the bundled boundary layers (a frame holding exactly the units of
 ``si.load_boundaries(level)``) the contiguity precomputed at build time is used
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._alignment import _INFO_ATTR, _align, _GraphInfo, _remember, _row_keys
 from ._errors import WeightsError
 from ._validate import POLYGON_LEVELS, region_labels
 
@@ -34,23 +38,10 @@ if TYPE_CHECKING:  # heavy imports only for type checkers; at run time they are 
     import scipy.sparse as sp
     from libpysal.graph import Graph
 
+__all__ = ["ISLAND_POLICIES", "KINDS", "WeightsReport", "spatial_weights", "weights_report"]
+
 KINDS: tuple[str, ...] = ("queen", "rook", "knn", "distance")
 ISLAND_POLICIES: tuple[str, ...] = ("nearest", "keep", "drop")
-# libpysal Graph objects accept attributes; we keep the provenance of a graph built here on it so
-# that weights_report can list the links attached to islands without recomputing anything.
-_INFO_ATTR = "_spatialinno_info"
-
-
-@dataclass(frozen=True)
-class _GraphInfo:
-    """Provenance of a graph built by :func:`spatial_weights` (kept on the Graph object)."""
-
-    kind: str
-    islands: str
-    source: str  # "precomputed (<level>)" or "computed"
-    n_frame: int
-    attached: pd.DataFrame = field(compare=False)  # focal, neighbor (positions), distance_km
-    dropped: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,8 +88,10 @@ def spatial_weights(
     libpysal.graph.Graph
         Binary weights (1 for a neighbour). Ids are the row positions ``0 .. n-1`` of ``gdf``
         (with ``islands="drop"`` the positions of the kept rows), so the graph is aligned by
-        position with the frame. Row-standardisation is applied by the statistics
-        (``transform="R"``), not here.
+        position with the frame. The graph remembers the codes (or index labels) of the rows
+        it was built on, also through ``transform``, ``copy`` and ``to_W``: every statistic
+        refuses it on a frame re-sorted, filtered or holding other regions. Row-standardisation
+        is applied by the statistics (``transform="R"``), not here.
 
     Raises
     ------
@@ -181,13 +174,15 @@ def spatial_weights(
                 "nothing; use a larger distance or kind='knn'"
             )
 
-    graph = _graph_from_pairs(focal, neighbor, keep)
+    graph, links = _graph_from_pairs(focal, neighbor, keep)
     dropped = tuple(int(i) for i in np.setdiff1d(np.arange(n), keep))
-    setattr(
-        graph,
-        _INFO_ATTR,
-        _GraphInfo(kind, islands, source, n, attached.reset_index(drop=True), dropped),
+    key_name, keys = _row_keys(gdf)
+    names = gdf["name"].to_numpy(dtype=object) if "name" in gdf.columns else None
+    info = _GraphInfo(
+        kind, islands, source, n, attached.reset_index(drop=True), dropped, key_name, keys, names
     )
+    setattr(graph, _INFO_ATTR, info)
+    _remember(keep, *links, info)
     return graph
 
 
@@ -407,8 +402,11 @@ def _bundled_attachments(level: str, kind: str, codes: tuple[str, ...]) -> pd.Da
     )
 
 
-def _graph_from_pairs(focal: np.ndarray, neighbor: np.ndarray, keep: np.ndarray) -> Graph:
-    """Binary Graph over the positions ``keep`` (sorted), islands as libpysal's zero self-link."""
+def _graph_from_pairs(
+    focal: np.ndarray, neighbor: np.ndarray, keep: np.ndarray
+) -> tuple[Graph, tuple[np.ndarray, np.ndarray]]:
+    """Binary Graph over the positions ``keep`` (sorted), islands as libpysal's zero self-link,
+    and its non-zero links (focal, neighbor), sorted and without duplicates."""
     from libpysal.graph import Graph
 
     focal = np.asarray(focal, dtype=np.int64)
@@ -427,68 +425,7 @@ def _graph_from_pairs(focal: np.ndarray, neighbor: np.ndarray, keep: np.ndarray)
     all_nb = np.concatenate([nb, lonely])
     weight = np.concatenate([np.ones(f.size), np.zeros(lonely.size)])
     order = np.lexsort((all_nb, all_f))
-    return Graph.from_arrays(all_f[order], all_nb[order], weight[order])
-
-
-# ---------------------------------------------------------------------------------------------
-# aligning any w= with a frame
-# ---------------------------------------------------------------------------------------------
-
-
-def _aligned(w: Any, n: int, frame: pd.DataFrame | None = None) -> tuple[np.ndarray, sp.csr_matrix]:
-    """Positions (in the frame) of the graph's units and its weights matrix in that order.
-
-    ``w`` is a libpysal ``Graph`` or ``W`` aligned by position with a frame of ``n`` rows: its
-    i-th unit (``Graph.unique_ids`` / ``W.id_order``) is row i. A graph from
-    ``spatial_weights(..., islands="drop")`` covers fewer rows; its ids are then the positions of
-    the rows it covers.
-    """
-    from libpysal.graph import Graph
-    from libpysal.weights import W
-
-    if isinstance(w, W):
-        graph = Graph.from_W(w)
-    elif isinstance(w, Graph):
-        graph = w
-    else:
-        raise WeightsError(
-            f"w must be a libpysal Graph or W (e.g. si.spatial_weights(gdf)), not {type(w).__name__}"
-        )
-    ids = graph.unique_ids
-    matrix = graph.sparse.tocsr().astype(float)
-    info = getattr(graph, _INFO_ATTR, None)
-    if len(ids) == n:
-        if info is None and frame is not None:
-            _check_order(pd.Index(ids), frame)
-        return np.arange(n), matrix
-    if info is not None and info.n_frame == n and len(ids) < n:
-        return np.asarray(ids, dtype=int), matrix
-    raise WeightsError(
-        f"w has {len(ids)} units but the frame has {n} rows; w must be built on the same rows in "
-        "the same order, e.g. w = si.spatial_weights(gdf)"
-    )
-
-
-def _check_order(ids: pd.Index, frame: pd.DataFrame) -> None:
-    """Refuse a user graph whose ids are the frame's index or codes in another order.
-
-    Weights are aligned by position; a graph keyed by the same labels in a different order would
-    silently give each region somebody else's neighbours.
-    """
-    candidates = {"index": pd.Index(frame.index)}
-    if "code" in frame.columns:
-        candidates["code column"] = pd.Index(frame["code"].astype(str))
-    as_str = pd.Index(ids.astype(str))
-    for what, labels in candidates.items():
-        labels = pd.Index(labels.astype(str))
-        if not labels.is_unique or as_str.equals(labels):
-            continue
-        if set(as_str) == set(labels):
-            raise WeightsError(
-                f"the ids of w are the frame's {what} in a different order; w is aligned by "
-                "position, so reorder the frame to w's order or rebuild w from this frame "
-                "(si.spatial_weights(gdf))"
-            )
+    return Graph.from_arrays(all_f[order], all_nb[order], weight[order]), (f, nb)
 
 
 def _transformed(matrix: sp.csr_matrix, transform: str | None) -> sp.csr_matrix:
@@ -613,7 +550,11 @@ def weights_report(w: Any, gdf: gpd.GeoDataFrame) -> WeightsReport:
     >>> si.weights_report(si.spatial_weights(pref), pref).n_components
     1
     """
-    positions, matrix = _aligned(w, len(gdf), gdf)
+    found = _align(w, len(gdf), gdf, "frame")
+    positions, matrix = found.positions, found.matrix
+    # provenance only for the object spatial_weights returned (a user graph equal to it link for
+    # link, or a transformed copy, is reported as "user"; its alignment was checked all the same)
+    info = getattr(w, _INFO_ATTR, None)
     labels = region_labels(gdf).to_numpy()
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
@@ -630,7 +571,6 @@ def weights_report(w: Any, gdf: gpd.GeoDataFrame) -> WeightsReport:
     rank[order] = np.arange(order.size)
     symmetric = (binary != binary.T).nnz == 0
 
-    info = getattr(w, _INFO_ATTR, None)
     attached = pd.DataFrame({"from": [], "to": [], "distance_km": []})
     attached_to: list[list[str]] = [[] for _ in range(len(positions))]
     dropped: tuple[str, ...] = ()
