@@ -2,7 +2,7 @@
 
 ``si.choropleth_map(layer, "area_km2")`` on the prefecture and county layers, plus the LISA and Gi*
 maps of the prefecture layer, saved with ``m.save(path)`` (Leaflet, d3 inlined by
-``spatialinno._offline``). Targets: prefecture choropleth < 1.5 MB, county choropleth < 6 MB
+``spatialinno.maps.offline``). Targets: prefecture choropleth < 1.5 MB, county choropleth < 6 MB
 (1 MB = 10^6 bytes here; the MiB size is shown too).
 """
 

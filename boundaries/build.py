@@ -37,9 +37,9 @@ from pypinyin import lazy_pinyin
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # build from the source tree, not an installed copy
 
-from spatialinno._names import strip_suffix as short_name  # noqa: E402
 from spatialinno.boundaries import EQUAL_AREA_CRS  # noqa: E402
-from spatialinno.regions import prefecture_units, provinces  # noqa: E402
+from spatialinno.boundaries.names import strip_suffix as short_name  # noqa: E402
+from spatialinno.boundaries.regions import prefecture_units, provinces  # noqa: E402
 
 OUT = HERE / "china.gpkg"
 WEIGHTS_FILE = "contiguity.npz"  # next to the GeoPackage
@@ -328,7 +328,7 @@ def island_links(layers: dict[str, gpd.GeoDataFrame], contig: pd.DataFrame) -> p
     nearest-boundary search over full coastlines is what made the first ``spatial_weights`` call of
     a process slow (0.1-0.3 s); it depends only on the bundled geometry.
     """
-    from spatialinno.weights import _attach_components, _projected
+    from spatialinno.boundaries.topology import attach_components, projected
 
     rows = []
     for level in ("province", "prefecture", "county"):
@@ -337,8 +337,8 @@ def island_links(layers: dict[str, gpd.GeoDataFrame], contig: pd.DataFrame) -> p
         codes = layer["code"].to_numpy()
         for kind in ("queen", "rook"):
             table = contig[(contig["level"] == level) & (contig["kind"] == kind)]
-            found = _attach_components(
-                _projected(layer),
+            found = attach_components(
+                projected(layer),
                 position.loc[table["focal"].to_numpy()].to_numpy(),
                 position.loc[table["neighbor"].to_numpy()].to_numpy(),
                 len(layer),

@@ -24,7 +24,7 @@ printed on stderr as ``spatialinno: note:`` lines. Rows that match no unit stop 
 are then listed on stderr and in the report.
 
 Outputs are written into a staging folder beside ``--out`` and moved into place only when the
-run is complete (:mod:`spatialinno._staging`); SIGTERM and SIGHUP are handled like Ctrl-C, so an
+run is complete (:mod:`spatialinno.workflow.staging`); SIGTERM and SIGHUP are handled like Ctrl-C, so an
 interrupted run leaves no partial result and ``--overwrite`` never loses the earlier one.
 
 The same runs are available from Python as :func:`analyze` and :func:`demo`.
@@ -47,7 +47,10 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from ._cli_input import (
+from ._errors import InputError, SpatialinnoError
+from ._escape import write_csv
+from ._progress import Progress
+from .workflow.inputs import (
     _ECHO,
     RESULT_COLUMNS,
     UNMATCHED,
@@ -58,11 +61,8 @@ from ._cli_input import (
     _unmatched_text,
     parse_header,
 )
-from ._errors import InputError, SpatialinnoError
-from ._escape import write_csv
-from ._progress import Progress
-from ._staging import Interrupted, Staging, terminate_as_interrupt
-from .report import Report
+from .workflow.report import Report
+from .workflow.staging import Interrupted, Staging, terminate_as_interrupt
 
 __all__ = ["Analysis", "analyze", "demo", "main", "parse_header", "parse_weights"]
 
@@ -290,7 +290,7 @@ def _check_out(out: str | Path, overwrite: bool) -> Path:
     """Refuse ``out`` when it is a file or a folder holding files (unless ``overwrite``).
 
     Checked before any work. The run writes into a staging folder beside ``out``
-    (:class:`~spatialinno._staging.Staging`) that becomes ``out`` only when every output is
+    (:class:`~spatialinno.workflow.staging.Staging`) that becomes ``out`` only when every output is
     complete, so a failed or interrupted run leaves no folder and no partial result behind,
     and an earlier result is replaced only by a complete new one.
     """
@@ -332,10 +332,10 @@ def _earlier_outputs(out: Path) -> list[Path]:
 
 
 # ------------------------------------------------------------------------------------------------
-# reading and joining: spatialinno._cli_input (read_table and join_indicators with the CLI's checks)
+# reading and joining: spatialinno.workflow.inputs (read_table and join_indicators with the CLI's checks)
 # ------------------------------------------------------------------------------------------------
 def _weights(gdf: Any, options: Options) -> Any:
-    from .weights import spatial_weights
+    from .measures.weights import spatial_weights
 
     return spatial_weights(gdf, **parse_weights(options.weights))
 
@@ -377,10 +377,17 @@ def _cross_section(
 ) -> _Section:
     """Statistics, maps and layers of ``columns`` on one joined layer (all units kept)."""
     from . import styles
-    from .autocorrelation import hotspots, lisa, moran
-    from .inequality import capital_share, gini, gini_by, region_summary, spatial_gini, theil
-    from .join import aggregate
-    from .maps import choropleth_map, hotspot_map, lisa_map
+    from .maps.base import choropleth_map, hotspot_map, lisa_map
+    from .measures.autocorrelation import hotspots, lisa, moran
+    from .measures.inequality import (
+        capital_share,
+        gini,
+        gini_by,
+        region_summary,
+        spatial_gini,
+        theil,
+    )
+    from .tables.join import aggregate
 
     text = _TEXT[options.lang]
     taken: set[str] = set()
@@ -545,7 +552,7 @@ def _export_layer(frame: Any, out: Path, layer: str, style: Any, options: Option
     Returns the Shapefile parts written (relative to ``out``); results.gpkg is listed once by the
     caller. ``overwrite=True`` is safe here: the folder was checked (or cleared) beforehand.
     """
-    from ._export import export
+    from .qgis.export import export
 
     export(frame, out / GPKG_FILE, layer=layer, style=style, overwrite=True)
     written: list[str] = []
@@ -941,9 +948,9 @@ def study_facts() -> dict[str, Any]:
     >>> f["lowest_gini_region_2023"]
     'east'
     """
-    from .datasets import load_dataset
-    from .inequality import region_summary
-    from .join import join_indicators
+    from .measures.inequality import region_summary
+    from .tables.datasets import load_dataset
+    from .tables.join import join_indicators
 
     t2 = load_dataset("zhao2025_table2")
     with warnings.catch_warnings():
@@ -1025,11 +1032,11 @@ def _demo_into(
     out_path: Path, options: Options, quiet: bool
 ) -> tuple[list[str], pd.DataFrame, list[str]]:
     """Every output of :func:`demo`, written into ``out_path``: files, summary, data notes."""
-    from .autocorrelation import moran_by_year
-    from .datasets import load_dataset
-    from .inequality import gini, theil
-    from .join import join_indicators
-    from .maps import capital_effect_map, choropleth_map, coastal_lead_map
+    from .maps.base import capital_effect_map, choropleth_map, coastal_lead_map
+    from .measures.autocorrelation import moran_by_year
+    from .measures.inequality import gini, theil
+    from .tables.datasets import load_dataset
+    from .tables.join import join_indicators
 
     text = _TEXT[options.lang]
     en = options.lang == "en"
@@ -1424,8 +1431,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_layers(args: argparse.Namespace) -> int:
-    from .boundaries import layers
-    from .datasets import list_datasets
+    from .boundaries.load import layers
+    from .tables.datasets import list_datasets
 
     table = layers()
     if args.csv:

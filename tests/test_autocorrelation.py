@@ -1,4 +1,4 @@
-"""Tests of spatialinno.autocorrelation: Moran, Geary, bivariate Moran, LISA, Gi* hot spots.
+"""Tests of spatialinno.measures.autocorrelation: Moran, Geary, bivariate Moran, LISA, Gi* hot spots.
 
 Independent references:
 - R spdep 1.2-7 (tests/reference/spdep_reference.R on the inputs written by
@@ -31,7 +31,7 @@ from shapely.geometry import box
 
 import spatialinno as si
 from spatialinno import ColumnError, DataWarning, InputError, WeightsError
-from spatialinno.autocorrelation import _resolve_permutations
+from spatialinno.measures.autocorrelation import _resolve_permutations
 
 SPDEP = Path(__file__).parent / "reference" / "spdep"
 TOL = {"rtol": 1e-9, "atol": 1e-12}

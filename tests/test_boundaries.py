@@ -11,7 +11,7 @@ import shapely
 
 import spatialinno as si
 from spatialinno.boundaries import COLUMNS, EQUAL_AREA_CRS, contiguity
-from spatialinno.regions import UNIT_TYPES
+from spatialinno.boundaries.regions import UNIT_TYPES
 
 
 @pytest.mark.parametrize(("level", "n"), [("province", 34), ("prefecture", 375), ("county", 2891)])
@@ -236,7 +236,7 @@ def test_loaded_frames_are_independent_copies() -> None:
 def test_layers_load_fast() -> None:
     # speed targets are benchmarked in benchmarks/; this only guards against an accidental rebuild
     # of geometry on load (which takes several seconds)
-    si.boundaries._read.cache_clear()
+    si.boundaries.load._read.cache_clear()
     start = time.perf_counter()
     for level in ("province", "prefecture", "county", "lines"):
         si.load_boundaries(level)
@@ -262,7 +262,7 @@ def test_build_is_reproducible(tmp_path) -> None:
         sys.path.pop(0)
     out = tmp_path / "china.gpkg"
     build.build(out)
-    shipped = si.boundaries._path()
+    shipped = si.boundaries.load._path()
     for layer in ("province", "prefecture", "county", "lines", "prefecture_simplified"):
         a = pyogrio.read_dataframe(out, layer=layer)
         b = pyogrio.read_dataframe(shipped, layer=layer)
@@ -277,13 +277,13 @@ def test_precomputed_island_links_equal_fresh_computation(level: str) -> None:
     import numpy as np
 
     from spatialinno.boundaries import island_links
-    from spatialinno.weights import _attach_components, _projected
+    from spatialinno.boundaries.topology import attach_components, projected
 
     layer = si.load_boundaries(level)
     position = pd.Series(np.arange(len(layer)), index=layer["code"].to_numpy())
     adj = contiguity(level, "queen")
-    fresh = _attach_components(
-        _projected(layer),
+    fresh = attach_components(
+        projected(layer),
         position.loc[adj["focal"].to_numpy()].to_numpy(),
         position.loc[adj["neighbor"].to_numpy()].to_numpy(),
         len(layer),

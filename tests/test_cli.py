@@ -177,7 +177,10 @@ def test_summary_equals_package_functions(run: dict, expected: dict) -> None:
         # every unit is counted exactly once
         total = sum(_value(s, c, "gi_bin_count", str(b)) for b in (3, 2, 1, 0, -1, -2, -3))
         assert total + _value(s, c, "gi_bin_count", "isolated/no data") == len(gdf) == 375
-        assert sum(_value(s, c, "lisa_count", lab) for lab in si.autocorrelation.LISA_LABELS) == 375
+        assert (
+            sum(_value(s, c, "lisa_count", lab) for lab in si.measures.autocorrelation.LISA_LABELS)
+            == 375
+        )
     # with FDR and 'auto' permutations LISA can reject on 375 units: real clusters are reported
     assert (
         _value(s, "popu_2020", "lisa_count", "HH") + _value(s, "popu_2020", "lisa_count", "LL") > 0

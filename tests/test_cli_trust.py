@@ -402,7 +402,7 @@ def _earlier(out: Path) -> list[Path]:
 
 
 def test_staging_that_cannot_start_never_touches_out(tmp_path: Path, monkeypatch) -> None:
-    from spatialinno import _staging
+    from spatialinno.workflow import staging as _staging
 
     out = tmp_path / "out"
     out.mkdir()
@@ -423,7 +423,7 @@ def test_staging_that_cannot_start_never_touches_out(tmp_path: Path, monkeypatch
 def test_commit_that_fails_half_way_puts_the_earlier_files_back(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from spatialinno import _staging
+    from spatialinno.workflow import staging as _staging
 
     out = tmp_path / "out"
     out.mkdir()

@@ -23,7 +23,7 @@ def test_boundary_data_resolves_from_package_resources() -> None:
     # load_boundaries finds its data through importlib.resources, so it works from an installed wheel
     from pathlib import Path
 
-    assert Path(spatialinno.boundaries._path()).is_file()
+    assert Path(spatialinno.boundaries.load._path()).is_file()
 
 
 @pytest.mark.parametrize("name", MODULES)

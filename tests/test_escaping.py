@@ -29,7 +29,7 @@ def test_no_second_template_pass_even_for_text_that_skipped_escaping(tmp_path):
     # branca would evaluate it at save(); the offline figure writes it as it was rendered
     import folium
 
-    from spatialinno.maps import _base_map
+    from spatialinno.maps.base import _base_map
 
     m = _base_map("t")
     folium.Marker([35.0, 105.0], tooltip="{{ 6 * 7 }} {{ cycler.__name__ }}").add_to(m)
@@ -42,7 +42,7 @@ def test_no_second_template_pass_even_for_text_that_skipped_escaping(tmp_path):
 def test_layer_names_added_without_escaping_are_escaped_by_finish():
     import folium
 
-    from spatialinno.maps import _base_map, _finish
+    from spatialinno.maps.base import _base_map, _finish
 
     m = _base_map("t")
     raw = '<img data-pwn src=x onerror="window.__pwned=1">{{ 1 }}'
@@ -57,7 +57,7 @@ def test_layer_names_added_without_escaping_are_escaped_by_finish():
 
 
 def test_legend_colours_must_be_colours():
-    from spatialinno.maps import LegendRow, _base_map, _legend_html
+    from spatialinno.maps.base import LegendRow, _base_map, _legend_html
 
     html = _legend_html("t", [LegendRow("#d7191c", "a"), LegendRow("rgb(1, 2, 3)", "b")], [], "en")
     assert "background:#d7191c" in html and "background:rgb(1, 2, 3)" in html
@@ -194,7 +194,7 @@ def _qgis_evaluate(cases: list[tuple[str, list[dict[str, Any]]]], tmp_path: Path
 @requires_qgis
 @pytest.mark.qgis
 def test_qgis_reads_hostile_names_and_literals_as_one_field_and_one_string(tmp_path):
-    from spatialinno._qml import no_data_expression
+    from spatialinno.qgis.qml import no_data_expression
 
     cases = []
     for col, lit in zip(HOSTILE_FIELDS, HOSTILE_LITERALS, strict=True):
@@ -219,7 +219,7 @@ def test_qgis_reads_hostile_names_and_literals_as_one_field_and_one_string(tmp_p
 @pytest.mark.parametrize("bad", ["gi\x01bin", "a\x0bb", "x\ufffe"])
 def test_style_refuses_text_xml_cannot_hold(bad, tmp_path):
     from spatialinno import styles
-    from spatialinno._qml import style_documents
+    from spatialinno.qgis.qml import style_documents
 
     with pytest.raises(si.ExportError, match=r"control character U\+"):
         style_documents(styles.hotspots(bad), "polygon")
@@ -242,7 +242,7 @@ def test_style_refuses_text_xml_cannot_hold(bad, tmp_path):
 def test_text_cannot_forge_an_offline_asset_placeholder():
     # the offline figure swaps "<!--spatialinno-asset:KEY-->" for the vendored file after
     # rendering; user text holding that marker must stay text and must not move Leaflet
-    from spatialinno._offline import _PLACEHOLDER
+    from spatialinno.maps.offline import _PLACEHOLDER
 
     forged = _PLACEHOLDER.format(key="leaflet_js")
     g = si.load_boundaries("province", simplified=True)[["code"]].iloc[:3].copy()

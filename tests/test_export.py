@@ -28,7 +28,7 @@ from shapely.geometry import LineString, Point, box
 
 import spatialinno as si
 from spatialinno import styles
-from spatialinno._export import DBF_TEXT_BYTES, ExportResult, dbf_field_names
+from spatialinno.qgis.export import DBF_TEXT_BYTES, ExportResult, dbf_field_names
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LISA_VALUES = np.array(["HH", "LL", "HL", "LH", "ns", "isolated", "no data"])
@@ -426,7 +426,7 @@ def test_shp_overwrite_replaces_every_part(tmp_path, prov):
 
 
 def test_shp_failed_overwrite_keeps_the_previous_export(tmp_path, prov, monkeypatch):
-    import spatialinno._export as export_module
+    import spatialinno.qgis.export as export_module
 
     path = tmp_path / "keep.shp"
     si.export(prov, path, style="lisa")
@@ -623,7 +623,7 @@ def qgis_reports(tmp_path_factory, prov, pref):
             (d / f"{layer}.sld").write_text(sld, encoding="utf-8")
     # negative control: the same Shapefile with a .qml keyed on the LONG column name, which is
     # what a style written without the field mapping would look like
-    from spatialinno._qml import style_documents
+    from spatialinno.qgis.qml import style_documents
 
     for part in d.glob("names.*"):
         if part.suffix != ".qml" and not part.name.endswith(".fields.csv"):
@@ -812,7 +812,7 @@ def test_qgis_pngs_are_written_and_not_blank(qgis_reports):
 
 
 def test_qml_is_deterministic_and_counts_classes(prov):
-    from spatialinno._qml import style_documents
+    from spatialinno.qgis.qml import style_documents
 
     a = style_documents(styles.LISA, "polygon")
     b = style_documents(styles.LISA, "polygon")
@@ -873,12 +873,12 @@ def test_si_export_is_the_function_whatever_the_import_order(tmp_path, prov):
     import subprocess
     import sys
 
-    module = importlib.import_module("spatialinno._export")
+    module = importlib.import_module("spatialinno.qgis.export")
     assert si.export is module.export
     res = si.export(prov.iloc[:2], tmp_path / "order.gpkg")
     assert isinstance(res, ExportResult) and res.n_features == 2
     probe = (
-        "import spatialinno._export, spatialinno as si, inspect; "
+        "import spatialinno.qgis.export, spatialinno as si, inspect; "
         "print(inspect.isfunction(si.export))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

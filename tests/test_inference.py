@@ -1,4 +1,4 @@
-"""Permutation inference (spatialinno.inference) against exact enumeration of the null distribution.
+"""Permutation inference (spatialinno.measures.inference) against exact enumeration of the null distribution.
 
 Issue 13, items 4-6. Every reference p-value here is computed from scratch in this file, by
 enumerating *all* permutations (global statistics) or *all* neighbour sets (conditional
@@ -25,7 +25,7 @@ from shapely.geometry import box
 
 import spatialinno as si
 from spatialinno import InputError, cli
-from spatialinno.inference import folded_p, largest_useful
+from spatialinno.measures.inference import folded_p, largest_useful
 
 TIE = 1e-9  # relative tolerance of a tie in the brute-force references
 

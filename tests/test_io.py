@@ -11,7 +11,7 @@ import pytest
 
 import spatialinno as si
 from spatialinno import InputError
-from spatialinno.io import ENCODINGS, is_code_column, parse_numeric_columns
+from spatialinno.tables.read import ENCODINGS, is_code_column, parse_numeric_columns
 
 DATA = Path(__file__).parent / "data"
 
@@ -226,7 +226,7 @@ def test_parse_numeric_leaves_numeric_columns_alone() -> None:
 
 
 def test_real_bundled_tables_read_cleanly() -> None:
-    from spatialinno.datasets import dataset_path
+    from spatialinno.tables.datasets import dataset_path
 
     census = si.read_table(dataset_path("city_census"))
     assert len(census) == 369 and census["gb"].str.len().eq(9).all()

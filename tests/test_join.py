@@ -19,8 +19,8 @@ import pytest
 
 import spatialinno as si
 from spatialinno import ColumnError, DataWarning, InputError, JoinError
-from spatialinno._names import to_simplified
-from spatialinno.join import HOW
+from spatialinno.boundaries.names import to_simplified
+from spatialinno.tables.join import HOW
 
 DATA = Path(__file__).parent / "data"
 
@@ -579,7 +579,7 @@ def test_aggregate_bad_input() -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# name normalisation (spatialinno._names)
+# name normalisation (spatialinno.boundaries.names)
 # ------------------------------------------------------------------------------------------
 def test_traditional_map_never_changes_a_simplified_region_name() -> None:
     # the map is generated from the layers' own characters; applying it to every official name
@@ -602,13 +602,13 @@ def test_traditional_map_never_changes_a_simplified_region_name() -> None:
     ],
 )
 def test_traditional_names(raw: str, expected: str) -> None:
-    from spatialinno._names import normalize
+    from spatialinno.boundaries.names import normalize
 
     assert normalize(raw) == expected
 
 
 def test_suffix_stripping_on_every_autonomous_prefecture() -> None:
-    from spatialinno._names import normalize, strip_suffix
+    from spatialinno.boundaries.names import normalize, strip_suffix
 
     units = si.prefecture_units()
     auto = units[units["unit_type"] == "autonomous_prefecture"]
@@ -618,7 +618,7 @@ def test_suffix_stripping_on_every_autonomous_prefecture() -> None:
 
 
 def test_english_normalisation() -> None:
-    from spatialinno._names import normalize_en
+    from spatialinno.boundaries.names import normalize_en
 
     assert normalize_en("Guangdong Province") == normalize_en("GUANGDONG") == "guangdong"
     assert normalize_en("Xi'an City") == "xian" and normalize_en("Xian") == "xian"

@@ -24,7 +24,7 @@ from helpers_chromium import Chromium, requires_chromium
 import spatialinno as si
 from spatialinno import styles
 from spatialinno._errors import ColumnError, InputError, OfflineAssetError
-from spatialinno._offline import external_asset_urls, make_offline
+from spatialinno.maps.offline import external_asset_urls, make_offline
 
 REF = json.loads((Path(__file__).parent / "reference" / "maps_reference.json").read_text("utf-8"))
 XSS = "<img src=x onerror=alert(1)>"
@@ -545,7 +545,7 @@ def test_online_tiles_are_opt_in(census):
 @pytest.mark.chromium
 def test_private_base_map_api_for_other_maps(browser, tmp_path):
     # what the network map builds on: base map, outlines, border lines, legend, layer control
-    from spatialinno import maps
+    from spatialinno.maps import base as maps
 
     m = maps._base_map("航空网络 <测试>", lang="zh")
     maps._add_outline(m, "province", "省界")
@@ -603,7 +603,7 @@ def test_natural_breaks_are_reproducible_and_leave_global_rng_alone():
 def test_vendored_assets_have_licences_and_documented_versions():
     from importlib.resources import files
 
-    from spatialinno import _offline
+    from spatialinno.maps import offline as _offline
 
     root = files("spatialinno").joinpath("_assets")
     readme = root.joinpath("README.md").read_text("utf-8")

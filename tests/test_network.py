@@ -1,4 +1,4 @@
-"""Inter-city networks: spatialinno.network against networkx (built directly from the raw edge
+"""Inter-city networks: spatialinno.measures.network against networkx (built directly from the raw edge
 list, an independent code path) and R igraph (reference values committed under tests/reference,
 produced by tests/reference/make_network_reference.R), on the real OpenFlights airline network
 of June 2014 (ODbL 1.0, (c) OpenFlights contributors) and on small hand-made tables.
@@ -20,7 +20,8 @@ from helpers_chromium import Chromium, render, requires_chromium
 from helpers_qgis import inspect_layers, requires_qgis, warnings_in
 
 import spatialinno as si
-from spatialinno import network as netmod
+from spatialinno import styles
+from spatialinno.measures import network as netmod
 
 REF = Path(__file__).parent / "reference"
 YRD = ["320100", "330100", "340100", "320500"]  # 南京 杭州 合肥 苏州
@@ -555,10 +556,11 @@ def test_network_map_in_chromium(net, tmp_path):
     page = tmp_path / "air.html"
     m.save(str(page))
     html = page.read_text(encoding="utf-8")
-    from spatialinno._offline import external_asset_urls
+    from spatialinno.maps.network import _thin
+    from spatialinno.maps.offline import external_asset_urls
 
     assert external_asset_urls(html) == []
-    shown, cut = netmod._thin(net.to_frames(2014)[1], None)
+    shown, cut = _thin(net.to_frames(2014)[1], None)
     # rule: every edge at least as strong as the 300th strongest (ties kept): weight >= 8
     assert cut == 8 and len(shown) == 344
     nodes = net.to_frames(2014)[0]
@@ -656,9 +658,9 @@ def test_export_opens_styled_in_qgis(net, tmp_path):
     rn = rep_nodes["renderer"]
     assert rn["type"] == "categorizedSymbol" and rn["attribute"] == "tier"
     colors = {c["value"]: c["color"] for c in rn["categories"] if c["value"] is not None}
-    assert colors == netmod.TIER_COLORS
+    assert colors == styles.TIER_COLORS
     tiers = net.to_frames(2014)[0]["tier"]
-    assert rep_nodes["feature_colors"] == [netmod.TIER_COLORS[t] for t in tiers]
+    assert rep_nodes["feature_colors"] == [styles.TIER_COLORS[t] for t in tiers]
     assert rep_edges["renderer"]["type"] == "graduatedSymbol"
     assert rep_edges["renderer"]["attribute"] == "weight"
     assert rep_nodes["mojibake_values"] == 0 and rep_nodes["cjk_values"] > 0

@@ -48,7 +48,7 @@ from helpers_hostile import (
 )
 
 import spatialinno as si
-from spatialinno.report import Report
+from spatialinno.workflow.report import Report
 
 N = len(PAYLOADS)
 ALL = "(every payload, rotated over the features)"

@@ -1,4 +1,4 @@
-"""Tests of spatialinno.weights: contiguity, knn, distance bands, island policies, the report.
+"""Tests of spatialinno.measures.weights: contiguity, knn, distance bands, island policies, the report.
 
 Independent checks: libpysal's own vertex-based contiguity on freshly projected geometry (for the
 precomputed layers), brute-force distances with scipy / shapely (knn, distance bands, the nearest

@@ -262,7 +262,7 @@ def test_user_positional_graph_is_aligned_by_position(census) -> None:
 def test_every_graph_spatial_weights_builds_is_recognised(level: str) -> None:
     """The record is keyed by the digest of the CSR pattern computed from the links while
     building; it must be the digest found from the Graph (and its transforms) later."""
-    from spatialinno._alignment import _BUILT, _fingerprint
+    from spatialinno.measures.alignment import _BUILT, _fingerprint
 
     layer = si.load_boundaries(level)
     for kwargs in ({}, {"islands": "keep"}, {"islands": "drop"}, {"kind": "rook"},

@@ -1,4 +1,4 @@
-"""Build the traditional -> simplified character map used by ``spatialinno._names``.
+"""Build the traditional -> simplified character map used by ``spatialinno.boundaries.names``.
 
 Run once when the boundary names change (it is not needed at run time, and neither is zhconv):
 

@@ -31,8 +31,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import styles as _styles
-from ._errors import ExportError
+from .. import styles as _styles
+from .._errors import ExportError
 
 # QGIS writes this doctype line first; QgsMapLayer::importNamedStyle accepts documents without it,
 # but keeping it makes the file identical in shape to a style saved from QGIS.

@@ -8,7 +8,7 @@ as a whole). Every piece of text and every table cell is HTML-escaped
 must never be read as markup. Links and embedded maps are local paths written with
 :func:`spatialinno._escape.url_path`, so a file name can never become a ``javascript:`` URL.
 
->>> from spatialinno.report import Report
+>>> from spatialinno.workflow.report import Report
 >>> r = Report("测试", lang="zh")
 >>> r.paragraph("<b>not bold</b>")
 >>> "&lt;b&gt;not bold&lt;/b&gt;" in r.to_html()
@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._errors import InputError
-from ._escape import html_text, url_path
+from .._errors import InputError
+from .._escape import html_text, url_path
 
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
 

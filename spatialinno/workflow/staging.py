@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = ["Interrupted", "Staging", "signals_held", "terminate_as_interrupt"]
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = [
     "Grid",
@@ -36,7 +36,7 @@ __all__ = [
     "row_span",
 ]
 
-# Encodings tried in this order when none is given (see spatialinno.io.ENCODINGS for the why).
+# Encodings tried in this order when none is given (see spatialinno.tables.read.ENCODINGS for the why).
 ENCODINGS: tuple[str, ...] = ("utf-8", "gbk", "gb18030")
 
 # A header spans at most this many rows (group header, sub-header, unit row).

@@ -2,7 +2,7 @@
 
 Every function returns a :class:`folium.Map` that displays inline in Jupyter; ``m.save("map.html")``
 writes one self-contained file: Leaflet's JavaScript and CSS (and d3/jQuery when used) are inlined
-from ``spatialinno/_assets`` by :mod:`spatialinno._offline`, so the page opens without network.
+from ``spatialinno/_assets`` by :mod:`spatialinno.maps.offline`, so the page opens without network.
 No background tiles are loaded unless ``tiles=`` asks for them.
 
 What every map has
@@ -58,11 +58,11 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 
-from . import styles
-from ._errors import ColumnError, DataWarning, InputError
-from ._escape import css_color, html_text, script_json
-from ._offline import LiteralElement, make_offline
-from ._validate import POLYGON_LEVELS, numeric_column, region_labels, require_columns
+from .. import styles
+from .._errors import ColumnError, DataWarning, InputError
+from .._escape import css_color, html_text, script_json
+from .._validate import POLYGON_LEVELS, numeric_column, region_labels, require_columns
+from .offline import LiteralElement, make_offline
 
 LANGS: tuple[str, ...] = ("zh", "en")
 COORD_DECIMALS = 5  # ~1 m at China's latitudes: invisible on a web map, keeps files small
@@ -316,7 +316,7 @@ def _base_map(
 
     ``tiles`` is passed to :class:`folium.Map` (``None``: no background, nothing fetched; a
     name such as ``"OpenStreetMap"`` or an URL template loads online tiles). The Map is already
-    re-parented into :class:`spatialinno._offline.OfflineFigure`, so layers added later are
+    re-parented into :class:`spatialinno.maps.offline.OfflineFigure`, so layers added later are
     inlined too.
     """
     _check_lang(lang)
@@ -431,7 +431,7 @@ def _add_outline(
 
 def _add_border_lines(m: folium.Map, lang: str = "zh") -> folium.GeoJson:
     """The national border lines (境界线 incl. the South China Sea line), on top of everything."""
-    from .boundaries import load_boundaries
+    from ..boundaries.load import load_boundaries
 
     lines = load_boundaries("lines")
     ids = [f"b{i}" for i in range(len(lines))]
@@ -493,7 +493,7 @@ def _finish(m: folium.Map) -> folium.Map:
 # input: which units, which geometry
 # --------------------------------------------------------------------------------------------
 def _layer(level: str) -> gpd.GeoDataFrame:
-    from .boundaries import load_boundaries
+    from ..boundaries.load import load_boundaries
 
     return load_boundaries(level, simplified=True)
 
@@ -992,7 +992,7 @@ def coastal_lead_map(
     >>> type(m).__name__
     'Map'
     """
-    from .regions import REGION_EN, REGION_ZH, REGIONS
+    from ..boundaries.regions import REGION_EN, REGION_ZH, REGIONS
 
     lang = _check_lang(lang)
     g = _province_year(frame, column, year, "table")

@@ -16,7 +16,7 @@ from importlib.resources import files
 import geopandas as gpd
 import pandas as pd
 
-from ._validate import LEVELS, POLYGON_LEVELS, check_level
+from .._validate import LEVELS, POLYGON_LEVELS, check_level
 
 CRS = "EPSG:4490"
 # Albers equal-area for China: areas in m², distances in m; used for contiguity, simplification, km.
@@ -140,7 +140,7 @@ def contiguity(level: str, kind: str = "queen") -> pd.DataFrame:
     """
     level = check_level(level, POLYGON_LEVELS)
     if kind not in ("queen", "rook"):
-        from ._errors import InputError
+        from .._errors import InputError
 
         raise InputError(f"unknown contiguity kind {kind!r}; valid kinds: queen, rook")
     table = _contiguity(level, kind)
@@ -179,7 +179,7 @@ def island_links(level: str, kind: str = "queen") -> pd.DataFrame:
     """
     level = check_level(level, POLYGON_LEVELS)
     if kind not in ("queen", "rook"):
-        from ._errors import InputError
+        from .._errors import InputError
 
         raise InputError(f"unknown contiguity kind {kind!r}; valid kinds: queen, rook")
     return _island_links(level, kind)

@@ -37,12 +37,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from . import styles as _styles
-from ._errors import ColumnError, ExportError, ExportWarning, InputError
-from ._escape import write_csv
-from ._qml import GEOMETRY_KINDS, style_documents
-from ._validate import region_labels
+from .. import __version__
+from .. import styles as _styles
+from .._errors import ColumnError, ExportError, ExportWarning, InputError
+from .._escape import write_csv
+from .._validate import region_labels
+from .qml import GEOMETRY_KINDS, style_documents
 
 FORMATS: dict[str, str] = {".gpkg": "GPKG", ".shp": "ESRI Shapefile"}
 STYLE_NAMES: tuple[str, ...] = ("lisa", "hotspots")

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import ColumnError, InputError, JoinError, SpatialinnoError
+from .._errors import ColumnError, InputError, JoinError, SpatialinnoError
 
 __all__ = ["UNMATCHED", "parse_header"]
 
@@ -50,7 +50,7 @@ def _read_table(
     The returned table is indexed by spreadsheet row number (index name ``row``), so that the
     join names rows as the user's spreadsheet does ("row 20", header = row 1).
     """
-    from .io import read_table
+    from ..tables.read import read_table
 
     p = Path(path)
     if not p.exists():
@@ -101,7 +101,7 @@ def _join(
     A wide table's column given by its full name (``rd_2019`` with ``--year 2019``) keeps that
     name in the joined frame, so that every message and map names what the user typed.
     """
-    from .join import join_indicators
+    from ..tables.join import join_indicators
 
     keys = [k.strip() for k in key.split(",")] if key else None
     if keys:
@@ -149,7 +149,7 @@ def _user_column_names(
     gdf: Any, table: pd.DataFrame, columns: list[str], level: str, year: int | None, source: str
 ) -> Any:
     """Find every requested column in the joined frame, under the name the user gave it."""
-    from .join import _wide_columns
+    from ..tables.join import _wide_columns
 
     layer_cols = set(_layer_columns(level))
     stems: dict[str, str] = {}
@@ -264,7 +264,7 @@ def _unmatched_text(
 
 
 def _layer_columns(level: str) -> list[str]:
-    from .boundaries import COLUMNS
+    from ..boundaries.load import COLUMNS
 
     cols = list(COLUMNS)
     if level == "county":

@@ -6,7 +6,7 @@ full-width digits parsed) and whose year column is an integer, and it refuses --
 row and value -- a column that is mostly numbers but holds a stray text cell, because silently
 turning that cell into NaN would drop a region from every statistic computed later.
 
-``export`` (GeoPackage/Shapefile with QGIS styles) lives in :mod:`spatialinno._export` (public as ``si.export``).
+``export`` (GeoPackage/Shapefile with QGIS styles) lives in :mod:`spatialinno.qgis.export` (public as ``si.export``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _sheet
-from ._errors import DataWarning, InputError
-from ._names import normalize_code
+from .._errors import DataWarning, InputError
+from ..boundaries.names import normalize_code
+from . import sheet as _sheet
 
 __all__ = ["read_table"]
 
@@ -33,7 +33,7 @@ __all__ = ["read_table"]
 # stricter codec must win. GBK before GB18030: GB18030 is a superset of GBK and would accept every
 # GBK file too; trying GBK first reports the narrower codec the file really uses (Excel "CSV" on a
 # Chinese Windows), and GB18030 still catches characters outside GBK (e.g. rare place-name
-# characters written by WPS). Defined beside the CSV reader in spatialinno._sheet.
+# characters written by WPS). Defined beside the CSV reader in spatialinno.tables.sheet.
 ENCODINGS: tuple[str, ...] = _sheet.ENCODINGS
 
 # Cells that mean "no value" in Chinese yearbooks and exported spreadsheets: they become NaN and

@@ -39,16 +39,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import ColumnError, DataWarning, InputError, WeightsError
-from ._validate import (
+from .._errors import ColumnError, DataWarning, InputError, WeightsError
+from .._validate import (
     check_non_negative,
     check_seed,
     numeric_column,
     region_labels,
     require_columns,
 )
+from ..boundaries.regions import MUNICIPALITIES, REGION_ZH, REGIONS
 from .inference import TIE_RTOL, check_permutations, folded_p, global_test
-from .regions import MUNICIPALITIES, REGION_ZH, REGIONS
 
 __all__ = [
     "STUDY_EXCLUDED",
@@ -463,7 +463,7 @@ def spatial_gini(
     ids; ``w`` is checked against the frame, see :func:`spatialinno.spatial_weights`), a tie
     counts on both sides of the folded p-value, there is a ``seed=``, and the permutations are
     vectorised with numpy in memory-bounded chunks (about 100x faster on the 2,891 counties)
-    with only running counts kept (:mod:`spatialinno.inference`).
+    with only running counts kept (:mod:`spatialinno.measures.inference`).
 
     Parameters
     ----------
@@ -517,7 +517,7 @@ def spatial_gini(
     >>> round(sg.neighbor + sg.nonneighbor - sg.gini, 12)
     0.0
     """
-    from ._alignment import _aligned
+    from .alignment import _aligned
 
     x, labels, frame, name = _as_values(gdf_or_values, column, "spatial_gini")
     check_permutations(permutations)
@@ -611,7 +611,7 @@ def _permuted_wg(
     """Neighbour sums of absolute differences for given (P, n) index permutations, chunked.
 
     The tests replay inequality's own draws through it; :func:`spatial_gini` itself draws through
-    :func:`spatialinno.inference.global_test` with the same kernel, :func:`_neighbor_sad`.
+    :func:`spatialinno.measures.inference.global_test` with the same kernel, :func:`_neighbor_sad`.
     """
     total = permutations.shape[0]
     chunk = max(1, min(total, _CHUNK_BYTES // (8 * max(focal.size, x.size))))
@@ -625,7 +625,7 @@ def _permuted_wg(
 def _permutation_summary(wcg: float, wcg_sim: np.ndarray) -> tuple[float, float, float, float]:
     """(folded p, one-sided p, mean, z) of given permuted values, ties on both sides.
 
-    Without ties the folded p is inequality's ``p_sim``; see :func:`spatialinno.inference.folded_p`.
+    Without ties the folded p is inequality's ``p_sim``; see :func:`spatialinno.measures.inference.folded_p`.
     """
     p = wcg_sim.size
     tol = TIE_RTOL * max(abs(wcg), float(np.abs(wcg_sim).max(initial=0.0)))

@@ -11,7 +11,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-from ._errors import InputError
+from .._errors import InputError
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ no template delimiter reaches branca at all, not even one that would only fail t
 
 Private API for other spatialinno modules (e.g. the network map)::
 
-    from spatialinno._offline import make_offline, external_asset_urls
+    from spatialinno.maps.offline import make_offline, external_asset_urls
     m = make_offline(folium.Map(tiles=None))   # any folium.Map; returns the same object
     html = m.get_root().render()               # self-contained page
     assert external_asset_urls(html) == []
@@ -45,7 +45,7 @@ from importlib.resources import files
 
 from branca.element import Element, Figure, Link
 
-from ._errors import OfflineAssetError
+from .._errors import OfflineAssetError
 
 LEAFLET_VERSION = "1.9.3"
 D3_VERSION = "3.5.5"

@@ -5,7 +5,7 @@ its order: the graph's ids are **row positions** ``0 .. n-1`` (not codes), so an
 the graph up with the frame by position, exactly like a ``w=`` a user builds with libpysal.
 
 Because positions say nothing about *which* region a row holds, every statistic checks a ``w=``
-against its frame before using it (:mod:`spatialinno._alignment`).
+against its frame before using it (:mod:`spatialinno.measures.alignment`).
 
 Contiguity is vertex-based (queen: the two polygons share at least one vertex; rook: they share an
 edge). For the bundled boundary layers (a frame holding exactly the units of
@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._alignment import _INFO_ATTR, _align, _GraphInfo, _remember, _row_keys
-from ._errors import WeightsError
-from ._validate import POLYGON_LEVELS, region_labels
+from .._errors import WeightsError
+from .._validate import POLYGON_LEVELS, region_labels
+from ..boundaries.topology import attach_components, projected
+from .alignment import _INFO_ATTR, _align, _GraphInfo, _remember, _row_keys
 
 if TYPE_CHECKING:  # heavy imports only for type checkers; at run time they are imported lazily
     import geopandas as gpd
@@ -131,14 +132,14 @@ def spatial_weights(
     if kind == "knn" and k is not None and k >= n:
         raise WeightsError(f"k={k} is too large for {n} rows; use k < {n}")
 
-    projected: gpd.GeoSeries | None = None
+    in_metres: gpd.GeoSeries | None = None
 
     def geoms() -> gpd.GeoSeries:
         # project lazily: the precomputed path for bundled layers never needs it
-        nonlocal projected
-        if projected is None:
-            projected = _projected(gdf)
-        return projected
+        nonlocal in_metres
+        if in_metres is None:
+            in_metres = projected(gdf)
+        return in_metres
 
     source = "computed"
     level = _bundled_level(gdf) if kind in ("queen", "rook") else None
@@ -161,7 +162,7 @@ def spatial_weights(
             # bundled layer: the links depend only on the bundled geometry, so they are cached
             attached = _bundled_attachments(level, kind, tuple(gdf["code"].astype(str)))
         else:
-            attached = _attach_components(geoms(), focal, neighbor, n)
+            attached = attach_components(geoms(), focal, neighbor, n)
         focal = np.concatenate([focal, attached["focal"].to_numpy(), attached["neighbor"]])
         neighbor = np.concatenate([neighbor, attached["neighbor"].to_numpy(), attached["focal"]])
     elif kind != "knn" and islands == "drop":
@@ -241,12 +242,6 @@ def _check_geometry(gdf: Any, kind: str) -> None:
             )
 
 
-def _projected(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    from .boundaries import EQUAL_AREA_CRS
-
-    return gdf.geometry.to_crs(EQUAL_AREA_CRS).reset_index(drop=True)
-
-
 def _bundled_level(gdf: gpd.GeoDataFrame) -> str | None:
     """Level of the bundled layer whose units the frame holds exactly, else None.
 
@@ -263,7 +258,7 @@ def _bundled_level(gdf: gpd.GeoDataFrame) -> str | None:
     candidates = [lv for lv in POLYGON_LEVELS if sizes[lv] == len(gdf)]
     if not candidates:
         return None
-    from .boundaries import CRS, _read
+    from ..boundaries.load import CRS, _read
 
     frame_bounds = np.asarray(gdf.geometry.to_crs(CRS).total_bounds)
     frame_codes = np.sort(codes.astype(str).to_numpy(dtype=object))
@@ -279,7 +274,7 @@ def _bundled_level(gdf: gpd.GeoDataFrame) -> str | None:
 
 
 def _precomputed_pairs(gdf: gpd.GeoDataFrame, level: str, kind: str) -> tuple[np.ndarray, ...]:
-    from .boundaries import _contiguity
+    from ..boundaries.load import _contiguity
 
     table = _contiguity(level, kind)  # codes stored as integers
     # the caller checked that the frame holds exactly the layer's codes, so every code is found
@@ -326,70 +321,11 @@ def _pairs_of(g: Graph) -> tuple[np.ndarray, np.ndarray]:
     return focal, neighbor
 
 
-def _components(focal: np.ndarray, neighbor: np.ndarray, n: int) -> np.ndarray:
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    m = sp.coo_matrix((np.ones(focal.size), (focal, neighbor)), shape=(n, n))
-    return connected_components(m, directed=True, connection="weak")[1]
-
-
-def _attach_components(
-    geoms: gpd.GeoSeries, focal: np.ndarray, neighbor: np.ndarray, n: int
-) -> pd.DataFrame:
-    """Links that make the graph connected: each island group -> nearest unit outside it.
-
-    Borůvka-style rounds: in every round each component except the largest gets one link to the
-    closest unit outside it (boundary-to-boundary distance in the equal-area CRS), until one
-    component is left. Each round at least halves the number of components, and each link is the
-    shortest possible for its component, so no island is tied to a far-away region.
-    """
-    from shapely import STRtree
-
-    arr = np.asarray(geoms.values)
-    f, nb = focal.copy(), neighbor.copy()
-    rows: list[tuple[int, int, float]] = []
-    seen: set[tuple[int, int]] = set()
-    while True:
-        labels = _components(f, nb, n)
-        counts = np.bincount(labels)
-        if counts.size <= 1:
-            break
-        main = int(np.argmax(counts))
-        new: list[tuple[int, int, float]] = []
-        for comp in range(counts.size):
-            if comp == main:
-                continue
-            inside = np.flatnonzero(labels == comp)
-            outside = np.flatnonzero(labels != comp)
-            tree = STRtree(arr[outside])
-            (src, dst), dist = tree.query_nearest(
-                arr[inside], return_distance=True, all_matches=False
-            )
-            best = int(np.argmin(dist))
-            a, b = int(inside[src[best]]), int(outside[dst[best]])
-            pair = (min(a, b), max(a, b))
-            if pair not in seen:  # two islands may pick each other in the same round
-                seen.add(pair)
-                new.append((a, b, float(dist[best]) / 1000.0))
-        rows.extend(new)
-        add_f = np.array([r[0] for r in new], dtype=int)
-        add_n = np.array([r[1] for r in new], dtype=int)
-        f = np.concatenate([f, add_f, add_n])
-        nb = np.concatenate([nb, add_n, add_f])
-    return pd.DataFrame(
-        {
-            "focal": np.array([r[0] for r in rows], dtype=int),
-            "neighbor": np.array([r[1] for r in rows], dtype=int),
-            "distance_km": np.array([r[2] for r in rows], dtype=float),
-        }
-    )
-
-
 def _bundled_attachments(level: str, kind: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Island links of a bundled layer (precomputed at build time with :func:`_attach_components`)
+    """Island links of a bundled layer (precomputed at build time with
+    :func:`spatialinno.boundaries.topology.attach_components`)
     as row positions of a frame holding exactly the layer's ``codes``."""
-    from .boundaries import island_links
+    from ..boundaries.load import island_links
 
     table = island_links(level, kind)
     index = pd.Index(codes)

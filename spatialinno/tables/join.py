@@ -30,11 +30,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._errors import ColumnError, DataWarning, InputError, JoinError
-from ._names import is_latin, normalize, normalize_code, normalize_en, strip_suffix
-from ._validate import POLYGON_LEVELS, check_level, require_columns
-from .io import _column_key, is_code_column, is_year_column, read_table
-from .regions import MUNICIPALITIES, code_history, provinces
+from .._errors import ColumnError, DataWarning, InputError, JoinError
+from .._validate import POLYGON_LEVELS, check_level, require_columns
+from ..boundaries.names import is_latin, normalize, normalize_code, normalize_en, strip_suffix
+from ..boundaries.regions import MUNICIPALITIES, code_history, provinces
+from .read import _column_key, is_code_column, is_year_column, read_table
 
 __all__ = ["HOW", "JoinReport", "aggregate", "join_indicators", "match_regions"]
 
@@ -173,7 +173,7 @@ class _Reference:
 
 
 def _layer_attributes(level: str) -> pd.DataFrame:
-    from .boundaries import load_boundaries
+    from ..boundaries.load import load_boundaries
 
     return pd.DataFrame(load_boundaries(level).drop(columns="geometry"))
 
@@ -678,7 +678,7 @@ def match_regions(
     statistical codes ``440100000000`` (``code12``), municipality city codes 110100/500200 ->
     110000/500000 (``city_code``), codes from before a change listed in
     :func:`spatialinno.code_history` (``history``; prefecture level). Names are compared after
-    :func:`spatialinno._names.normalize` (spaces, full-width forms, traditional characters)
+    :func:`spatialinno.boundaries.names.normalize` (spaces, full-width forms, traditional characters)
     as full names, short names (``name_short`` or the name without 省/市/自治州/地区/盟 and
     ethnic designations), aliases (province abbreviations 粤/京, clipped forms such as 内蒙),
     English/pinyin (``name_en``, province pinyin; "Guangdong Province", "Xi'an") and former
@@ -920,7 +920,7 @@ def _wide_columns(columns: Iterable[str]) -> dict[str, tuple[int, str]]:
 
 
 def _layer(level: str) -> gpd.GeoDataFrame:
-    from .boundaries import load_boundaries
+    from ..boundaries.load import load_boundaries
 
     return load_boundaries(level)
 

@@ -11,7 +11,7 @@ the usual tools:
 - LISA quadrant labels follow the Moran scatterplot (esda's ``geoda_quads=True`` swaps LL and LH);
 - Gi* z-scores use the Getis–Ord (1995) moments for the weights actually used, so they are right for
   row-standardised weights too (esda's ``G_Local(star=True)`` applies the binary-weight variance);
-- permutation inference (:mod:`spatialinno.inference`) counts a tied permutation as at least as
+- permutation inference (:mod:`spatialinno.measures.inference`) counts a tied permutation as at least as
   extreme on both sides (esda and GeoDa put ties on the far side, so a region whose neighbours
   are all zeros is "significant"), enumerates the null distribution exactly when it is small,
   says when a statistic cannot be tested, uses a seeded :class:`numpy.random.Generator`
@@ -21,7 +21,7 @@ the usual tools:
 Every ``w=`` is a libpysal ``Graph`` or ``W`` aligned by position with the frame, and checked
 against it: a graph from :func:`spatialinno.spatial_weights` must meet the frame it was built on
 (same codes in the same order), a user graph whose ids are the frame's codes or index must list
-them in the frame's order (see :mod:`spatialinno.weights`); a mismatch is a
+them in the frame's order (see :mod:`spatialinno.measures.weights`); a mismatch is a
 :class:`~spatialinno.WeightsError` naming the first rows that differ, never a silent result.
 ``None`` builds queen contiguity with islands attached to their nearest neighbour.
 """
@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._alignment import _aligned
-from ._errors import DataWarning, InputError, WeightsError
-from ._validate import check_seed, numeric_column, region_labels, require_columns
+from .._errors import DataWarning, InputError, WeightsError
+from .._validate import check_seed, numeric_column, region_labels, require_columns
+from .alignment import _aligned
 from .inference import (
     CORRECTIONS,
     GlobalTest,
@@ -50,6 +50,7 @@ from .inference import (
     significant,
     threshold,
 )
+from .results import GI_LEVELS, LISA_LABELS, QUADRANT_LABELS
 from .weights import _transformed
 
 if TYPE_CHECKING:
@@ -70,14 +71,8 @@ __all__ = [
     "moran_by_year",
 ]
 
-# the permutation count rule lives in spatialinno.inference; the old private name is kept
+# the permutation count rule lives in spatialinno.measures.inference; the old private name is kept
 _resolve_permutations = resolve_permutations
-LISA_LABELS: tuple[str, ...] = ("HH", "LL", "HL", "LH", "ns", "isolated", "no data")
-# Moran scatterplot quadrants, counter-clockwise from the upper right (esda geoda_quads=False):
-# 1 = high value / high lag, 2 = low / high, 3 = low / low, 4 = high / low
-_QUADRANT_LABELS: dict[int, str] = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
-# confidence levels of the Gi* bins as ArcGIS Pro reports them: |bin| 3, 2, 1 = 99, 95, 90 %
-_GI_LEVELS: tuple[tuple[int, float], ...] = ((3, 0.01), (2, 0.05), (1, 0.10))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,7 +404,7 @@ def moran(
         Random permutations of the values for ``p_sim``; 0 skips them. With n! <= permutations
         (n <= 6 for 999) every ordering is enumerated and ``p_sim`` is exact. A count that would
         run for more than a few minutes is refused with the largest useful count
-        (:mod:`spatialinno.inference`).
+        (:mod:`spatialinno.measures.inference`).
     seed : int or numpy Generator, optional
         Seed of the permutations; the same seed gives the same ``p_sim``.
     transform : {"R", "B", None}, default "R"
@@ -758,7 +753,7 @@ def lisa(
     counting on both sides (GeoDa and esda count ties on one side only, so a region whose
     neighbourhood is all zeros in a zero-inflated column comes out "significant"), exact over all
     C(n-1, k) neighbour sets when there are no more of them than permutations
-    (:mod:`spatialinno.inference`); optionally corrected for the m regions tested.
+    (:mod:`spatialinno.measures.inference`); optionally corrected for the m regions tested.
 
     Parameters
     ----------
@@ -836,7 +831,7 @@ def lisa(
     p = test.p
     sig = significant(p, alpha, correction)
     quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
-    cluster = np.where(sig, [_QUADRANT_LABELS[q] for q in quadrant], "ns").astype(object)
+    cluster = np.where(sig, [QUADRANT_LABELS[q] for q in quadrant], "ns").astype(object)
     cluster[isolated] = "isolated"
 
     total = len(gdf)
@@ -1021,7 +1016,7 @@ def hotspots(
 
     bins = np.zeros(n, dtype=int)
     cutoffs = {}
-    for level, a in reversed(_GI_LEVELS):  # 90 % first, then overwrite with 95 % and 99 %
+    for level, a in reversed(GI_LEVELS):  # 90 % first, then overwrite with 95 % and 99 %
         sig = significant(p, a, correction)
         bins[sig] = level * np.sign(gi_z[sig]).astype(int)
         cutoffs[f"{round((1 - a) * 100)}%"] = threshold(p, sig)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import WeightsError
+from .._errors import WeightsError
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -238,7 +238,7 @@ def _built_label(info: _GraphInfo, pos: int) -> str:
 
 def _rows_differ(info: _GraphInfo, frame: pd.DataFrame) -> str:
     """'in another order: row 3 is X where w has Y (12 of 375 rows differ)' or what is missing."""
-    from ._validate import region_labels
+    from .._validate import region_labels
 
     what, keys = _frame_keys(info, frame)[0]
     labels = region_labels(frame).to_numpy()
@@ -266,7 +266,7 @@ def _key_diff(info: _GraphInfo, frame: pd.DataFrame | None) -> str:
     """'; 3 rows of the frame are not in w (first: ...), ...' from the recorded keys."""
     if frame is None or info.keys is None:
         return ""
-    from ._validate import region_labels
+    from .._validate import region_labels
 
     what, keys = _frame_keys(info, frame)[0]
     built = pd.Index(info.keys)
@@ -301,7 +301,7 @@ def _check_user_ids(ids: pd.Index, frame: pd.DataFrame) -> None:
     Weights are aligned by position; a graph keyed by the same labels in a different order would
     silently give each region somebody else's neighbours.
     """
-    from ._validate import region_labels
+    from .._validate import region_labels
 
     as_str = pd.Index(ids.astype(str))
     candidates = _user_candidates(frame)
@@ -336,7 +336,7 @@ def _size_detail(ids: pd.Index, frame: pd.DataFrame | None) -> str:
     """Which rows are missing on either side, when w's ids are the frame's codes or index."""
     if frame is None:
         return ""
-    from ._validate import region_labels
+    from .._validate import region_labels
 
     as_str = pd.Index(ids.astype(str))
     labels_of = region_labels(frame).to_numpy()

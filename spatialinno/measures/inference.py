@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._errors import InputError
+from .._errors import InputError
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
