@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ._errors import InputError
+from .measures.classify import SCHEMES, class_breaks, class_index
 
 NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_LABEL = {"zh": "无数据", "en": "no data"}
@@ -43,7 +44,6 @@ _SEQUENTIAL: dict[str, dict[int, tuple[str, ...]]] = {
     },
 }
 DEFAULT_PALETTE = "YlOrRd"
-SCHEMES: tuple[str, ...] = ("quantiles", "fisher_jenks", "natural_breaks", "equal_interval", "user")
 
 
 @dataclass(frozen=True)
@@ -125,60 +125,6 @@ def palette(k: int, name: str = DEFAULT_PALETTE) -> tuple[str, ...]:
     if k not in _SEQUENTIAL[name]:
         raise InputError(f"palette {name!r} has 3 to 7 classes, not k={k}")
     return _SEQUENTIAL[name][k]
-
-
-def class_breaks(
-    values: Sequence[float] | np.ndarray,
-    scheme: str = "quantiles",
-    k: int = 5,
-    bins: Sequence[float] | None = None,
-) -> tuple[float, ...]:
-    """Upper bounds of the classes of ``values`` (NaN ignored), computed by mapclassify.
-
-    ``scheme`` is one of quantiles, fisher_jenks, natural_breaks, equal_interval or user (with
-    ``bins``, the upper bounds; the maximum is appended when the last bin is below it).
-    ``natural_breaks`` is seeded so the same data always gives the same breaks.
-    """
-    import mapclassify  # lazy: keeps ``import spatialinno`` fast
-
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        raise InputError("cannot classify: no finite values")
-    if scheme == "user" or bins is not None:
-        if bins is None:
-            raise InputError("scheme='user' needs bins=, the upper bounds of the classes")
-        upper = sorted(float(b) for b in bins)
-        if upper[-1] < x.max():
-            upper.append(float(x.max()))
-        return tuple(upper)
-    k = min(k, np.unique(x).size)
-    if scheme == "quantiles":
-        cls = mapclassify.Quantiles(x, k=k)
-    elif scheme == "fisher_jenks":
-        cls = mapclassify.FisherJenks(x, k=k)
-    elif scheme == "natural_breaks":
-        # mapclassify's NaturalBreaks draws random starts from numpy's *global* RNG: seed it so
-        # the same data always gives the same breaks, and restore the caller's RNG state after
-        state = np.random.get_state()
-        try:
-            np.random.seed(0)
-            cls = mapclassify.NaturalBreaks(x, k=k, initial=10)
-        finally:
-            np.random.set_state(state)
-    elif scheme == "equal_interval":
-        cls = mapclassify.EqualInterval(x, k=k)
-    else:
-        raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
-    return tuple(float(b) for b in cls.bins)
-
-
-def class_index(values: Sequence[float] | np.ndarray, breaks: Sequence[float]) -> np.ndarray:
-    """Class (0-based) of each value for the upper bounds ``breaks``; -1 for NaN."""
-    x = np.asarray(values, dtype=float)
-    idx = np.searchsorted(np.asarray(breaks, dtype=float), x, side="left")
-    idx = np.minimum(idx, len(breaks) - 1)
-    return np.where(np.isfinite(x), idx, -1)
 
 
 def format_number(value: float, digits: int = 3) -> str:
