@@ -6,15 +6,33 @@ the column, row or region and says what to do.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._errors import ColumnError, InputError
+from ._errors import ColumnError, DataWarning, InputError
+
+__all__ = [
+    "LEVELS",
+    "MAX_LISTED",
+    "POLYGON_LEVELS",
+    "check_level",
+    "check_non_negative",
+    "check_seed",
+    "list_regions",
+    "numeric_column",
+    "region_labels",
+    "require_columns",
+    "seed_record",
+    "warn_left_out",
+]
 
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "lines")
 POLYGON_LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
+#: regions named in one message; the rest are counted ("and 12 more")
+MAX_LISTED = 10
 
 
 def check_level(level: str, allowed: Sequence[str] = LEVELS) -> str:
@@ -76,12 +94,44 @@ def check_non_negative(
     """Raise ``InputError`` naming the regions with negative values (Gini/Theil are undefined there)."""
     neg = np.flatnonzero(values < 0)
     if neg.size:
-        names = ", ".join(str(labels[i]) for i in neg[:10])
-        more = f" and {neg.size - 10} more" if neg.size > 10 else ""
         raise InputError(
             f"{measure} is undefined for negative values; column {column!r} is negative at "
-            f"{names}{more}"
+            f"{list_regions(labels, neg)}"
         )
+
+
+def list_regions(labels: Sequence[object], idx: Sequence[int] | np.ndarray) -> str:
+    """The labels at positions ``idx``: the first :data:`MAX_LISTED`, then how many more.
+
+    >>> list_regions(["a", "b", "c"], [0, 2])
+    'a, c'
+    >>> list_regions([f"r{i}" for i in range(12)], range(12))
+    'r0, r1, r2, r3, r4, r5, r6, r7, r8, r9 and 2 more'
+    """
+    idx = list(idx)
+    names = ", ".join(str(labels[i]) for i in idx[:MAX_LISTED])
+    return names + (f" and {len(idx) - MAX_LISTED} more" if len(idx) > MAX_LISTED else "")
+
+
+def warn_left_out(
+    subject: str,
+    idx: Sequence[int] | np.ndarray,
+    labels: Sequence[object],
+    why: str,
+    *,
+    noun: str = "unit(s)",
+    stacklevel: int = 2,
+) -> None:
+    """The one :class:`~spatialinno.DataWarning` for rows a computation leaves out.
+
+    Says ``"<subject>: <n> <noun> <why>: <the regions>"``; ``stacklevel`` is the caller's own,
+    as it would pass it to ``warnings.warn``.
+    """
+    warnings.warn(
+        f"{subject}: {len(idx)} {noun} {why}: {list_regions(labels, idx)}",
+        DataWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 def check_seed(seed: object) -> np.random.Generator:
@@ -106,3 +156,8 @@ def check_seed(seed: object) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     raise InputError(f"seed must be None, an int or a numpy Generator, not {type(seed).__name__}")
+
+
+def seed_record(seed: object) -> int | None:
+    """The seed as results record it: the int given, or None (no seed, or a Generator)."""
+    return int(seed) if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) else None

@@ -31,7 +31,7 @@ from shapely.geometry import box
 
 import spatialinno as si
 from spatialinno import ColumnError, DataWarning, InputError, WeightsError
-from spatialinno.measures.autocorrelation import _resolve_permutations
+from spatialinno.measures.inference import resolve_permutations as _resolve_permutations
 
 SPDEP = Path(__file__).parent / "reference" / "spdep"
 TOL = {"rtol": 1e-9, "atol": 1e-12}

@@ -24,7 +24,8 @@ from libpysal.weights import W
 import spatialinno as si
 from spatialinno import ColumnError, DataWarning, InputError, WeightsError
 from spatialinno.boundaries.regions import MUNICIPALITIES
-from spatialinno.measures.inequality import _permutation_summary, _permuted_wg
+from spatialinno.measures.concentration import STUDY_EXCLUDED
+from spatialinno.measures.spatial_gini import _permutation_summary, _permuted_wg
 
 REF = json.loads(
     (Path(__file__).parent / "reference" / "inequality_reference.json").read_text("utf-8")
@@ -252,7 +253,7 @@ def test_permutations_match_brute_force_loop():
 
 
 def test_chunking_does_not_change_results(monkeypatch):
-    import spatialinno.measures.inequality as ineq
+    import spatialinno.measures.spatial_gini as ineq
 
     rng = np.random.default_rng(2)
     x = rng.lognormal(size=50)
@@ -646,7 +647,7 @@ def test_gini_by_on_prefectures_matches_groupby(prefectures):
         for col in ("popu_2020", "patents"):
             vals = grp[col].dropna().to_numpy(float)
             got = table.loc[code, col]
-            if code in si.measures.inequality.STUDY_EXCLUDED or len(vals) < 2:
+            if code in STUDY_EXCLUDED or len(vals) < 2:
                 assert np.isnan(got)
             else:
                 assert got == pytest.approx(brute_gini(vals), rel=1e-12)
@@ -672,7 +673,7 @@ def test_capital_share_on_prefectures_matches_groupby(prefectures):
     totals = prefectures.groupby("province_code")[["popu_2020", "patents"]].sum()
     for code in table.index:
         row = table.loc[code]
-        if code in si.measures.inequality.STUDY_EXCLUDED or code in ("710000", "810000", "820000"):
+        if code in STUDY_EXCLUDED or code in ("710000", "810000", "820000"):
             assert np.isnan(row["popu_2020"])
             continue
         assert row["capital"] == caps.loc[code, "name"]

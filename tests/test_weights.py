@@ -315,6 +315,37 @@ def test_report_on_user_w(pref: gpd.GeoDataFrame) -> None:
     assert rep.to_frame()["neighbors"].sum() == rep.n_links == 1958
 
 
+def test_report_keeps_provenance_through_transform_and_copy(pref: gpd.GeoDataFrame) -> None:
+    """What spatialinno adds to a graph -- how it was built, the island links it attached, the
+    rows it dropped -- survives Graph.transform() and copy(), which drop any attribute set on the
+    Graph object; a user graph equal to it link for link is still "user"."""
+    w = si.spatial_weights(
+        pref
+    )  # islands="nearest": 舟山, 三沙, 台湾 and the Hainan group attached
+    base = si.weights_report(w, pref)
+    assert (base.kind, base.source) == ("queen", "precomputed (prefecture)")
+    assert len(base.attached) == 4 and base.n_components == 1
+    for variant in (w.transform("r"), w.transform("r").transform("b"), w.copy()):
+        rep = si.weights_report(variant, pref)
+        assert (rep.kind, rep.source) == ("queen", "precomputed (prefecture)")
+        pd.testing.assert_frame_equal(rep.attached, base.attached)
+        assert rep.to_frame()["attached_to"].tolist() == base.to_frame()["attached_to"].tolist()
+    islands = ("舟山市 (330900)", "三沙市 (460300)", "台湾省 (710000)")
+    keep = si.spatial_weights(pref, islands="keep")
+    rep = si.weights_report(keep.transform("r"), pref)
+    assert (rep.kind, rep.source, rep.islands) == ("queen", "precomputed (prefecture)", islands)
+    drop = si.spatial_weights(pref, islands="drop")
+    assert si.weights_report(drop.transform("r"), pref).dropped == islands
+    # a user graph with exactly the links of `keep` (and its transforms) is the user's own
+    user = Graph.build_contiguity(pref.reset_index(drop=True), rook=False)
+    assert (user.sparse != keep.sparse).nnz == 0
+    for variant in (user, user.transform("r")):
+        assert si.weights_report(variant, pref).kind == "user"
+    # from_W builds a new graph: the provenance is not carried through a W (the check against the
+    # frame still is, see test_weights_alignment.py)
+    assert si.weights_report(Graph.from_W(w.transform("r").to_W()), pref).kind == "user"
+
+
 def test_report_rejects_misaligned_w(pref: gpd.GeoDataFrame, prov: gpd.GeoDataFrame) -> None:
     with pytest.raises(WeightsError, match="34 units but the frame has 375 rows"):
         si.weights_report(si.spatial_weights(prov), pref)

@@ -3,12 +3,20 @@
 Modules
 -------
 inference        the one module for permutation inference (pseudo p-values with ties on both
-                 sides, conditional draws, exact enumeration, "auto" counts, FDR/Bonferroni)
+                 sides, conditional draws, "auto" counts, FDR/Bonferroni); exact enumeration of
+                 small null distributions in ``exact``
 alignment        checks that a weights graph belongs to the frame it is used with
 weights          spatial_weights(), weights_report()
-inequality       gini, spatial_gini, gini_by, capital_share, theil, location_quotient
-autocorrelation  moran, geary, bivariate_moran, moran_by_year, lisa, hotspots
-network          CityNetwork, city_network(), network_from_records()
+units            the units a spatial statistic uses (missing values left out with their links)
+values           the values a measure of levels uses (checks shared by Gini, Theil, shares)
+results          result objects and columns of the spatial statistics, the no-data rule
+classify         the one class-break function (maps, styles and network tiers)
+inequality       gini, theil
+spatial_gini     spatial_gini (Rey–Smith decomposition with a permutation test)
+concentration    gini_by, capital_share, location_quotient, region_summary
+autocorrelation  moran, geary, bivariate_moran, moran_by_year (global)
+local            lisa, hotspots (local)
+network          CityNetwork, city_network(), network_from_records(), centrality, tiers
 
 Measures never import maps, figures, qgis (export), workflow or the CLI (checked by import-linter).
 """

@@ -4,7 +4,7 @@ Weights go by row position: unit i of the graph (``Graph.unique_ids`` / ``W.id_o
 of the frame. Positions say nothing about *which* region a row holds, so a graph used with a
 frame re-sorted, filtered or holding other regions would silently give each region somebody
 else's neighbours (on the bundled census, Moran's I of popu_2020 went from 0.257 to 0.86 on a
-re-sorted frame, with 144 LISA labels changed). :func:`_aligned` therefore checks every graph:
+re-sorted frame, with 144 LISA labels changed). :func:`aligned` therefore checks every graph:
 
 - a graph built by :func:`spatialinno.spatial_weights` remembers the codes (or, without a
   ``code`` column, the index labels) of the rows it was built on, in order. The record is kept
@@ -40,11 +40,12 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
     from libpysal.graph import Graph
 
-__all__: list[str] = []  # private: used by weights, autocorrelation and inequality
+# used by every measure that takes ``w=``; not part of the public API (``si.*``)
+__all__ = ["Alignment", "GraphInfo", "align", "aligned", "remember", "row_keys"]
 
 
 @dataclass(frozen=True, eq=False)
-class _GraphInfo:
+class GraphInfo:
     """Provenance of a graph built by :func:`spatialinno.spatial_weights`: how, on which rows."""
 
     kind: str
@@ -58,19 +59,26 @@ class _GraphInfo:
     names: np.ndarray | None  # the frame's "name" column (for messages)
 
 
-# The provenance is kept on the Graph object for weights_report (kind, source, attached links): a
-# user graph identical link for link to one built here is still reported as "user".
-_INFO_ATTR = "_spatialinno_info"
-# The check of a graph against its frame must not depend on that attribute (Graph.transform,
-# copy and to_W drop it), so graphs built here are also remembered by a fingerprint of their ids
-# and links, which those operations keep. Bounded: the oldest records go first; a forgotten
-# graph is then checked like a user graph.
-_BUILT: OrderedDict[bytes, list[_GraphInfo]] = OrderedDict()
+# Nothing is stored on the Graph object: Graph.transform, copy and to_W drop any attribute set
+# on it. Graphs built here are remembered by a fingerprint of their ids and links instead, which
+# those operations keep: the check of a graph against its frame uses every record of its
+# fingerprint (the newest record per set of rows). Bounded: the oldest records go first; a
+# forgotten graph is then checked like a user graph.
+_BUILT: OrderedDict[bytes, list[GraphInfo]] = OrderedDict()
 _BUILT_MAX = 256
 _BUILT_LOCK = threading.Lock()
+# The provenance weights_report gives (kind, source, attached links) belongs to the graph object
+# spatial_weights returned and to the graphs derived from it by transform() and copy(), not to
+# every graph with the same links: a user's own graph equal link for link is "user". Those
+# derived graphs share the built graph's adjacency index (transform reuses the index object,
+# copy a view of it; pandas ``Index.is_`` holds through both), so each record keeps that index,
+# per fingerprint, at most _ORIGINS_PER_KEY of them (a loop building the same graph again and
+# again forgets the oldest).
+_ORIGINS: OrderedDict[bytes, list[tuple[pd.Index, GraphInfo]]] = OrderedDict()
+_ORIGINS_PER_KEY = 16
 
 
-def _row_keys(frame: pd.DataFrame) -> tuple[str | None, np.ndarray | None]:
+def row_keys(frame: pd.DataFrame) -> tuple[str | None, np.ndarray | None]:
     """What identifies the frame's rows: its codes if complete and unique, else a unique index."""
     if "code" in frame.columns:
         codes = frame["code"]
@@ -105,23 +113,37 @@ def _digest(ids: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> bytes:
     return digest.digest()
 
 
-def _remember(ids: np.ndarray, focal: np.ndarray, neighbor: np.ndarray, info: _GraphInfo) -> None:
-    """Record ``info`` for the graph over ``ids`` (sorted positions) with the non-zero links
-    ``focal -> neighbor`` (positions, sorted by focal then neighbor, no duplicates): the digest
-    is that of the CSR pattern :func:`_fingerprint` finds in the Graph later, computed here
-    without building the Graph's sparse matrix."""
+def remember(
+    graph: Graph, ids: np.ndarray, focal: np.ndarray, neighbor: np.ndarray, info: GraphInfo
+) -> None:
+    """Record ``info`` for ``graph``, built over ``ids`` (sorted positions) with the non-zero
+    links ``focal -> neighbor`` (positions, sorted by focal then neighbor, no duplicates): the
+    digest is that of the CSR pattern :func:`_fingerprint` finds in the Graph later, computed
+    here without building the Graph's sparse matrix."""
     rows = np.searchsorted(ids, focal)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=ids.size))])
     key = _digest(ids, indptr, np.searchsorted(ids, neighbor))
+    origin = graph.adjacency.index
     with _BUILT_LOCK:
         infos = _BUILT.pop(key, [])
-        infos = [i for i in infos if not _same_rows(i, info)] + [info]
-        _BUILT[key] = infos
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
+        _BUILT[key] = [i for i in infos if not _same_rows(i, info)] + [info]
+        _ORIGINS[key] = [*_ORIGINS.pop(key, []), (origin, info)][-_ORIGINS_PER_KEY:]
+        for registry in (_BUILT, _ORIGINS):
+            while len(registry) > _BUILT_MAX:
+                registry.popitem(last=False)
 
 
-def _same_rows(a: _GraphInfo, b: _GraphInfo) -> bool:
+def _origin(graph: Graph, key: bytes | None) -> GraphInfo | None:
+    """The record of the graph ``graph`` is, or was derived from by transform() / copy()."""
+    with _BUILT_LOCK:
+        origins = list(_ORIGINS.get(key, [])) if key is not None else []
+    if not origins:
+        return None
+    index = graph.adjacency.index
+    return next((info for origin, info in reversed(origins) if index.is_(origin)), None)
+
+
+def _same_rows(a: GraphInfo, b: GraphInfo) -> bool:
     return (
         a.n_frame == b.n_frame
         and a.key_name == b.key_name
@@ -143,13 +165,14 @@ def _as_graph(w: Any) -> Graph:
 
 
 @dataclass(frozen=True, eq=False)
-class _Alignment:
+class Alignment:
     positions: np.ndarray  # frame position of each unit of the graph, in the graph's order
     matrix: sp.csr_matrix  # weights in the graph's order
-    info: _GraphInfo | None  # provenance when the graph was built by spatial_weights
+    info: GraphInfo | None  # the record of the rows, when the links were built by spatial_weights
+    origin: GraphInfo | None = None  # the record of this very graph (or the one it derives from)
 
 
-def _aligned(
+def aligned(
     w: Any, n: int, frame: pd.DataFrame | None = None, noun: str = "frame"
 ) -> tuple[np.ndarray, sp.csr_matrix]:
     """Positions (in the frame) of the graph's units and its weights matrix in that order.
@@ -160,11 +183,12 @@ def _aligned(
     the rows it covers. With ``frame``, the graph is checked against it (see the module notes)
     and refused with a :class:`~spatialinno.WeightsError` naming the first rows that differ.
     """
-    found = _align(w, n, frame, noun)
+    found = align(w, n, frame, noun)
     return found.positions, found.matrix
 
 
-def _align(w: Any, n: int, frame: pd.DataFrame | None, noun: str) -> _Alignment:
+def align(w: Any, n: int, frame: pd.DataFrame | None, noun: str) -> Alignment:
+    """As :func:`aligned`, with the records of the graph when :func:`spatial_weights` built it."""
     graph = _as_graph(w)
     ids = pd.Index(graph.unique_ids)
     matrix = graph.sparse.tocsr().astype(float)
@@ -173,11 +197,11 @@ def _align(w: Any, n: int, frame: pd.DataFrame | None, noun: str) -> _Alignment:
         infos = list(_BUILT.get(key, [])) if key is not None else []
     if infos:
         info = _built_fit(infos, len(ids), n, frame, noun)
-        return _Alignment(ids.to_numpy(dtype=np.int64), matrix, info)
+        return Alignment(ids.to_numpy(dtype=np.int64), matrix, info, _origin(graph, key))
     if len(ids) == n:
         if frame is not None:
             _check_user_ids(ids, frame)
-        return _Alignment(np.arange(n), matrix, None)
+        return Alignment(np.arange(n), matrix, None)
     raise WeightsError(
         f"w has {len(ids)} units but the {noun} has {n} rows; w must be built on the same rows in "
         f"the same order, e.g. w = si.spatial_weights(gdf){_size_detail(ids, frame)}"
@@ -185,8 +209,8 @@ def _align(w: Any, n: int, frame: pd.DataFrame | None, noun: str) -> _Alignment:
 
 
 def _built_fit(
-    infos: list[_GraphInfo], n_ids: int, n: int, frame: pd.DataFrame | None, noun: str
-) -> _GraphInfo:
+    infos: list[GraphInfo], n_ids: int, n: int, frame: pd.DataFrame | None, noun: str
+) -> GraphInfo:
     """The record of a graph built here that fits the frame, or a WeightsError saying why not."""
     sized = [i for i in infos if i.n_frame == n]
     if not sized:
@@ -211,7 +235,7 @@ def _built_fit(
     )
 
 
-def _frame_keys(info: _GraphInfo, frame: pd.DataFrame) -> list[tuple[str, pd.Index]]:
+def _frame_keys(info: GraphInfo, frame: pd.DataFrame) -> list[tuple[str, pd.Index]]:
     """The frame's candidates for ``info.key_name``: its code column and its index."""
     out = []
     if "code" in frame.columns:
@@ -220,7 +244,7 @@ def _frame_keys(info: _GraphInfo, frame: pd.DataFrame) -> list[tuple[str, pd.Ind
     return out if info.key_name == "code" else out[::-1]
 
 
-def _frame_matches(info: _GraphInfo, frame: pd.DataFrame) -> bool:
+def _frame_matches(info: GraphInfo, frame: pd.DataFrame) -> bool:
     if info.key_name is None or info.keys is None:
         return True  # the rows it was built on had no key: nothing to compare
     return any(
@@ -229,14 +253,14 @@ def _frame_matches(info: _GraphInfo, frame: pd.DataFrame) -> bool:
     )
 
 
-def _built_label(info: _GraphInfo, pos: int) -> str:
+def _built_label(info: GraphInfo, pos: int) -> str:
     key = str(info.keys[pos]) if info.keys is not None else f"row {pos}"
     if info.names is not None and info.key_name == "code":
         return f"{info.names[pos]} ({key})"
     return key if info.key_name == "code" else f"{info.key_name} {key}"
 
 
-def _rows_differ(info: _GraphInfo, frame: pd.DataFrame) -> str:
+def _rows_differ(info: GraphInfo, frame: pd.DataFrame) -> str:
     """'in another order: row 3 is X where w has Y (12 of 375 rows differ)' or what is missing."""
     from .._validate import region_labels
 
@@ -262,7 +286,7 @@ def _rows_differ(info: _GraphInfo, frame: pd.DataFrame) -> str:
     return "other regions" + _key_diff(info, frame)
 
 
-def _key_diff(info: _GraphInfo, frame: pd.DataFrame | None) -> str:
+def _key_diff(info: GraphInfo, frame: pd.DataFrame | None) -> str:
     """'; 3 rows of the frame are not in w (first: ...), ...' from the recorded keys."""
     if frame is None or info.keys is None:
         return ""

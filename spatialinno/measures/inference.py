@@ -76,9 +76,13 @@ __all__ = [
     "folded_p",
     "global_test",
     "largest_useful",
+    "off_diagonal",
+    "replayed_test",
     "resolve_permutations",
     "significant",
     "threshold",
+    "tie_tolerance",
+    "two_sided_p",
 ]
 
 CORRECTIONS: tuple[str | None, ...] = (None, "fdr", "bonferroni")
@@ -284,6 +288,15 @@ def threshold(p: np.ndarray, sig: np.ndarray) -> float:
     return float(p[sig].max()) if sig.any() else float("nan")
 
 
+def two_sided_p(z: float) -> float:
+    """Two-sided p-value of a z-score under the standard normal: erfc(|z| / sqrt 2).
+
+    >>> round(two_sided_p(1.959964), 6)
+    0.05
+    """
+    return float(math.erfc(abs(z) / math.sqrt(2.0)))
+
+
 # ---------------------------------------------------------------------------------------------
 # global statistics: permutations of all values
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +348,7 @@ def global_test(
     *,
     scale: float,
     work_per_draw: float,
-    chunk: int,
+    chunk: int | None = None,
     keep: int = 0,
     what: str = "the statistic",
     rows: bool = True,
@@ -349,15 +362,18 @@ def global_test(
     independent permutation; only running counts and moments are kept, plus the first ``keep``
     permuted values. ``scale`` bounds the magnitude of the statistic (for the tie tolerance);
     ``work_per_draw`` is the number of elements one permutation visits (for the time estimate).
+    ``chunk`` defaults to at most 1,000 arrangements and 4 million values at once.
     """
     n = values.size
+    if chunk is None:
+        chunk = max(1, min(1000, 4_000_000 // max(n, 1)))
     n_arrangements = math.factorial(n) if n <= 20 else None
     exact = n_arrangements is not None and n_arrangements <= min(permutations, EXACT_MAX)
     count = int(n_arrangements) if exact else int(permutations)  # type: ignore[arg-type]
     seconds_per_draw = work_per_draw * _SECONDS_PER_ELEMENT["global"]
     _check_time(permutations, count * seconds_per_draw, seconds_per_draw, GLOBAL_THRESHOLD, what,
                 "0.001, the smallest conventional significance level")  # fmt: skip
-    tol = TIE_RTOL * max(abs(scale), abs(observed), np.finfo(float).tiny)
+    tol = tie_tolerance(scale, observed)
     ge = le = 0
     moments = _Moments()
     kept: list[np.ndarray] = []
@@ -370,22 +386,49 @@ def global_test(
         if n_kept < keep:
             kept.append(sims[: keep - n_kept])
             n_kept += kept[-1].size
+    kept_values = np.concatenate(kept) if kept else np.empty(0)
+    if kept_values.size == count:  # all kept: moments of the array, whatever the chunking
+        moments.mean, moments.m2 = float(kept_values.mean()), float(kept_values.var()) * count
+    return _outcome(ge, le, count, exact, moments, kept_values, n)
+
+
+def replayed_test(observed: float, sims: np.ndarray, *, scale: float = 0.0) -> GlobalTest:
+    """The test of a global statistic from given permuted values (e.g. another library's draws
+    replayed): the same tie tolerance, pseudo p-values and moments as :func:`global_test`.
+
+    >>> t = replayed_test(3.0, np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> float(t.p), float(t.p_greater)  # 2 of 4 draws >= 3, 3 of 4 <= 3
+    (0.6, 0.6)
+    """
+    sims = np.asarray(sims, dtype=float)
+    tol = tie_tolerance(scale, observed)
+    moments = _Moments()
+    moments.add(sims)
+    ge = int(np.count_nonzero(sims >= observed - tol))
+    le = int(np.count_nonzero(sims <= observed + tol))
+    return _outcome(ge, le, sims.size, False, moments, sims, 0)
+
+
+def tie_tolerance(scale: float, observed: float) -> float:
+    """Distance under which a permuted value ties the observed one: :data:`TIE_RTOL` times the
+    largest magnitude the statistic can take (``scale``) or the observed value."""
+    return TIE_RTOL * max(abs(scale), abs(observed), np.finfo(float).tiny)
+
+
+def _outcome(
+    ge: int, le: int, count: int, exact: bool, moments: _Moments, kept: np.ndarray, n: int
+) -> GlobalTest:
+    """The :class:`GlobalTest` of the tail counts ``ge``/``le`` of ``count`` arrangements."""
     p = float(folded_p(ge, le, count, exact))
     untestable = bool(np.isnan(p))
-    p_greater = (
-        float("nan") if untestable else (ge + (0 if exact else 1)) / (count + (0 if exact else 1))
-    )
-    note = ""
-    if exact:
-        note = f"exact: all {count:,} orderings of the {n} values enumerated"
+    extra = 0 if exact else 1  # Monte Carlo: the observed arrangement counted once more
+    p_greater = float("nan") if untestable else (ge + extra) / (count + extra)
+    note = f"exact: all {count:,} orderings of the {n} values enumerated" if exact else ""
     if untestable:
         note = (
             f"not testable: every one of the {count:,} "
             f"{'orderings' if exact else 'permutations'} gives the observed value, so no p-value"
         )
-    kept_values = np.concatenate(kept) if kept else np.empty(0)
-    if kept_values.size == count:  # all kept: moments of the array, whatever the chunking
-        moments.mean, moments.m2 = float(kept_values.mean()), float(kept_values.var()) * count
     return GlobalTest(
         p=p,
         p_greater=p_greater,
@@ -394,7 +437,7 @@ def global_test(
         count=count,
         exact=exact,
         untestable=untestable,
-        kept=kept_values,
+        kept=kept,
         note=note,
     )
 
@@ -520,6 +563,18 @@ def conditional_test(
     p[exact] = folded_p(ge[exact], le[exact], arrangements[exact], exact=True)
     untestable = (card > 0) & np.isnan(p)
     return LocalTest(p, exact & ~untestable, untestable, int(permutations))
+
+
+def off_diagonal(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Weights without self links, explicit zeros removed, indices sorted: the ``off`` matrix
+    :func:`conditional_test` draws neighbours for."""
+    import scipy.sparse as sp
+
+    off = sp.csr_matrix(m, copy=True)
+    off.setdiag(0)
+    off.eliminate_zeros()
+    off.sort_indices()
+    return off
 
 
 def _by_cardinality(card: np.ndarray, mask: np.ndarray):

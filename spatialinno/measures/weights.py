@@ -32,14 +32,21 @@ import pandas as pd
 from .._errors import WeightsError
 from .._validate import POLYGON_LEVELS, region_labels
 from ..boundaries.topology import attach_components, projected
-from .alignment import _INFO_ATTR, _align, _GraphInfo, _remember, _row_keys
+from .alignment import GraphInfo, align, remember, row_keys
 
 if TYPE_CHECKING:  # heavy imports only for type checkers; at run time they are imported lazily
     import geopandas as gpd
     import scipy.sparse as sp
     from libpysal.graph import Graph
 
-__all__ = ["ISLAND_POLICIES", "KINDS", "WeightsReport", "spatial_weights", "weights_report"]
+__all__ = [
+    "ISLAND_POLICIES",
+    "KINDS",
+    "WeightsReport",
+    "spatial_weights",
+    "transform_matrix",
+    "weights_report",
+]
 
 KINDS: tuple[str, ...] = ("queen", "rook", "knn", "distance")
 ISLAND_POLICIES: tuple[str, ...] = ("nearest", "keep", "drop")
@@ -177,13 +184,12 @@ def spatial_weights(
 
     graph, links = _graph_from_pairs(focal, neighbor, keep)
     dropped = tuple(int(i) for i in np.setdiff1d(np.arange(n), keep))
-    key_name, keys = _row_keys(gdf)
+    key_name, keys = row_keys(gdf)
     names = gdf["name"].to_numpy(dtype=object) if "name" in gdf.columns else None
-    info = _GraphInfo(
+    info = GraphInfo(
         kind, islands, source, n, attached.reset_index(drop=True), dropped, key_name, keys, names
     )
-    setattr(graph, _INFO_ATTR, info)
-    _remember(keep, *links, info)
+    remember(graph, keep, *links, info)
     return graph
 
 
@@ -364,8 +370,14 @@ def _graph_from_pairs(
     return Graph.from_arrays(all_f[order], all_nb[order], weight[order]), (f, nb)
 
 
-def _transformed(matrix: sp.csr_matrix, transform: str | None) -> sp.csr_matrix:
-    """Apply a weights transformation: "R" row-standardised, "B" binary, "O"/None as given."""
+def transform_matrix(matrix: sp.csr_matrix, transform: str | None) -> sp.csr_matrix:
+    """Apply a weights transformation: "R" row-standardised, "B" binary, "O"/None as given.
+
+    On the matrix of the units a statistic uses, after the units without a value were left out
+    with their links: row sums are those of the kept neighbours. ``Graph.transform`` works on a
+    whole graph; ``Graph.subgraph(kept).transform(...).sparse`` gives the same matrix but took
+    7.8 ms instead of 0.5 ms on the prefectures and 23 ms instead of 0.8 ms on the counties.
+    """
     import scipy.sparse as sp
 
     m = sp.csr_matrix(matrix, dtype=float, copy=True)
@@ -486,15 +498,22 @@ def weights_report(w: Any, gdf: gpd.GeoDataFrame) -> WeightsReport:
     >>> si.weights_report(si.spatial_weights(pref), pref).n_components
     1
     """
-    found = _align(w, len(gdf), gdf, "frame")
+    found = align(w, len(gdf), gdf, "frame")
     positions, matrix = found.positions, found.matrix
-    # provenance only for the object spatial_weights returned (a user graph equal to it link for
-    # link, or a transformed copy, is reported as "user"; its alignment was checked all the same)
-    info = getattr(w, _INFO_ATTR, None)
+    # provenance for the graph spatial_weights returned and the graphs transform() / copy() made
+    # of it; a user graph equal to it link for link is "user" (its alignment was checked all the
+    # same), and so is one converted to a W and back (from_W builds a new graph)
+    info = found.origin
     labels = region_labels(gdf).to_numpy()
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
+    # Counted on the aligned matrix, not with Graph.cardinalities / component_labels / summary():
+    # Graph.cardinalities counts a non-zero self weight (a Gi* graph, a user's w_ii) as a
+    # neighbour, which a report of neighbours must not; component_labels is this same scipy call
+    # on Graph.sparse, wrapped in a Series (0.2 ms here, 1.8 ms through a Graph on the counties);
+    # summary() computes some 30 statistics (traces, s0-s2) in 15 ms on the counties, 2.5 times
+    # this whole report, and none of the islands, attached links or dropped rows reported here.
     binary = sp.csr_matrix(matrix, copy=True)
     binary.setdiag(0)  # a self weight (e.g. for Gi*) is not a neighbour
     binary.eliminate_zeros()
@@ -507,26 +526,7 @@ def weights_report(w: Any, gdf: gpd.GeoDataFrame) -> WeightsReport:
     rank[order] = np.arange(order.size)
     symmetric = (binary != binary.T).nnz == 0
 
-    attached = pd.DataFrame({"from": [], "to": [], "distance_km": []})
-    attached_to: list[list[str]] = [[] for _ in range(len(positions))]
-    dropped: tuple[str, ...] = ()
-    kind, source = "user", "user"
-    if info is not None and info.n_frame == len(gdf):
-        kind, source = info.kind, info.source
-        a = info.attached
-        attached = pd.DataFrame(
-            {
-                "from": labels[a["focal"].to_numpy(dtype=int)],
-                "to": labels[a["neighbor"].to_numpy(dtype=int)],
-                "distance_km": a["distance_km"].to_numpy(dtype=float),
-            }
-        )
-        where = {int(p): i for i, p in enumerate(positions)}
-        for f, nb in zip(a["focal"], a["neighbor"], strict=True):
-            attached_to[where[int(f)]].append(str(labels[int(nb)]))
-            attached_to[where[int(nb)]].append(str(labels[int(f)]))
-        dropped = tuple(str(labels[i]) for i in info.dropped)
-
+    kind, source, attached, attached_to, dropped = _provenance(info, labels, positions, len(gdf))
     units = pd.DataFrame(
         {
             "position": positions,
@@ -553,3 +553,27 @@ def weights_report(w: Any, gdf: gpd.GeoDataFrame) -> WeightsReport:
         source=source,
         _units=units,
     )
+
+
+def _provenance(
+    info: GraphInfo | None, labels: np.ndarray, positions: np.ndarray, n_frame: int
+) -> tuple[str, str, pd.DataFrame, list[list[str]], tuple[str, ...]]:
+    """kind, source, attached links, the units each unit was attached to, dropped rows."""
+    attached = pd.DataFrame({"from": [], "to": [], "distance_km": []})
+    attached_to: list[list[str]] = [[] for _ in range(len(positions))]
+    if info is None or info.n_frame != n_frame:
+        return "user", "user", attached, attached_to, ()
+    a = info.attached
+    attached = pd.DataFrame(
+        {
+            "from": labels[a["focal"].to_numpy(dtype=int)],
+            "to": labels[a["neighbor"].to_numpy(dtype=int)],
+            "distance_km": a["distance_km"].to_numpy(dtype=float),
+        }
+    )
+    where = {int(p): i for i, p in enumerate(positions)}
+    for f, nb in zip(a["focal"], a["neighbor"], strict=True):
+        attached_to[where[int(f)]].append(str(labels[int(nb)]))
+        attached_to[where[int(nb)]].append(str(labels[int(f)]))
+    dropped = tuple(str(labels[i]) for i in info.dropped)
+    return info.kind, info.source, attached, attached_to, dropped
