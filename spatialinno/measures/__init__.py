@@ -3,8 +3,9 @@
 Modules
 -------
 inference        the one module for permutation inference (pseudo p-values with ties on both
-                 sides, conditional draws, "auto" counts, FDR/Bonferroni); exact enumeration of
-                 small null distributions in ``exact``
+                 sides, "auto" counts, time limits, FDR/Bonferroni)
+arrangements     the arrangements a permutation test runs through (random chunks, exact
+                 enumeration, conditional draws) and the tie counts over them
 alignment        checks that a weights graph belongs to the frame it is used with
 weights          spatial_weights(), weights_report()
 units            the units a spatial statistic uses (missing values left out with their links)

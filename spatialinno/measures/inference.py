@@ -32,6 +32,11 @@ standard error of p is sqrt(p (1 - p) / P), below 10 % of the smallest threshold
 uses (alpha / m after a correction) once P >= 100 (1 - t) / t, where 1 / (P + 1) is at least
 100 times below t; more permutations only refine p-values far from any decision.
 
+The arrangements themselves -- random permutations in chunks, every ordering or neighbour set
+of an exact test, conditional draws -- and the tie counts over them are produced by
+:mod:`spatialinno.measures.arrangements`; everything else about a permutation test is decided
+here.
+
 **Multiple testing.** ``fdr``: Benjamini & Hochberg (1995) step-up; ``bonferroni``: alpha / m,
 m the regions tested (untestable ones are no tests). "auto" counts let a correction reject:
 1 / (P + 1) <= alpha / m.
@@ -46,7 +51,6 @@ Benjamini, Y. & Hochberg, Y. (1995) Controlling the false discovery rate. *JRSS 
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from collections.abc import Callable
@@ -56,6 +60,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import InputError
+from .arrangements import (
+    DRAW_BLOCK,
+    arrangement_blocks,
+    arrangement_counts,
+    by_cardinality,
+    count_ties,
+    distinct_draws,
+    enumerate_sets,
+    equal_row_weights,
+    row_reduce,
+    row_weights,
+)
+from .arrangements import off_diagonal as off_diagonal
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -89,8 +106,6 @@ CORRECTIONS: tuple[str | None, ...] = (None, "fdr", "bonferroni")
 #: relative tolerance under which two values of a statistic are a tie (scaled by the largest
 #: value the statistic can take); sums of the same numbers in another order differ by ~1e-16
 TIE_RTOL = 1e-10
-#: numbers drawn per chunk (about 8 MB of int64): memory stays bounded whatever the count
-DRAW_BLOCK = 2**20
 #: largest number of arrangements enumerated exactly (per statistic or per neighbourhood size)
 EXACT_MAX = 2**20
 #: estimated run time above which a permutation count is refused
@@ -378,7 +393,7 @@ def global_test(
     moments = _Moments()
     kept: list[np.ndarray] = []
     n_kept = 0
-    for block in _arrangement_blocks(values, count, exact, rng, chunk, rows):
+    for block in arrangement_blocks(values, count, exact, rng, chunk, rows):
         sims = np.asarray(statistic(block), dtype=float)
         ge += int(np.count_nonzero(sims >= observed - tol))
         le += int(np.count_nonzero(sims <= observed + tol))
@@ -440,33 +455,6 @@ def _outcome(
         kept=kept,
         note=note,
     )
-
-
-def _arrangement_blocks(
-    values: np.ndarray, count: int, exact: bool, rng: np.random.Generator, chunk: int, rows: bool
-):
-    """Blocks of arrangements of ``values``: all n! orderings, or ``count`` random ones; as the
-    rows of (c, n) arrays, or the columns of (n, c) arrays."""
-    n = values.size
-    chunk = max(1, int(chunk))
-    if exact:
-        orders = itertools.permutations(range(n))
-        for start in range(0, count, chunk):
-            size = min(chunk, count - start)
-            idx = np.fromiter(
-                itertools.chain.from_iterable(itertools.islice(orders, size)),
-                dtype=np.intp,
-                count=size * n,
-            ).reshape(size, n)
-            yield values[idx] if rows else values[idx.T]
-        return
-    for start in range(0, count, chunk):
-        size = min(chunk, count - start)
-        # each row (column) an independent random permutation of the values
-        if rows:
-            yield rng.permuted(np.tile(values, (size, 1)), axis=1)
-        else:
-            yield rng.permuted(np.repeat(values[:, None], size, axis=1), axis=0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,10 +519,10 @@ def conditional_test(
     if card.max(initial=0) == 0:
         return LocalTest(p, exact, untestable, int(permutations))
     observed = sign * (off @ values)
-    row_abs = _row_reduce(np.add, off, np.abs(off.data))
+    row_abs = row_reduce(np.add, off, np.abs(off.data))
     tol = TIE_RTOL * np.abs(sign) * row_abs * float(np.abs(values).max())
-    equal = _equal_row_weights(off)
-    arrangements = _arrangement_counts(n, card, equal)
+    equal = equal_row_weights(off)
+    arrangements = arrangement_counts(n, card, equal)
     exact = (card > 0) & (arrangements <= min(permutations, EXACT_MAX))
     random_units = (card > 0) & ~exact
     work = float(np.dot(np.where(exact, arrangements, 0.0), card))
@@ -546,145 +534,20 @@ def conditional_test(
 
     ge = np.zeros(n)
     le = np.zeros(n)
-    groups = [(k, u, _row_weights(off, u)) for k, u in _by_cardinality(card, random_units)]
+    groups = [(k, u, row_weights(off, u)) for k, u in by_cardinality(card, random_units)]
     if groups:
         kmax = int(card[random_units].max())
         chunk = max(1, min(permutations, DRAW_BLOCK // kmax))
         for start in range(0, permutations, chunk):
             draws = distinct_draws(rng, min(chunk, permutations - start), n - 1, kmax)
             for k, units, weights in groups:
-                _count_ties(draws[:, :k], units, weights, values, sign, observed, tol, ge, le)
-    for k, units in _by_cardinality(card, exact):
+                count_ties(draws[:, :k], units, weights, values, sign, observed, tol, ge, le)
+    for k, units in by_cardinality(card, exact):
         for eq in (True, False):
             sub = units[equal[units] == eq]
             if sub.size:
-                _enumerate(k, sub, off, values, sign, observed, tol, eq, n, ge, le)
+                enumerate_sets(k, sub, off, values, sign, observed, tol, eq, n, ge, le)
     p[random_units] = folded_p(ge[random_units], le[random_units], permutations)
     p[exact] = folded_p(ge[exact], le[exact], arrangements[exact], exact=True)
     untestable = (card > 0) & np.isnan(p)
     return LocalTest(p, exact & ~untestable, untestable, int(permutations))
-
-
-def off_diagonal(m: sp.csr_matrix) -> sp.csr_matrix:
-    """Weights without self links, explicit zeros removed, indices sorted: the ``off`` matrix
-    :func:`conditional_test` draws neighbours for."""
-    import scipy.sparse as sp
-
-    off = sp.csr_matrix(m, copy=True)
-    off.setdiag(0)
-    off.eliminate_zeros()
-    off.sort_indices()
-    return off
-
-
-def _by_cardinality(card: np.ndarray, mask: np.ndarray):
-    for k in np.unique(card[mask]):
-        yield int(k), np.flatnonzero(mask & (card == k))
-
-
-def _row_weights(off: sp.csr_matrix, units: np.ndarray) -> np.ndarray:
-    return np.stack([off.data[off.indptr[i] : off.indptr[i + 1]] for i in units])
-
-
-def _row_reduce(ufunc: np.ufunc, off: sp.csr_matrix, data: np.ndarray) -> np.ndarray:
-    """``ufunc`` reduced over the stored entries of each row (0 for rows without entries)."""
-    card = np.diff(off.indptr)
-    out = np.zeros(off.shape[0])
-    rows = np.flatnonzero(card > 0)
-    if rows.size:
-        # consecutive non-empty rows: the next start is this row's end (empty rows have length 0)
-        out[rows] = ufunc.reduceat(data, off.indptr[rows])
-    return out
-
-
-def _equal_row_weights(off: sp.csr_matrix) -> np.ndarray:
-    """Per row: are all its weights equal (binary or row-standardised binary weights)?"""
-    hi = _row_reduce(np.maximum, off, off.data)
-    lo = _row_reduce(np.minimum, off, off.data)
-    return hi - lo <= 1e-12 * np.maximum(np.abs(hi), np.abs(lo))
-
-
-def _arrangement_counts(n: int, card: np.ndarray, equal: np.ndarray) -> np.ndarray:
-    """Distinct neighbour assignments of each region: C(n-1, k) sets, or (n-1)!/(n-1-k)! ordered
-    ones when the weights differ (as floats; inf beyond 1e300)."""
-    out = np.empty(card.size)
-    for k, eq in set(zip(card.tolist(), equal.tolist(), strict=True)):
-        count = math.comb(n - 1, k) if eq else math.perm(n - 1, k)
-        out[(card == k) & (equal == eq)] = float(count) if count < 1e300 else math.inf
-    return out
-
-
-def _count_ties(
-    idx: np.ndarray,
-    units: np.ndarray,
-    weights: np.ndarray,
-    values: np.ndarray,
-    sign: np.ndarray,
-    observed: np.ndarray,
-    tol: np.ndarray,
-    ge: np.ndarray,
-    le: np.ndarray,
-) -> None:
-    """Add to ge/le the draws ``idx`` (c x k positions among the n - 1 others) of ``units``."""
-    c, k = idx.shape
-    batch = max(1, 4_000_000 // max(c * k, 1))
-    signed = sign[units, None] * weights  # the sign folded into the weights: one product less
-    for start in range(0, units.size, batch):
-        u = units[start : start + batch]
-        picked = idx[None, :, :] + (idx[None, :, :] >= u[:, None, None])  # skip region i
-        # (b, c, k) @ (b, k, 1): the statistic of every draw, one row per region
-        sims = np.matmul(values[picked], signed[start : start + batch, :, None])[..., 0]
-        # bool .sum is several times faster than count_nonzero along an axis
-        ge[u] += (sims >= (observed[u] - tol[u])[:, None]).sum(axis=1)
-        le[u] += (sims <= (observed[u] + tol[u])[:, None]).sum(axis=1)
-
-
-def _enumerate(
-    k: int,
-    units: np.ndarray,
-    off: sp.csr_matrix,
-    values: np.ndarray,
-    sign: np.ndarray,
-    observed: np.ndarray,
-    tol: np.ndarray,
-    equal: bool,
-    n: int,
-    ge: np.ndarray,
-    le: np.ndarray,
-) -> None:
-    """Exact counts over every neighbour set (equal weights) or ordered set (unequal weights)."""
-    pick = itertools.combinations if equal else itertools.permutations
-    total = math.comb(n - 1, k) if equal else math.perm(n - 1, k)
-    weights = _row_weights(off, units)
-    sets = pick(range(n - 1), k)
-    chunk = max(1, DRAW_BLOCK // k)
-    for start in range(0, total, chunk):
-        size = min(chunk, total - start)
-        idx = np.fromiter(
-            itertools.chain.from_iterable(itertools.islice(sets, size)),
-            dtype=np.int64,
-            count=size * k,
-        ).reshape(size, k)
-        _count_ties(idx, units, weights, values, sign, observed, tol, ge, le)
-
-
-def distinct_draws(rng: np.random.Generator, rows: int, pool: int, k: int) -> np.ndarray:
-    """``rows`` x ``k`` integers in [0, pool), distinct within each row, uniformly random order."""
-    if k == 0:
-        return np.zeros((rows, 0), dtype=np.int64)
-    if k * k < pool:
-        # draw with replacement and redraw the rare rows with a repeat (probability about
-        # k²/2pool) -- far cheaper than permuting all regions per draw
-        out = rng.integers(0, pool, size=(rows, k))
-        while True:
-            s = np.sort(out, axis=1)
-            bad = np.flatnonzero((s[:, 1:] == s[:, :-1]).any(axis=1))
-            if bad.size == 0:
-                return out
-            out[bad] = rng.integers(0, pool, size=(bad.size, k))
-    out = np.empty((rows, k), dtype=np.int64)
-    step = max(1, 20_000_000 // pool)
-    for start in range(0, rows, step):
-        stop = min(rows, start + step)
-        out[start:stop] = np.argsort(rng.random((stop - start, pool)), axis=1)[:, :k]
-    return out

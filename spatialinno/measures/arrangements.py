@@ -1,0 +1,191 @@
+"""The arrangements a permutation test runs through, and the tie counts over them.
+
+:mod:`spatialinno.measures.inference` decides how many arrangements a test needs and turns the
+counts into p-values; this module produces the arrangements: random permutations of all values in
+chunks of bounded size, every ordering of a few values (exact enumeration), random or
+enumerated neighbour sets of a region for conditional randomisation, and the counts of draws at
+least as large / at least as small as the observed value.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+__all__ = [
+    "DRAW_BLOCK",
+    "arrangement_blocks",
+    "arrangement_counts",
+    "by_cardinality",
+    "count_ties",
+    "distinct_draws",
+    "enumerate_sets",
+    "equal_row_weights",
+    "off_diagonal",
+    "row_reduce",
+    "row_weights",
+]
+
+#: numbers drawn per chunk (about 8 MB of int64): memory stays bounded whatever the count
+DRAW_BLOCK = 2**20
+
+
+def arrangement_blocks(
+    values: np.ndarray, count: int, exact: bool, rng: np.random.Generator, chunk: int, rows: bool
+) -> Iterator[np.ndarray]:
+    """Blocks of arrangements of ``values``: all n! orderings, or ``count`` random ones; as the
+    rows of (c, n) arrays, or the columns of (n, c) arrays."""
+    n = values.size
+    chunk = max(1, int(chunk))
+    if exact:
+        orders = itertools.permutations(range(n))
+        for start in range(0, count, chunk):
+            size = min(chunk, count - start)
+            idx = np.fromiter(
+                itertools.chain.from_iterable(itertools.islice(orders, size)),
+                dtype=np.intp,
+                count=size * n,
+            ).reshape(size, n)
+            yield values[idx] if rows else values[idx.T]
+        return
+    for start in range(0, count, chunk):
+        size = min(chunk, count - start)
+        # each row (column) an independent random permutation of the values
+        if rows:
+            yield rng.permuted(np.tile(values, (size, 1)), axis=1)
+        else:
+            yield rng.permuted(np.repeat(values[:, None], size, axis=1), axis=0)
+
+
+def off_diagonal(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Weights without self links, explicit zeros removed, indices sorted: the ``off`` matrix
+    :func:`conditional_test` draws neighbours for."""
+    import scipy.sparse as sp
+
+    off = sp.csr_matrix(m, copy=True)
+    off.setdiag(0)
+    off.eliminate_zeros()
+    off.sort_indices()
+    return off
+
+
+def by_cardinality(card: np.ndarray, mask: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """(k, the units with k neighbours) for every neighbour count k among the units ``mask``."""
+    for k in np.unique(card[mask]):
+        yield int(k), np.flatnonzero(mask & (card == k))
+
+
+def row_weights(off: sp.csr_matrix, units: np.ndarray) -> np.ndarray:
+    """The stored weights of the rows ``units`` (all with the same number of entries), stacked."""
+    return np.stack([off.data[off.indptr[i] : off.indptr[i + 1]] for i in units])
+
+
+def row_reduce(ufunc: np.ufunc, off: sp.csr_matrix, data: np.ndarray) -> np.ndarray:
+    """``ufunc`` reduced over the stored entries of each row (0 for rows without entries)."""
+    card = np.diff(off.indptr)
+    out = np.zeros(off.shape[0])
+    rows = np.flatnonzero(card > 0)
+    if rows.size:
+        # consecutive non-empty rows: the next start is this row's end (empty rows have length 0)
+        out[rows] = ufunc.reduceat(data, off.indptr[rows])
+    return out
+
+
+def equal_row_weights(off: sp.csr_matrix) -> np.ndarray:
+    """Per row: are all its weights equal (binary or row-standardised binary weights)?"""
+    hi = row_reduce(np.maximum, off, off.data)
+    lo = row_reduce(np.minimum, off, off.data)
+    return hi - lo <= 1e-12 * np.maximum(np.abs(hi), np.abs(lo))
+
+
+def arrangement_counts(n: int, card: np.ndarray, equal: np.ndarray) -> np.ndarray:
+    """Distinct neighbour assignments of each region: C(n-1, k) sets, or (n-1)!/(n-1-k)! ordered
+    ones when the weights differ (as floats; inf beyond 1e300)."""
+    out = np.empty(card.size)
+    for k, eq in set(zip(card.tolist(), equal.tolist(), strict=True)):
+        count = math.comb(n - 1, k) if eq else math.perm(n - 1, k)
+        out[(card == k) & (equal == eq)] = float(count) if count < 1e300 else math.inf
+    return out
+
+
+def count_ties(
+    idx: np.ndarray,
+    units: np.ndarray,
+    weights: np.ndarray,
+    values: np.ndarray,
+    sign: np.ndarray,
+    observed: np.ndarray,
+    tol: np.ndarray,
+    ge: np.ndarray,
+    le: np.ndarray,
+) -> None:
+    """Add to ge/le the draws ``idx`` (c x k positions among the n - 1 others) of ``units``."""
+    c, k = idx.shape
+    batch = max(1, 4_000_000 // max(c * k, 1))
+    signed = sign[units, None] * weights  # the sign folded into the weights: one product less
+    for start in range(0, units.size, batch):
+        u = units[start : start + batch]
+        picked = idx[None, :, :] + (idx[None, :, :] >= u[:, None, None])  # skip region i
+        # (b, c, k) @ (b, k, 1): the statistic of every draw, one row per region
+        sims = np.matmul(values[picked], signed[start : start + batch, :, None])[..., 0]
+        # bool .sum is several times faster than count_nonzero along an axis
+        ge[u] += (sims >= (observed[u] - tol[u])[:, None]).sum(axis=1)
+        le[u] += (sims <= (observed[u] + tol[u])[:, None]).sum(axis=1)
+
+
+def enumerate_sets(
+    k: int,
+    units: np.ndarray,
+    off: sp.csr_matrix,
+    values: np.ndarray,
+    sign: np.ndarray,
+    observed: np.ndarray,
+    tol: np.ndarray,
+    equal: bool,
+    n: int,
+    ge: np.ndarray,
+    le: np.ndarray,
+) -> None:
+    """Exact counts over every neighbour set (equal weights) or ordered set (unequal weights)."""
+    pick = itertools.combinations if equal else itertools.permutations
+    total = math.comb(n - 1, k) if equal else math.perm(n - 1, k)
+    weights = row_weights(off, units)
+    sets = pick(range(n - 1), k)
+    chunk = max(1, DRAW_BLOCK // k)
+    for start in range(0, total, chunk):
+        size = min(chunk, total - start)
+        idx = np.fromiter(
+            itertools.chain.from_iterable(itertools.islice(sets, size)),
+            dtype=np.int64,
+            count=size * k,
+        ).reshape(size, k)
+        count_ties(idx, units, weights, values, sign, observed, tol, ge, le)
+
+
+def distinct_draws(rng: np.random.Generator, rows: int, pool: int, k: int) -> np.ndarray:
+    """``rows`` x ``k`` integers in [0, pool), distinct within each row, uniformly random order."""
+    if k == 0:
+        return np.zeros((rows, 0), dtype=np.int64)
+    if k * k < pool:
+        # draw with replacement and redraw the rare rows with a repeat (probability about
+        # k²/2pool) -- far cheaper than permuting all regions per draw
+        out = rng.integers(0, pool, size=(rows, k))
+        while True:
+            s = np.sort(out, axis=1)
+            bad = np.flatnonzero((s[:, 1:] == s[:, :-1]).any(axis=1))
+            if bad.size == 0:
+                return out
+            out[bad] = rng.integers(0, pool, size=(bad.size, k))
+    out = np.empty((rows, k), dtype=np.int64)
+    step = max(1, 20_000_000 // pool)
+    for start in range(0, rows, step):
+        stop = min(rows, start + step)
+        out[start:stop] = np.argsort(rng.random((stop - start, pool)), axis=1)[:, :k]
+    return out
