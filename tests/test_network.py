@@ -21,7 +21,9 @@ from helpers_qgis import inspect_layers, requires_qgis, warnings_in
 
 import spatialinno as si
 from spatialinno import styles
-from spatialinno.measures import network as netmod
+from spatialinno.measures.classify import fisher_jenks
+from spatialinno.measures.network.build import _split_cities
+from spatialinno.measures.network.centrality import tiers
 
 REF = Path(__file__).parent / "reference"
 YRD = ["320100", "330100", "340100", "320500"]  # 南京 杭州 合肥 苏州
@@ -202,7 +204,7 @@ def test_air_directed_network_against_igraph_and_networkx(air, igraph_nodes, igr
 
 def test_air_tiers_are_exact_fisher_jenks(cent):
     strength = cent["weighted_degree"].to_numpy()
-    breaks = netmod.jenks_breaks(strength, 3)
+    breaks = fisher_jenks(strength, 3)
     # brute force over every pair of cut points of the sorted distinct values
     v, w = np.unique(strength, return_counts=True)
 
@@ -227,7 +229,7 @@ def test_air_tiers_are_exact_fisher_jenks(cent):
     core = set(cent.index[cent["tier"] == "core"])
     assert {"110000", "310000", "440100", "510100", "500000"} <= core
     # reproducible: same input, same tiers
-    assert (netmod._tiers(strength) == cent["tier"].to_numpy()).all()
+    assert (tiers(strength) == cent["tier"].to_numpy()).all()
 
 
 def test_jenks_breaks_against_brute_force_on_random_data():
@@ -247,12 +249,12 @@ def test_jenks_breaks_against_brute_force_on_random_data():
             return total
 
         best = min(cost(c) for c in itertools.combinations(range(1, len(v)), 2))
-        got = netmod.jenks_breaks(x, 3)
+        got = fisher_jenks(x, 3)
         cuts = tuple(int(np.searchsorted(v, b)) + 1 for b in got[:-1])
         assert cost(cuts) == pytest.approx(best, abs=1e-9)
-    assert netmod.jenks_breaks([5, 5, 5], 3).tolist() == [5.0]
+    assert fisher_jenks([5, 5, 5], 3).tolist() == [5.0]
     with pytest.raises(si.InputError, match="no finite values"):
-        netmod.jenks_breaks([np.nan], 3)
+        fisher_jenks([np.nan], 3)
 
 
 def test_partner_share_on_air_by_hand(net, air):
@@ -374,9 +376,7 @@ def test_records_to_pairs_by_hand():
     for (year, a, b), weight in got.items():
         lists = [
             set(net.report.matches.set_index("value").loc[list(c), "code"])
-            for c in (
-                netmod._split_cities(x, i, "c") for i, x in enumerate(recs["applicant_cities"])
-            )
+            for c in (_split_cities(x, i, "c") for i, x in enumerate(recs["applicant_cities"]))
             if c
         ]
         years = [y for y, x in zip(recs["year"], recs["applicant_cities"], strict=True) if x]

@@ -1,7 +1,16 @@
-"""Class breaks: the one function that splits values into classes (mapclassify).
+"""Class breaks: the one function that splits values into classes.
 
 Used by every map, print figure and QGIS style (through :mod:`spatialinno.styles`) and by the
 measures that classify units (network tiers), so a map and a statistic never disagree on a class.
+Quantiles, natural breaks and equal intervals come from mapclassify; Fisher–Jenks is
+:func:`fisher_jenks` here, the one implementation in the package.
+
+Why not ``mapclassify.FisherJenks``: without numba (optional for mapclassify, not installed
+here) it is pure Python, O(k n²) in the number of values. Measured (mapclassify 2.10, k = 5):
+3.1 s for the 1,285 edge weights of the bundled 2014 air network, 1.4 s for 1,000 values and
+12.5 s for 3,000 (the county layer has 2,891 units), plus about 1.5 s to import mapclassify;
+:func:`fisher_jenks` finds the same optimum in 2.3 ms, 7-69 ms and 0.3 s (tests compare the two
+and an exhaustive search).
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ import numpy as np
 
 from .._errors import InputError
 
-__all__ = ["SCHEMES", "class_breaks", "class_index"]
+__all__ = ["SCHEMES", "class_breaks", "class_index", "fisher_jenks"]
 
 SCHEMES: tuple[str, ...] = ("quantiles", "fisher_jenks", "natural_breaks", "equal_interval", "user")
 
@@ -23,14 +32,13 @@ def class_breaks(
     k: int = 5,
     bins: Sequence[float] | None = None,
 ) -> tuple[float, ...]:
-    """Upper bounds of the classes of ``values`` (NaN ignored), computed by mapclassify.
+    """Upper bounds of the classes of ``values`` (NaN ignored).
 
     ``scheme`` is one of quantiles, fisher_jenks, natural_breaks, equal_interval or user (with
     ``bins``, the upper bounds; the maximum is appended when the last bin is below it).
-    ``natural_breaks`` is seeded so the same data always gives the same breaks.
+    ``fisher_jenks`` is the exact optimum (:func:`fisher_jenks`); ``natural_breaks`` is seeded
+    so the same data always gives the same breaks.
     """
-    import mapclassify  # lazy: keeps ``import spatialinno`` fast
-
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if x.size == 0:
@@ -43,10 +51,14 @@ def class_breaks(
             upper.append(float(x.max()))
         return tuple(upper)
     k = min(k, np.unique(x).size)
+    if scheme == "fisher_jenks":
+        return tuple(float(b) for b in fisher_jenks(x, k))
+    if scheme not in SCHEMES:
+        raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
+    import mapclassify  # lazy: keeps ``import spatialinno`` fast
+
     if scheme == "quantiles":
         cls = mapclassify.Quantiles(x, k=k)
-    elif scheme == "fisher_jenks":
-        cls = mapclassify.FisherJenks(x, k=k)
     elif scheme == "natural_breaks":
         # mapclassify's NaturalBreaks draws random starts from numpy's *global* RNG: seed it so
         # the same data always gives the same breaks, and restore the caller's RNG state after
@@ -56,10 +68,8 @@ def class_breaks(
             cls = mapclassify.NaturalBreaks(x, k=k, initial=10)
         finally:
             np.random.set_state(state)
-    elif scheme == "equal_interval":
-        cls = mapclassify.EqualInterval(x, k=k)
     else:
-        raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
+        cls = mapclassify.EqualInterval(x, k=k)
     return tuple(float(b) for b in cls.bins)
 
 
@@ -69,3 +79,53 @@ def class_index(values: Sequence[float] | np.ndarray, breaks: Sequence[float]) -
     idx = np.searchsorted(np.asarray(breaks, dtype=float), x, side="left")
     idx = np.minimum(idx, len(breaks) - 1)
     return np.where(np.isfinite(x), idx, -1)
+
+
+def fisher_jenks(values: Sequence[float] | np.ndarray, k: int = 5) -> np.ndarray:
+    r"""Exact Fisher–Jenks natural breaks: upper bounds of ``k`` classes of ``values``.
+
+    The classes minimise the total within-class sum of squared deviations
+    :math:`\sum_c \sum_{x \in c} (x - \bar{x}_c)^2` over all partitions of the sorted values
+    into ``k`` contiguous groups (Fisher 1958, JASA 53:789; Jenks 1977), found by dynamic
+    programming on the distinct values weighted by their counts, so tied values always share a
+    class. Deterministic (on a tie of two partitions, the one whose last class starts at the
+    lowest value); the same optimum as ``mapclassify.FisherJenks``. NaN and infinite values are
+    ignored; fewer than ``k`` distinct values give one class per value.
+
+    Examples
+    --------
+    >>> fisher_jenks([1, 2, 3, 10, 11, 12, 30, 31], k=3).tolist()
+    [3.0, 12.0, 31.0]
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        raise InputError("cannot classify: no finite values")
+    v, w = np.unique(x, return_counts=True)
+    n = v.size
+    k = min(k, n)
+    cw = np.concatenate([[0.0], np.cumsum(w)])
+    cs = np.concatenate([[0.0], np.cumsum(w * v)])
+    cq = np.concatenate([[0.0], np.cumsum(w * v * v)])
+
+    def ssd(i: np.ndarray | int, j: int | np.ndarray) -> np.ndarray:
+        # within-class sum of squares of distinct values i..j (inclusive), from prefix sums
+        ww = cw[np.add(j, 1)] - cw[i]
+        ss = cs[np.add(j, 1)] - cs[i]
+        return np.maximum((cq[np.add(j, 1)] - cq[i]) - ss * ss / ww, 0.0)
+
+    cost = np.full((k, n), np.inf)
+    start = np.zeros((k, n), dtype=int)
+    cost[0] = ssd(0, np.arange(n))
+    for c in range(1, k):
+        for j in range(c, n):
+            first = np.arange(c, j + 1)  # first value of the last class
+            total = cost[c - 1][first - 1] + ssd(first, j)
+            best = int(np.argmin(total))  # lowest index on exact ties: deterministic
+            cost[c, j], start[c, j] = total[best], first[best]
+    uppers = [v[n - 1]]
+    j = n - 1
+    for c in range(k - 1, 0, -1):
+        j = start[c, j] - 1
+        uppers.append(v[j])
+    return np.array(uppers[::-1], dtype=float)
