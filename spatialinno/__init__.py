@@ -32,10 +32,10 @@ _LAZY: dict[str, str] = {
     "code_history": "boundaries.regions",
     # tables and joins
     "read_table": "tables.read",
-    "match_regions": "tables.join",
+    "match_regions": "tables.match",
     "join_indicators": "tables.join",
     "JoinReport": "tables.join",
-    "aggregate": "tables.join",
+    "aggregate": "tables.aggregate",
     # inequality and concentration
     "gini": "measures.inequality",
     "theil": "measures.inequality",

@@ -42,7 +42,7 @@ def resolve(values: Iterable[object], level: str, merge_history: bool = False) -
     traditional, English and former names. A name shared by several units is reported as
     ambiguous, never guessed.
     """
-    from ...tables.join import match_regions
+    from ...tables.match import match_regions
 
     distinct = pd.Series(pd.unique(pd.Series(list(values), dtype=object)), dtype=object)
     # an unusual column name: match_regions treats columns called "city"/"province" as context
