@@ -46,13 +46,7 @@ def arrangement_blocks(
     chunk = max(1, int(chunk))
     if exact:
         orders = itertools.permutations(range(n))
-        for start in range(0, count, chunk):
-            size = min(chunk, count - start)
-            idx = np.fromiter(
-                itertools.chain.from_iterable(itertools.islice(orders, size)),
-                dtype=np.intp,
-                count=size * n,
-            ).reshape(size, n)
+        for idx in _index_blocks(orders, count, chunk, n):
             yield values[idx] if rows else values[idx.T]
         return
     for start in range(0, count, chunk):
@@ -159,14 +153,19 @@ def enumerate_sets(
     weights = row_weights(off, units)
     sets = pick(range(n - 1), k)
     chunk = max(1, DRAW_BLOCK // k)
+    for idx in _index_blocks(sets, total, chunk, k):
+        count_ties(idx, units, weights, values, sign, observed, tol, ge, le)
+
+
+def _index_blocks(
+    tuples: Iterator[tuple[int, ...]], total: int, chunk: int, width: int
+) -> Iterator[np.ndarray]:
+    """The ``total`` tuples of ``width`` indices of an itertools iterator, ``chunk`` at a time,
+    as (size, width) integer arrays."""
     for start in range(0, total, chunk):
         size = min(chunk, total - start)
-        idx = np.fromiter(
-            itertools.chain.from_iterable(itertools.islice(sets, size)),
-            dtype=np.int64,
-            count=size * k,
-        ).reshape(size, k)
-        count_ties(idx, units, weights, values, sign, observed, tol, ge, le)
+        flat = itertools.chain.from_iterable(itertools.islice(tuples, size))
+        yield np.fromiter(flat, dtype=np.intp, count=size * width).reshape(size, width)
 
 
 def distinct_draws(rng: np.random.Generator, rows: int, pool: int, k: int) -> np.ndarray:

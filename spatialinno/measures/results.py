@@ -178,6 +178,11 @@ class _Result:
     def _note_repr(self) -> str:
         return f", note={self.note!r}" if getattr(self, "note", "") else ""
 
+    def _sim_repr(self) -> str:
+        """The permutation part of the repr (empty without permutations)."""
+        permutations = getattr(self, "permutations", 0)
+        return f", p_sim={self.p_sim:.4g} ({permutations} perm.)" if permutations else ""
+
 
 @dataclass(frozen=True)
 class Moran(_Result):
@@ -231,10 +236,9 @@ class Moran(_Result):
     note: str = ""
 
     def __repr__(self) -> str:
-        sim = f", p_sim={self.p_sim:.4g} ({self.permutations} perm.)" if self.permutations else ""
         return (
             f"Moran(column={self.column!r}, n={self.n}, I={self.I:.4f}, EI={self.EI:.4f}, "
-            f"z={self.z:.3f}, p_norm={self.p_norm:.4g}{sim}{self._note_repr()})"
+            f"z={self.z:.3f}, p_norm={self.p_norm:.4g}{self._sim_repr()}{self._note_repr()})"
         )
 
 
@@ -277,10 +281,9 @@ class Geary(_Result):
     note: str = ""
 
     def __repr__(self) -> str:
-        sim = f", p_sim={self.p_sim:.4g} ({self.permutations} perm.)" if self.permutations else ""
         return (
             f"Geary(column={self.column!r}, n={self.n}, C={self.C:.4f}, z={self.z:.3f}, "
-            f"p_norm={self.p_norm:.4g}{sim}{self._note_repr()})"
+            f"p_norm={self.p_norm:.4g}{self._sim_repr()}{self._note_repr()})"
         )
 
 
