@@ -166,6 +166,8 @@ def _as_graph(w: Any) -> Graph:
 
 @dataclass(frozen=True, eq=False)
 class Alignment:
+    """A graph lined up with its frame: where its units are, its weights, its records."""
+
     positions: np.ndarray  # frame position of each unit of the graph, in the graph's order
     matrix: sp.csr_matrix  # weights in the graph's order
     info: GraphInfo | None  # the record of the rows, when the links were built by spatial_weights

@@ -118,6 +118,7 @@ def as_weights(
 
 
 def weights_mask(wts: np.ndarray, labels: Sequence[str], name: str, measure: str) -> np.ndarray:
+    """Units with a weight (NaN: none); negative or infinite weights refused naming the regions."""
     bad = np.flatnonzero(np.isinf(wts) | (wts < 0))
     if bad.size:
         raise InputError(

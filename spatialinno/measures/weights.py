@@ -127,13 +127,7 @@ def spatial_weights(
     """
     import libpysal  # noqa: F401  (fail here with a clear ImportError rather than deeper down)
 
-    if kind not in KINDS:
-        raise WeightsError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
-    if islands not in ISLAND_POLICIES:
-        raise WeightsError(
-            f"unknown islands policy {islands!r}; valid policies: {', '.join(ISLAND_POLICIES)}"
-        )
-    _check_kind_arguments(kind, k, distance)
+    _check_kind_arguments(kind, islands, k, distance)
     _check_geometry(gdf, kind)
     n = len(gdf)
     if kind == "knn" and k is not None and k >= n:
@@ -173,14 +167,7 @@ def spatial_weights(
         focal = np.concatenate([focal, attached["focal"].to_numpy(), attached["neighbor"]])
         neighbor = np.concatenate([neighbor, attached["neighbor"].to_numpy(), attached["focal"]])
     elif kind != "knn" and islands == "drop":
-        has_neighbor = np.zeros(n, dtype=bool)
-        has_neighbor[focal] = True
-        keep = np.flatnonzero(has_neighbor)
-        if keep.size == 0:
-            raise WeightsError(
-                f"no unit of the {n} rows has a {kind} neighbour, so islands='drop' would leave "
-                "nothing; use a larger distance or kind='knn'"
-            )
+        keep = _with_neighbours(focal, n, kind)
 
     graph, links = _graph_from_pairs(focal, neighbor, keep)
     dropped = tuple(int(i) for i in np.setdiff1d(np.arange(n), keep))
@@ -193,7 +180,28 @@ def spatial_weights(
     return graph
 
 
-def _check_kind_arguments(kind: str, k: int | None, distance: float | None) -> None:
+def _with_neighbours(focal: np.ndarray, n: int, kind: str) -> np.ndarray:
+    """Positions of the rows that have a neighbour (``islands="drop"`` keeps only those)."""
+    has_neighbor = np.zeros(n, dtype=bool)
+    has_neighbor[focal] = True
+    keep = np.flatnonzero(has_neighbor)
+    if keep.size == 0:
+        raise WeightsError(
+            f"no unit of the {n} rows has a {kind} neighbour, so islands='drop' would leave "
+            "nothing; use a larger distance or kind='knn'"
+        )
+    return keep
+
+
+def _check_kind_arguments(kind: str, islands: str, k: int | None, distance: float | None) -> None:
+    """Refuse an unknown kind or island policy, and k= / distance= missing, invalid or given
+    for a kind they do not apply to."""
+    if kind not in KINDS:
+        raise WeightsError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    if islands not in ISLAND_POLICIES:
+        raise WeightsError(
+            f"unknown islands policy {islands!r}; valid policies: {', '.join(ISLAND_POLICIES)}"
+        )
     if kind == "knn":
         if k is None or isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise WeightsError(f"kind='knn' needs k= a positive integer (got {k!r}), e.g. k=6")

@@ -52,6 +52,8 @@ _SCIENTIFIC = re.compile(r"^[+-]?(\d)(?:\.(\d+))?[eE]\+?(\d+)$")
 
 
 def clean_number_text(value: str, decimal: str = ".") -> str:
+    """A number cell as plain ASCII text: full-width forms, spaces and thousands separators gone,
+    a decimal comma turned into a point when ``decimal=","``."""
     # NFKC turns full-width digits, comma, point, percent and minus-like signs into ASCII
     text = SPACES.sub("", unicodedata.normalize("NFKC", value)).replace("\u2212", "-")
     if decimal == ",":
@@ -240,6 +242,8 @@ def code_strings(series: pd.Series) -> pd.Series:
 
 
 def year_values(series: pd.Series, column: str, where: str, first_row: int | None) -> pd.Series:
+    """A year column as Int64 (``2021``, ``2021年``, ``2021.0``); anything else is refused."""
+
     def one(value: object) -> float:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return np.nan

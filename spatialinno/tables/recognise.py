@@ -69,6 +69,8 @@ def remark_province(value: str) -> str | None:
 
 @dataclass(frozen=True)
 class Match:
+    """How a value was recognised (one of :data:`HOW`), the unit's code, a note, candidates."""
+
     how: str
     code: str | None = None
     note: str = ""
@@ -81,6 +83,8 @@ class Match:
 
 
 def history_match(ref: Reference, record: History, how_found: str, merge: bool) -> Match:
+    """The match of a value found in the code history: the successor (a rename or upgrade),
+    added to it (a merge, with ``merge``), or defunct (a merge without ``merge``, a split)."""
     text = record.explain()
     if record.change_type == "merge":
         if merge:
@@ -105,6 +109,8 @@ def history_match(ref: Reference, record: History, how_found: str, merge: bool) 
 
 
 def match_code(ref: Reference, digits: str, merge: bool) -> Match:
+    """The match of a code (6 digits, 9 with the ``156`` prefix, 12-digit statistical codes,
+    2- or 4-digit prefixes of province / prefecture codes) at the reference's level."""
     level = ref.level
     how = "code"
     if len(digits) == 9 and digits.startswith("156"):
@@ -169,30 +175,13 @@ def match_name(
     province: str | None = None,
     prefecture: str | None = None,
 ) -> Match:
+    """The match of a name within the reference's level (and ``province`` / ``prefecture``
+    when given): full, short, alias, English or former name, never a guess."""
     # a bracketed remark naming a province ("朝阳区(北京)", "Suzhou (Anhui)") narrows the search
     # when no province column does -- but not for the exact English form, because the layer's
     # own name_en uses remarks that are not GB province codes ("Yulin(SX)" is 榆林, Shaanxi)
     hinted = province if province is not None else remark_province(value)
-    if is_latin(value):
-        steps = [
-            ("english", letters(value), ref.indexes["english"], province),
-            ("english", normalize_en(value), ref.indexes["english"], hinted),
-            ("history", normalize_en(value), ref.history_names["english"], hinted),
-        ]
-        key = normalize_en(value)
-    else:
-        full = normalize(value)
-        short = strip_suffix(full)
-        steps = [
-            ("name", full, ref.indexes["name"], hinted),
-            ("history", full, ref.history_names["name"], hinted),
-            ("short_name", full, ref.indexes["short_name"], hinted),
-            ("short_name", short, ref.indexes["short_name"], hinted),
-            ("alias", full, ref.indexes["alias"], hinted),
-            ("alias", short, ref.indexes["alias"], hinted),
-            ("history", short, ref.history_names["short_name"], hinted),
-        ]
-        key = full
+    steps, key = _name_steps(ref, value, province, hinted)
     elsewhere: tuple[str, ...] = ()
     for how, name, index, within in steps:
         if (
@@ -235,6 +224,32 @@ def match_name(
             elsewhere,
         )
     return Match("unmatched", None, _name_hint(ref, value), _closest(ref, key, hinted))
+
+
+def _name_steps(
+    ref: Reference, value: str, province: str | None, hinted: str | None
+) -> tuple[list[tuple[str, str, dict, str | None]], str]:
+    """The lookups tried in order -- (how, key, index, province it must lie in) -- and the
+    normalised value: English and former English names for Latin text; full, short, alias and
+    former names for Chinese."""
+    if is_latin(value):
+        key = normalize_en(value)
+        return [
+            ("english", letters(value), ref.indexes["english"], province),
+            ("english", key, ref.indexes["english"], hinted),
+            ("history", key, ref.history_names["english"], hinted),
+        ], key
+    full = normalize(value)
+    short = strip_suffix(full)
+    return [
+        ("name", full, ref.indexes["name"], hinted),
+        ("history", full, ref.history_names["name"], hinted),
+        ("short_name", full, ref.indexes["short_name"], hinted),
+        ("short_name", short, ref.indexes["short_name"], hinted),
+        ("alias", full, ref.indexes["alias"], hinted),
+        ("alias", short, ref.indexes["alias"], hinted),
+        ("history", short, ref.history_names["short_name"], hinted),
+    ], full
 
 
 def _finer_unit_name(level: str, full: str) -> bool:
@@ -299,6 +314,7 @@ def match_value(
     province: str | None = None,
     prefecture: str | None = None,
 ) -> Match:
+    """The match of one table value: a code or a name (empty cells are unmatched)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return Match("unmatched", note="empty key")
     digits = normalize_code(value)

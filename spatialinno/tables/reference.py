@@ -90,6 +90,8 @@ _EN_HISTORY: dict[str, str] = {
 
 @dataclass(frozen=True)
 class History:
+    """One change of the code history: the former unit, its successors, when and by what act."""
+
     old_code: str
     old_name: str
     change_type: str
@@ -116,6 +118,8 @@ class History:
 
 @dataclass(frozen=True)
 class Reference:
+    """The reference index of one level (see :func:`reference`)."""
+
     level: str
     units: pd.DataFrame  # layer attributes without geometry, indexed by code
     indexes: dict[str, dict[str, tuple[str, ...]]]
