@@ -53,13 +53,13 @@ def clear_weights_caches() -> None:
     Times the *first* ``spatial_weights`` call of a process on a layer the user already loaded,
     without paying the imports again (those are timed separately in a fresh interpreter).
     """
-    from spatialinno import boundaries
+    from spatialinno.boundaries import load as boundaries
 
     boundaries._weights_data.cache_clear()
 
 
 def clear_layer_cache() -> None:
     """Forget the layers spatialinno read from its GeoPackage (the next load reads the file)."""
-    from spatialinno import boundaries
+    from spatialinno.boundaries import load as boundaries
 
     boundaries._read.cache_clear()
