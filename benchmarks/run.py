@@ -13,6 +13,7 @@ Sections (each a ``bench_*.py`` module with ``run(quick) -> Section``; run one a
 ``weights``     si.spatial_weights vs libpysal contiguity from polygons (target >= 20x)
 ``gini``        si.spatial_gini vs inequality.Gini_Spatial, 999 permutations (target >= 50x)
 ``local``       si.lisa / si.hotspots vs esda Moran_Local / G_Local (target: no slower)
+``classify``    classify.fisher_jenks vs mapclassify.FisherJenks (target: no slower, same breaks)
 ``maps``        saved HTML size of the choropleths (prefecture < 1.5 MB, county < 6 MB)
 ``e2e``         import spatialinno (< 1 s, no heavy module), analyze (< 10 s), demo
 
@@ -47,6 +48,7 @@ from _harness import (  # noqa: E402  (needs the path above)
 
 def _sections() -> dict[str, Callable[[bool], Section]]:
     import bench_boundaries
+    import bench_classify
     import bench_end_to_end
     import bench_local
     import bench_maps
@@ -58,6 +60,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
         "weights": bench_weights.run,
         "gini": bench_spatial_gini.run,
         "local": bench_local.run,
+        "classify": bench_classify.run,
         "maps": bench_maps.run,
         "e2e": bench_end_to_end.run,
     }

@@ -6,11 +6,11 @@ Quantiles, natural breaks and equal intervals come from mapclassify; Fisher–Je
 :func:`fisher_jenks` here, the one implementation in the package.
 
 Why not ``mapclassify.FisherJenks``: without numba (optional for mapclassify, not installed
-here) it is pure Python, O(k n²) in the number of values. Measured (mapclassify 2.10, k = 5):
-3.1 s for the 1,285 edge weights of the bundled 2014 air network, 1.4 s for 1,000 values and
-12.5 s for 3,000 (the county layer has 2,891 units), plus about 1.5 s to import mapclassify;
-:func:`fisher_jenks` finds the same optimum in 2.3 ms, 7-69 ms and 0.3 s (tests compare the two
-and an exhaustive search).
+here) it is pure Python, O(k n²) in the number of values. Measured (mapclassify 2.10, k = 5,
+``benchmarks/bench_classify.py``): 2.3-3.1 s for the 1,285 edge weights of the bundled 2014 air
+network, 1.2-1.4 s for 1,000 values and 12.5 s for 3,000 (the county layer has 2,891 units),
+plus about 1.5-1.9 s to import mapclassify; :func:`fisher_jenks` finds the same breaks in
+1-2 ms, 62-69 ms and 0.3 s (the tests compare it with mapclassify and an exhaustive search).
 """
 
 from __future__ import annotations
