@@ -187,6 +187,12 @@ def check_permutations_needed(options: Options, n_units: int) -> None:
     if count <= need:
         return
     auto, _ = resolve_permutations("auto", options.correction, m, alpha)
+    use = (
+        f"Use --permutations {need} or fewer"
+        if lisa_need == need
+        else f"Use --permutations {lisa_need} (what the LISA clusters need; at most {need}, what "
+        "Moran's I and the spatial Gini can use)"
+    )
     raise InputError(
         f"--permutations {count} is more than this run can use: no test of it gains anything "
         f"from more than {need:,} permutations. The LISA clusters decide at {lisa_at} and need "
@@ -194,7 +200,6 @@ def check_permutations_needed(options: Options, n_units: int) -> None:
         f"{GLOBAL_THRESHOLD:g}, the smallest conventional level, and need at most "
         f"{global_need:,}. From those counts on, the Monte Carlo standard error of a pseudo "
         "p-value p, sqrt(p(1-p)/P), is below 10 % of the test's threshold; more draws only "
-        f"refine p-values far from any decision. Use --permutations {lisa_need} (what the LISA "
-        f"clusters need), at most {need}, or auto ({auto} for LISA here, 999 for Moran's I and "
-        "the spatial Gini)."
+        f"refine p-values far from any decision. {use}, or auto ({auto} for LISA here, 999 for "
+        "Moran's I and the spatial Gini)."
     )
