@@ -6,18 +6,14 @@
     spatialinno analyze 城市统计年鉴.xlsx --level prefecture --columns rd_staff,patents --year 2021 --out out/
     spatialinno layers
 
-``analyze`` and ``demo`` write into the output folder: ``report.html`` (one page, offline), one
-offline HTML file per map, ``results.gpkg`` (styled layers QGIS applies on open), ``summary.csv``
-(every number of the report, long format) and, with ``--format shp``, Shapefiles under ``shp/``.
-
-This module only parses arguments and prints: ``analyze`` and ``demo`` are
-:func:`spatialinno.analyze` and :func:`spatialinno.demo` (the pipeline lives in
-:mod:`spatialinno.workflow`), so the command and a notebook give the same numbers and files.
-Errors a user can cause (a bad file, an unknown column, table rows that match no unit, a year the
-table does not have, an existing output folder, a bad option) end with one message on stderr and
-exit status 2; ``--debug`` adds the traceback. What ``read_table`` detected and the rows left out
-of the join are printed on stderr as ``spatialinno: note:`` / ``warning:`` lines. SIGTERM and
-SIGHUP are handled like Ctrl-C, so an interrupted run leaves no partial result.
+This module only parses arguments and prints. ``analyze`` and ``demo`` are
+:func:`spatialinno.analyze` and :func:`spatialinno.demo` (:mod:`spatialinno.workflow`): the
+command and a notebook write the same files (``report.html``, one offline HTML file per map,
+``results.gpkg``, ``summary.csv``, with ``--format shp`` Shapefiles under ``shp/``) with the same
+numbers. Errors a user can cause (a bad file or option, an unknown column, rows that match no
+unit, an existing output folder) end with one message on stderr and exit status 2 (``--debug``
+adds the traceback); what ``read_table`` detected and rows left out of the join are said on
+stderr. SIGTERM and SIGHUP are handled like Ctrl-C: an interrupted run leaves no partial result.
 """
 
 from __future__ import annotations
@@ -75,8 +71,13 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
     d.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
     _correction(d, "fdr")
-    d.add_argument("--format", action="append", choices=FORMATS, default=[],
-                   help="add 'shp' for Shapefiles beside results.gpkg")  # fmt: skip
+    d.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        default=[],
+        help="add 'shp' for Shapefiles beside results.gpkg",
+    )
     _common(d)
 
 
@@ -88,8 +89,9 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--out", required=True, help="output folder")
     a.add_argument("--year", type=int, help="year to analyse (long or wide panel tables)")
     a.add_argument("--key", help="column(s) with region codes or names (detected by default)")
-    a.add_argument("--sheet", default="0",
-                   help="worksheet of an .xlsx file (name or 0-based position)")  # fmt: skip
+    a.add_argument(
+        "--sheet", default="0", help="worksheet of an .xlsx file (name or 0-based position)"
+    )
     a.add_argument(
         "--header",
         default="auto",
@@ -97,8 +99,12 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         "two-row header; 'auto' (default) detects title rows, a merged two-row header and "
         "notes below the table, and says what it found",
     )
-    a.add_argument("--decimal", choices=(".", ","), default=None,
-                   help="decimal mark of numbers written as text (default: detected; ',' for 5,5)")  # fmt: skip
+    a.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=None,
+        help="decimal mark of numbers written as text (default: detected; ',' for 5,5)",
+    )
     a.add_argument(
         "--on-unmatched",
         choices=UNMATCHED,
@@ -107,10 +113,16 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         "listed as a warning; drop = go on, listed as dropped. Listed on the terminal and in "
         "the report either way",
     )
-    a.add_argument("--format", action="append", choices=FORMATS, default=[],
-                   help="add 'shp' for Shapefiles beside results.gpkg (repeatable)")  # fmt: skip
-    a.add_argument("--weights", default="queen",
-                   help="queen | rook | knn:K | distance:KM (default queen)")  # fmt: skip
+    a.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        default=[],
+        help="add 'shp' for Shapefiles beside results.gpkg (repeatable)",
+    )
+    a.add_argument(
+        "--weights", default="queen", help="queen | rook | knn:K | distance:KM (default queen)"
+    )
     a.add_argument("--permutations", default="auto", help="LISA permutations, or 'auto' (default)")
     a.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     _correction(a, "none")
@@ -177,6 +189,13 @@ def _finish(res: Analysis, quiet: bool, what: str) -> int:
     return EXIT_OK
 
 
+# options of `analyze` handed to si.analyze under their own names
+_ANALYZE_KEYWORDS: tuple[str, ...] = (
+    "year", "key", "decimal", "on_unmatched", "weights", "permutations", "alpha", "correction",
+    "seed", "lang", "overwrite", "quiet",
+)  # fmt: skip
+
+
 def _cmd_analyze(args: argparse.Namespace) -> int:
     sheet: str | int = int(args.sheet) if str(args.sheet).isdigit() else args.sheet
     res = analyze(
@@ -184,21 +203,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         args.level,
         args.columns,
         args.out,
-        year=args.year,
-        key=args.key,
         sheet=sheet,
         header=parse_header(args.header),
-        decimal=args.decimal,
-        on_unmatched=args.on_unmatched,
-        weights=args.weights,
-        permutations=args.permutations,
-        alpha=args.alpha,
-        correction=args.correction,
-        seed=args.seed,
-        lang=args.lang,
         formats=args.format,
-        overwrite=args.overwrite,
-        quiet=args.quiet,
+        **{name: getattr(args, name) for name in _ANALYZE_KEYWORDS},
     )
     return _finish(res, args.quiet, "analyze")
 

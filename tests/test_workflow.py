@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +116,12 @@ def test_analyze_from_python(tmp_path: Path) -> None:
         res.files = ()  # type: ignore[misc]
     with pytest.raises(TypeError):
         res.tables["overview"] = pd.DataFrame()  # type: ignore[index]
+    # and it travels (a notebook's cache, a worker process) and comes back read-only
+    back = pickle.loads(pickle.dumps(res))
+    assert back.files == res.files and back.maps == res.maps and repr(back) == repr(res)
+    pd.testing.assert_frame_equal(back.tables["clusters"], res.tables["clusters"])
+    with pytest.raises(TypeError):
+        back.maps["x.html"] = "x"  # type: ignore[index]
 
 
 def test_gi_counts_follow_the_one_rule_of_measures_results(tmp_path: Path) -> None:

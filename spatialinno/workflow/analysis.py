@@ -78,6 +78,14 @@ class Analysis:
         object.__setattr__(self, "tables", _frozen(self.tables))
         object.__setattr__(self, "maps", _frozen(self.maps))
 
+    def __getstate__(self) -> dict[str, Any]:
+        # a read-only mapping does not pickle: plain dicts in the pickle, read-only again after
+        return {**self.__dict__, "tables": dict(self.tables), "maps": dict(self.maps)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def __repr__(self) -> str:
         return (
             f"Analysis(out={str(self.out)!r}, {len(self.files)} files, "

@@ -6,7 +6,7 @@ global Moran's I; LISA clusters and Getis–Ord Gi* bins, counted the way
 :mod:`spatialinno.measures.results` classes them (the same rule the maps and layers use); three
 offline maps; three styled layers. Then, below the province level, Gini and capital share per
 province, and the means by NBS region. Every number also goes to ``summary.csv``, in a fixed
-order (the file is compared byte for byte between versions).
+order (compared with the outputs of earlier versions by tests/test_workflow.py).
 """
 
 from __future__ import annotations
@@ -162,16 +162,24 @@ def _one_column(
     run.bar.advance(f"{section}: Moran's I {col}")
     moran_row = _global_moran(gdf, col, w, run, section)
     run.bar.advance(f"{section}: LISA {col}")
-    lisa_gdf = lisa(gdf, col, w=w, permutations=o.permutations, alpha=o.alpha,
-                    correction=o.correction, seed=o.seed)  # fmt: skip
+    lisa_gdf = lisa(
+        gdf,
+        col,
+        w=w,
+        permutations=o.permutations,
+        alpha=o.alpha,
+        correction=o.correction,
+        seed=o.seed,
+    )
     run.bar.advance(f"{section}: Gi* {col}")
     hot_gdf = hotspots(gdf, col, w=w, alpha=o.alpha, correction=o.correction, seed=o.seed)
     clusters = _cluster_counts(lisa_gdf, hot_gdf, col, run, section)
     run.bar.advance(f"{section}: maps {col}")
     maps = _save_maps(gdf, lisa_gdf, hot_gdf, col, name, run, title_suffix)
     layers, extra = _write_layers(gdf, lisa_gdf, hot_gdf, level, col, name, run)
-    return _Column(overview, moran_row, clusters, maps, layers, extra,
-                   dict(lisa_gdf.attrs.get("lisa", {})))  # fmt: skip
+    return _Column(
+        overview, moran_row, clusters, maps, layers, extra, dict(lisa_gdf.attrs.get("lisa", {}))
+    )
 
 
 def _inequality(gdf: Any, col: str, w: Any, run: RunContext, section: str) -> dict[str, Any]:
@@ -209,8 +217,15 @@ def _global_moran(gdf: Any, col: str, w: Any, run: RunContext, section: str) -> 
 
     o = run.options
     m = moran(gdf, col, w=w, permutations=o.moran_permutations, seed=o.seed)
-    row = {"indicator": col, "n": m.n, "I": m.I, "EI": m.EI, "z": m.z, "p_norm": m.p_norm,
-           "p_sim": m.p_sim}  # fmt: skip
+    row = {
+        "indicator": col,
+        "n": m.n,
+        "I": m.I,
+        "EI": m.EI,
+        "z": m.z,
+        "p_norm": m.p_norm,
+        "p_sim": m.p_sim,
+    }
     for measure in ("I", "EI", "z", "p_norm", "p_sim"):
         run.summary.add(section, col, f"moran_{measure}", row[measure])
     return row

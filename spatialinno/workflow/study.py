@@ -243,8 +243,13 @@ def _study_summary(summary: SummaryTable, facts: dict[str, Any]) -> None:
     summary.add(
         "study", "capital_share", "provinces_above_80pct", len(facts["above_80_2021"]), 2021
     )
-    summary.add("study", "capital_share", "share_of_provinces_above_30pct",
-                facts["share_above_30_2021"], 2021)  # fmt: skip
+    summary.add(
+        "study",
+        "capital_share",
+        "share_of_provinces_above_30pct",
+        facts["share_above_30_2021"],
+        2021,
+    )
     for y, means in facts["region_means"].items():
         for region, r in means.iterrows():
             for c in ("gini_innovation", "capital_share"):
@@ -323,8 +328,9 @@ def _panel_part(run: RunContext, written: _Written) -> None:
         written.files.append(file)
         written.maps.append((file, title))
     style = styles.graduated(DEMO_PANEL_COLUMNS[0], scheme="quantiles", k=5)
-    written.files += export_layer(last.drop(columns="year"), run.out,
-                                  f"province_rd_{last_year}", style, run.options.formats)  # fmt: skip
+    written.files += export_layer(
+        last.drop(columns="year"), run.out, f"province_rd_{last_year}", style, run.options.formats
+    )
 
 
 def _panel_inequality(long: Any, summary: SummaryTable) -> pd.DataFrame:
@@ -337,8 +343,15 @@ def _panel_inequality(long: Any, summary: SummaryTable) -> pd.DataFrame:
         for c in DEMO_PANEL_COLUMNS:
             v = part[c].dropna().to_numpy()
             th = theil(part, c, groups="region")
-            row = {"year": y, "indicator": c, "n": len(v), "gini": gini(v), "theil": th.total,
-                   "theil_between": th.between, "theil_within": th.within}  # fmt: skip
+            row = {
+                "year": y,
+                "indicator": c,
+                "n": len(v),
+                "gini": gini(v),
+                "theil": th.total,
+                "theil_between": th.between,
+                "theil_within": th.within,
+            }
             for region, g in th.groups.iterrows():
                 row[f"theil_{region}"] = g["theil"]
             rows.append(row)
@@ -409,8 +422,9 @@ def _city_part(run: RunContext, written: _Written) -> None:
         table = load_dataset(dataset)[keep]
         column = keep[-1]
         gdf = join_indicators(table, "prefecture", key=key, on_unmatched="warn")
-        sec = cross_section(gdf, "prefecture", [column], run, section=section,
-                            title_suffix=f" ({year})")  # fmt: skip
+        sec = cross_section(
+            gdf, "prefecture", [column], run, section=section, title_suffix=f" ({year})"
+        )
         written.sections.append((sec, source))
         written.tables.update({f"{section}:{k}": v for k, v in sec.tables().items()})
         written.maps += sec.maps
