@@ -54,6 +54,14 @@ def _census_csv(path: Path) -> Path:
     return path
 
 
+def _province_patents(path: Path, year: int) -> Path:
+    """Patent applications of the 31 provinces in ``year`` (codes, no national total row)."""
+    panel = si.load_dataset("province_panel")
+    rows = panel[(panel["gb"] != "156000000") & (panel["year"] == year)]
+    rows[["gb", "patent_app_total"]].to_csv(path, index=False)
+    return path
+
+
 def _digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -170,11 +178,7 @@ def test_killed_demo_leaves_nothing(tmp_path: Path) -> None:
 
 def test_failed_run_removes_staging_and_created_parents(tmp_path: Path) -> None:
     # fails after the staging folder exists (knn:40 > 34 provinces): nothing may stay behind
-    panel = si.load_dataset("province_panel")
-    path = tmp_path / "p.csv"
-    panel[(panel["gb"] != "156000000") & (panel["year"] == 2020)][
-        ["gb", "patent_app_total"]
-    ].to_csv(path, index=False)
+    path = _province_patents(tmp_path / "p.csv", 2020)
     out = tmp_path / "new" / "deeper" / "out"
     argv = ["analyze", str(path), "--level", "province", "--columns", "patent_app_total",
             "--weights", "knn:40", "--out", str(out)]  # fmt: skip
@@ -497,11 +501,7 @@ def test_huge_permutations_refused_up_front_naming_what_the_run_needs(
 
 def test_permutations_the_run_can_use_are_not_refused(tmp_path: Path) -> None:
     """The largest count the run can use runs; one more is refused (31 provinces, FDR)."""
-    panel = si.load_dataset("province_panel")
-    path = tmp_path / "p.csv"
-    panel[(panel["gb"] != "156000000") & (panel["year"] == 2021)][
-        ["gb", "patent_app_total"]
-    ].to_csv(path, index=False)
+    path = _province_patents(tmp_path / "p.csv", 2021)
     need = max(_largest_useful(0.05 / 31), _largest_useful(0.001))
     assert need == 99_999
     base = ["analyze", str(path), "--level", "province", "--columns", "patent_app_total",
