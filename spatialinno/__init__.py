@@ -73,6 +73,11 @@ _LAZY: dict[str, str] = {
     "city_network": "measures.network",
     "network_from_records": "measures.network",
     "CityNetwork": "measures.network",
+    # workflow: the pipeline behind the command line, and the reference study
+    "analyze": "workflow.analysis",
+    "Analysis": "workflow.analysis",
+    "demo": "workflow.study",
+    "study_facts": "workflow.study",
     # data
     "load_dataset": "tables.datasets",
     "list_datasets": "tables.datasets",

@@ -654,11 +654,20 @@ def test_county_level_capital_share_from_prefecture_sums(tmp_path: Path) -> None
 
 
 def test_cli_docstring_examples() -> None:
-    """tests/test_docstrings.py skips spatialinno.cli (it prints); its examples are run here."""
+    """tests/test_docstrings.py skips spatialinno.cli (it prints); its examples are run here,
+    with those of the workflow modules its pipeline moved to (analyze, demo, study_facts,
+    parse_weights: still importable from spatialinno.cli)."""
     import doctest
 
-    result = doctest.testmod(cli, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 10 and result.failed == 0
+    from spatialinno.workflow import analysis, options, study
+
+    attempted = failed = 0
+    for module in (cli, analysis, options, study):
+        result = doctest.testmod(
+            module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        )
+        attempted, failed = attempted + result.attempted, failed + result.failed
+    assert attempted >= 10 and failed == 0
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,14 @@ def _census_csv(path: Path) -> Path:
     return path
 
 
+def _province_patents(path: Path, year: int) -> Path:
+    """Patent applications of the 31 provinces in ``year`` (codes, no national total row)."""
+    panel = si.load_dataset("province_panel")
+    rows = panel[(panel["gb"] != "156000000") & (panel["year"] == year)]
+    rows[["gb", "patent_app_total"]].to_csv(path, index=False)
+    return path
+
+
 def _digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -170,11 +178,7 @@ def test_killed_demo_leaves_nothing(tmp_path: Path) -> None:
 
 def test_failed_run_removes_staging_and_created_parents(tmp_path: Path) -> None:
     # fails after the staging folder exists (knn:40 > 34 provinces): nothing may stay behind
-    panel = si.load_dataset("province_panel")
-    path = tmp_path / "p.csv"
-    panel[(panel["gb"] != "156000000") & (panel["year"] == 2020)][
-        ["gb", "patent_app_total"]
-    ].to_csv(path, index=False)
+    path = _province_patents(tmp_path / "p.csv", 2020)
     out = tmp_path / "new" / "deeper" / "out"
     argv = ["analyze", str(path), "--level", "province", "--columns", "patent_app_total",
             "--weights", "knn:40", "--out", str(out)]  # fmt: skip
@@ -451,3 +455,57 @@ def test_commit_that_fails_half_way_puts_the_earlier_files_back(
     monkeypatch.setattr(_staging.os, "replace", real)
     assert _digest(out) == before
     assert _leftovers(tmp_path) == []
+
+
+# ------------------------------------------------------------------------------------------------
+# a permutation count no test of the run can use: refused up front, naming what the run needs
+# ------------------------------------------------------------------------------------------------
+def _largest_useful(threshold: float) -> int:
+    """Smallest 10^k - 1 (k >= 3) with P >= 100 (1 - t) / t, counted out here (independent of
+    spatialinno): from there on sqrt(t (1 - t) / P) <= t / 10."""
+    k = 3
+    while 10**k - 1 < 100 * (1 - threshold) / threshold:
+        k += 1
+    return 10**k - 1
+
+
+@pytest.mark.parametrize("correction", ["none", "fdr"])
+def test_huge_permutations_refused_up_front_naming_what_the_run_needs(
+    tmp_path: Path, capsys, correction: str
+) -> None:
+    table = _census_csv(tmp_path / "census.csv")
+    out = tmp_path / "out"
+    argv = ["analyze", str(table), "--level", "prefecture", "--columns", "popu_2020",
+            "--permutations", "100000000", "--correction", correction, "--out", str(out)]  # fmt: skip
+    t0 = time.perf_counter()
+    assert cli.main(argv) == 2
+    assert time.perf_counter() - t0 < 60  # before any statistic, not after a 5-minute estimate
+    err = capsys.readouterr().err
+    assert err.count("spatialinno: error:") == 1 and "Traceback" not in err
+    assert not out.exists() and _leftovers(tmp_path) == []
+    # the run's own message, not the first statistic's (spatial_gini named only its own 99,999)
+    assert "spatial_gini" not in err
+    assert "--permutations 100000000 is more than this run can use" in err
+    m = int(si.join_indicators(si.read_table(table), "prefecture")["popu_2020"].notna().sum())
+    lisa_need = _largest_useful(0.05 / m if correction == "fdr" else 0.05)
+    global_need = _largest_useful(0.001)
+    assert (lisa_need, global_need) == (
+        (999_999, 99_999) if correction == "fdr" else (9_999, 99_999)
+    )
+    at = f"alpha/m = 0.05/{m}" if correction == "fdr" else "alpha = 0.05"
+    assert f"The LISA clusters decide at {at} and need at most {lisa_need:,}" in err
+    assert "Moran's I and the spatial Gini are sized for 0.001" in err
+    assert f"need at most {global_need:,}" in err
+    assert f"Use --permutations {lisa_need}" in err
+
+
+def test_permutations_the_run_can_use_are_not_refused(tmp_path: Path) -> None:
+    """The largest count the run can use runs; one more is refused (31 provinces, FDR)."""
+    path = _province_patents(tmp_path / "p.csv", 2021)
+    need = max(_largest_useful(0.05 / 31), _largest_useful(0.001))
+    assert need == 99_999
+    base = ["analyze", str(path), "--level", "province", "--columns", "patent_app_total",
+            "--correction", "fdr", "--quiet"]  # fmt: skip
+    assert cli.main([*base, "--permutations", str(need + 1), "--out", str(tmp_path / "a")]) == 2
+    assert cli.main([*base, "--permutations", str(need), "--out", str(tmp_path / "b")]) == 0
+    assert f"permutations={need}" in (tmp_path / "b" / "report.html").read_text(encoding="utf-8")

@@ -536,7 +536,12 @@ def province_table(tmp_path_factory) -> str:
 @pytest.mark.parametrize(
     ("count", "message"),
     [
-        ("999999999", "permutations=999,999,999 would take about .* Use permutations=99,999 or"),
+        # refused before any statistic, naming what each test of the run needs (issue 14)
+        (
+            "999999999",
+            "--permutations 999999999 is more than this run can use: .* need at most "
+            "9,999; .* need at most 99,999.* Use --permutations 9999 ",
+        ),
         ("0", "lisa needs permutations >= 1"),
     ],
 )

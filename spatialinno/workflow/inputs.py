@@ -1,12 +1,13 @@
-"""The command line's input stage: read the user's table and join it, with the CLI's checks.
+"""The input stage of a run: read the user's table and join it, with the run's checks.
 
-Split from :mod:`spatialinno.cli` (which runs the statistics and writes the outputs). Here:
+Used by :func:`spatialinno.analyze` (and so by ``spatialinno analyze``). Here:
 
-* :func:`_read_table` -- ``si.read_table`` with every failure as one ``InputError``; what it
-  detected (title rows, merged header, notes, percentages, decimal commas) is echoed to the
-  terminal; rows are indexed by their spreadsheet row number so the join names them that way;
-* :func:`_join` -- ``si.join_indicators`` with ``--on-unmatched raise|warn|drop``; rows that match
-  no unit are listed by reason (:func:`_unmatched_text`);
+* :func:`read_input` -- ``si.read_table`` with every failure as one ``InputError``; what it
+  detected (title rows, merged header, notes, percentages, decimal commas) is said on the
+  terminal (:func:`terminal_notes`); rows are indexed by their spreadsheet row number so the join
+  names them that way;
+* :func:`join_input` -- ``si.join_indicators`` with ``--on-unmatched raise|warn|drop``; rows that
+  match no unit are listed by reason (:func:`unmatched_text`);
 * :func:`_user_column_names` and :func:`_check_values` -- every requested column found under
   the name the user gave it, and refused (negative, infinite, too few values) under that name.
 """
@@ -14,7 +15,8 @@ Split from :mod:`spatialinno.cli` (which runs the statistics and writes the outp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,19 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ColumnError, InputError, JoinError, SpatialinnoError
+from ..measures.results import GI, LISA
 
-__all__ = ["UNMATCHED", "parse_header"]
+__all__ = [
+    "RESULT_COLUMNS",
+    "UNMATCHED",
+    "join_input",
+    "layer_columns",
+    "parse_header",
+    "read_input",
+    "say",
+    "terminal_notes",
+    "unmatched_text",
+]
 
 
 # Notes meant for the terminal (what read_table detected, rows left out of the join). The command
@@ -32,12 +45,29 @@ __all__ = ["UNMATCHED", "parse_header"]
 _ECHO: list[Callable[[str], None]] = []
 
 
-def _say(text: str) -> None:
+@contextmanager
+def terminal_notes(echo: Callable[[str], None]) -> Iterator[None]:
+    """Inside the block, the input stage's notes also go to ``echo`` (the command line: stderr).
+
+    >>> with terminal_notes(print):
+    ...     say("spatialinno: note: 2 title rows skipped")
+    spatialinno: note: 2 title rows skipped
+    >>> say("not shown outside the block")
+    """
+    _ECHO.append(echo)
+    try:
+        yield
+    finally:
+        _ECHO.remove(echo)
+
+
+def say(text: str) -> None:
+    """Pass a note to the terminal, if a command line listens (:func:`terminal_notes`)."""
     for echo in _ECHO:
         echo(text)
 
 
-def _read_table(
+def read_input(
     path: str | Path,
     sheet: str | int = 0,
     *,
@@ -68,7 +98,7 @@ def _read_table(
             "file is not damaged and that its extension matches its content"
         ) from exc
     for note in table.attrs.get("notes", ()):
-        _say(f"spatialinno: note: {note}")
+        say(f"spatialinno: note: {note}")
     if len(table.columns) < 2:
         raise InputError(
             f"{p.name} holds no usable table ({len(table)} rows, {len(table.columns)} column: "
@@ -80,14 +110,12 @@ def _read_table(
 
 
 UNMATCHED: tuple[str, ...] = ("raise", "warn", "drop")
-# columns si.lisa and si.hotspots add to the layers the command writes
-RESULT_COLUMNS: tuple[str, ...] = (
-    "lisa_I", "lisa_p", "lisa_q", "lisa_cluster", "gi_z", "gi_p", "gi_bin", "gi_cluster",
-)  # fmt: skip
+#: the columns si.lisa and si.hotspots add (a user column of that name is refused up front)
+RESULT_COLUMNS: tuple[str, ...] = (*LISA.all, *GI.all)
 _UNMATCHED_API = {"raise": "raise", "warn": "warn", "drop": "ignore"}
 
 
-def _join(
+def join_input(
     table: pd.DataFrame,
     level: str,
     columns: list[str],
@@ -120,7 +148,7 @@ def _join(
         if report is None:
             raise
         if not report.matched.empty:
-            raise JoinError(_unmatched_text(report, source, level, stop=True), report) from None
+            raise JoinError(unmatched_text(report, source, level, stop=True), report) from None
         first = report.rows.head(3)
         examples = "; ".join(str(r.note) for r in first.itertuples())
         raise JoinError(
@@ -131,7 +159,7 @@ def _join(
         ) from None
     report = gdf.attrs["join_report"]
     if report.matched.empty:  # every row defunct: nothing left to analyse
-        raise JoinError(_unmatched_text(report, source, level, stop=True), report)
+        raise JoinError(unmatched_text(report, source, level, stop=True), report)
     if "year" in gdf.columns and year is None:
         years = sorted(gdf["year"].dropna().unique().tolist())
         if len(years) > 1:
@@ -151,7 +179,7 @@ def _user_column_names(
     """Find every requested column in the joined frame, under the name the user gave it."""
     from ..tables.join import _wide_columns
 
-    layer_cols = set(_layer_columns(level))
+    layer_cols = set(layer_columns(level))
     stems: dict[str, str] = {}
     if year is not None:  # wide table: rd_2019 was joined as rd; give it back its own name
         stems = {c: stem for c, (y, stem) in _wide_columns(table.columns).items() if y == year}
@@ -168,7 +196,7 @@ def _user_column_names(
     if clash:
         raise ColumnError(
             f"column(s) {', '.join(map(repr, clash))} of {source} have the name of a column of "
-            f"the boundary layer ({', '.join(_layer_columns(level))}); rename them in the table "
+            f"the boundary layer ({', '.join(layer_columns(level))}); rename them in the table "
             f"(e.g. {clash[0]!r} -> {clash[0] + '_value'!r}) and run again"
         )
     taken = [c for c in columns if c in RESULT_COLUMNS]
@@ -223,7 +251,7 @@ _HOW_TEXT = {
 }
 
 
-def _unmatched_text(
+def unmatched_text(
     report: Any, source: str, level: str, *, stop: bool, per_reason: int = 10
 ) -> str:
     """The table rows left out of the join, grouped by reason, and what to do about them."""
@@ -263,7 +291,12 @@ def _unmatched_text(
     return "\n".join(lines)
 
 
-def _layer_columns(level: str) -> list[str]:
+def layer_columns(level: str) -> list[str]:
+    """The columns of the boundary layer of ``level`` (code, name, province ...) kept in outputs.
+
+    >>> layer_columns("county")[-2:]
+    ['prefecture_code', 'prefecture']
+    """
     from ..boundaries.load import COLUMNS
 
     cols = list(COLUMNS)

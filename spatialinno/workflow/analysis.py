@@ -1,0 +1,272 @@
+"""``analyze``: from a table to a report, offline maps, styled QGIS layers and ``summary.csv``.
+
+The pipeline behind ``spatialinno analyze``, callable from a notebook with the same result: the
+command line only parses its arguments into a call of :func:`analyze` and prints what it returns.
+
+Steps: read the table (:mod:`~spatialinno.workflow.inputs`), join it to the boundary layer and
+check columns and values, check the settings (:mod:`~spatialinno.workflow.options`), compute one
+cross-section (:mod:`~spatialinno.workflow.section`), assemble the report
+(:mod:`~spatialinno.workflow.assemble`); every output is written into a staging folder that
+becomes ``out`` only when complete (:mod:`~spatialinno.workflow.staging`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from .._errors import InputError
+from .._progress import Progress
+from .assemble import write_analyze_report
+from .inputs import UNMATCHED, join_input, layer_columns, read_input, say, unmatched_text
+from .options import check_columns, check_level, check_permutations_needed, make_options
+from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
+from .section import RunContext, cross_section
+from .staging import Staging
+
+__all__ = ["Analysis", "analyze"]
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What :func:`analyze` (or :func:`~spatialinno.demo`) computed and wrote.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The output folder.
+    files : tuple of str
+        Files written, relative to ``out``.
+    summary : pandas.DataFrame
+        The content of ``summary.csv``: ``section``, ``indicator``, ``measure``, ``group``,
+        ``name``, ``value`` (one number per row).
+    frame : geopandas.GeoDataFrame or None
+        The joined layer (every unit, the analysed columns) for ``analyze``.
+    seconds : float
+        Wall time of the run.
+    warnings : tuple of str
+        Data warnings raised during the run (also listed in the report).
+    tables : mapping of str to pandas.DataFrame
+        The report's tables by name: ``overview`` (Gini, spatial Gini, Theil), ``moran``,
+        ``clusters`` (LISA and Gi* counts), ``per_group`` (per province, below the province
+        level) and ``regions`` (NBS region means); the demo names them by part.
+    maps : mapping of str to str
+        The offline maps written: file name (relative to ``out``) -> title.
+    """
+
+    out: Path
+    files: tuple[str, ...]
+    summary: pd.DataFrame = field(repr=False)
+    frame: Any = field(default=None, repr=False)
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    maps: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # read-only views: the result is frozen, its mappings too
+        object.__setattr__(self, "tables", _frozen(self.tables))
+        object.__setattr__(self, "maps", _frozen(self.maps))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a read-only mapping does not pickle: plain dicts in the pickle, read-only again after
+        return {**self.__dict__, "tables": dict(self.tables), "maps": dict(self.maps)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def __repr__(self) -> str:
+        return (
+            f"Analysis(out={str(self.out)!r}, {len(self.files)} files, "
+            f"{len(self.summary)} summary rows, {len(self.warnings)} warnings, "
+            f"{self.seconds:.1f} s)"
+        )
+
+    @property
+    def report(self) -> Path:
+        """Path of ``report.html``."""
+        return self.out / REPORT_FILE
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file written, as a path (``out / file``)."""
+        return tuple(self.out / f for f in self.files)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The summary table (same as ``summary.csv``)."""
+        return self.summary.copy()
+
+
+def analyze(
+    table: str | Path | pd.DataFrame,
+    level: str,
+    columns: Sequence[str],
+    out: str | Path,
+    *,
+    year: int | None = None,
+    key: str | None = None,
+    sheet: str | int = 0,
+    header: int | Sequence[int] | str | None = "auto",
+    decimal: str | None = None,
+    on_unmatched: str = "raise",
+    weights: str = "queen",
+    permutations: int | str = "auto",
+    alpha: float = 0.05,
+    correction: str | None = None,
+    seed: int = 0,
+    lang: str = "zh",
+    formats: Sequence[str] = ("gpkg",),
+    overwrite: bool = False,
+    quiet: bool = True,
+) -> Analysis:
+    """Join a table to a boundary layer; write the report, maps, layers and summary into ``out``.
+
+    The outputs are moved into ``out`` only when all of them are complete: an error or an
+    interruption leaves ``out`` as it was. ``spatialinno analyze`` calls this function.
+
+    Parameters
+    ----------
+    table : path or pandas.DataFrame
+        ``.csv`` (UTF-8, GBK, GB18030), ``.xlsx`` or a DataFrame with a region column (codes or
+        names, detected) and the indicator ``columns``.
+    level : {"province", "prefecture", "county"}
+        Boundary layer (Tianditu, EPSG:4490) the rows belong to.
+    columns : list of str
+        Non-negative indicator columns (levels: people, yuan, patents ...).
+    out : path
+        Output folder; must be empty or new unless ``overwrite``.
+    year : int, optional
+        Year of a long (``year`` column) or wide (``x_2021``) table; needed for several years.
+    key : str, optional
+        Column(s) holding codes or names (comma-separated); detected when omitted.
+    sheet, header, decimal
+        Worksheet of an ``.xlsx``; header row(s), 0-based, or "auto" (detects a yearbook
+        layout); decimal mark of numbers written as text -- as in :func:`spatialinno.read_table`.
+    on_unmatched : {"raise", "warn", "drop"}
+        Table rows that match no unit: stop with :class:`~spatialinno.JoinError` listing them
+        (default); go on, listed as a warning; or go on, listed as dropped on purpose. Either
+        way they are listed in the report (and on the terminal by the command line).
+    weights : str
+        ``queen`` (default), ``rook``, ``knn:K`` or ``distance:KM``; islands are linked to their
+        nearest unit.
+    permutations : int or "auto"
+        Conditional permutations for LISA ("auto": enough for the correction to be able to
+        reject); Moran's I and the spatial Gini use 999 with "auto". A count no test of the run
+        can use is refused before any work.
+    alpha : float
+        Significance level of LISA clusters (Gi* bins are always 90/95/99 %).
+    correction : {None, "fdr", "bonferroni"}
+        Multiple-testing correction for LISA and Gi*.
+    seed : int
+        Seed of every permutation test: same seed, same output.
+    lang : {"zh", "en"}
+        Language of the report and the maps.
+    formats : sequence of {"gpkg", "shp"}
+        ``results.gpkg`` is always written; ``"shp"`` adds Shapefiles under ``shp/``.
+    overwrite : bool
+        Replace the files of an earlier run in ``out`` (never other files).
+    quiet : bool
+        No progress bar (it is drawn only on a terminal anyway).
+
+    Returns
+    -------
+    Analysis
+        Folder, files, summary, the joined frame, the report's tables, maps, timing, notes.
+
+    Raises
+    ------
+    InputError, ColumnError, JoinError
+        Bad file or option, unknown column (the message lists the available ones), rows not
+        matched (with ``on_unmatched="raise"``), a year not in the table, an output folder that
+        already holds files.
+
+    Examples
+    --------
+    >>> import tempfile, spatialinno as si
+    >>> t2 = si.load_dataset("zhao2025_table2")
+    >>> res = si.analyze(t2, "province", ["capital_share"], tempfile.mkdtemp(), year=2021,
+    ...                  permutations=99)
+    >>> sorted(f for f in res.files if not f.endswith(".html")), sorted(res.tables)
+    (['results.gpkg', 'summary.csv'], ['clusters', 'moran', 'overview', 'regions'])
+    >>> s = res.summary
+    >>> round(s.loc[s["measure"] == "gini", "value"].item(), 4) == round(
+    ...     si.gini(t2.loc[t2["year"] == 2021, "capital_share"]), 4)
+    True
+    >>> float(res.tables["overview"].loc["capital_share", "gini"]) == s.loc[
+    ...     s["measure"] == "gini", "value"].item()
+    True
+    """
+    started = time.perf_counter()
+    options = make_options(weights, permutations, alpha, correction, seed, lang, formats)
+    level, columns = check_level(level), check_columns(columns)
+    if on_unmatched not in UNMATCHED:
+        raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
+    check_out(out, overwrite)
+    source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
+    steps = 3 + 4 * len(columns)  # read, join, weights; per column 4; tables
+    with Progress(steps, "analyze", enabled=False if quiet else None) as bar, DataNotes() as notes:
+        bar.start("reading")
+        if isinstance(table, pd.DataFrame):
+            frame = table
+        else:
+            keys = [k.strip() for k in key.split(",")] if key else []
+            frame = read_input(table, sheet, header=header, decimal=decimal, code_columns=keys)
+        bar.advance("joining")
+        gdf = _join(frame, level, columns, year, key, source, on_unmatched)
+        n_units = max(int(pd.to_numeric(gdf[c], errors="coerce").notna().sum()) for c in columns)
+        check_permutations_needed(options, n_units)
+        with Staging(out, earlier_outputs) as stage:
+            run = RunContext(options, stage.path, SummaryTable(), bar)
+            _join_rows(run.summary, gdf.attrs["join_report"])
+            sec = cross_section(gdf, level, columns, run, section="analyze")
+            sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
+            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages)
+            summary = run.summary.write(stage.path)
+            stage.commit()
+    return Analysis(
+        out=Path(out),
+        files=tuple(files),
+        summary=summary,
+        frame=gdf[[c for c in gdf.columns if c in (*layer_columns(level), *columns, "year")]],
+        seconds=time.perf_counter() - started,
+        warnings=tuple(notes.messages),
+        tables=sec.tables(),
+        maps=dict(sec.maps),
+    )
+
+
+def _join(
+    frame: pd.DataFrame,
+    level: str,
+    columns: list[str],
+    year: int | None,
+    key: str | None,
+    source: str,
+    on_unmatched: str,
+) -> Any:
+    """The joined layer; rows left out (with ``on_unmatched`` warn/drop) said on the terminal."""
+    gdf = join_input(frame, level, columns, year, key, source, on_unmatched)
+    report = gdf.attrs["join_report"]
+    if not report.unmatched.empty:
+        verb = "note" if on_unmatched == "drop" else "warning"
+        say(f"spatialinno: {verb}: " + unmatched_text(report, source, level, stop=False))
+    return gdf
+
+
+def _join_rows(summary: SummaryTable, report: Any) -> None:
+    """The join's counts, the first rows of summary.csv."""
+    summary.add("join", "", "table_rows", len(report.rows))
+    summary.add("join", "", "rows_matched", len(report.matched))
+    summary.add("join", "", "rows_unmatched", len(report.unmatched))
+    summary.add("join", "", "units_without_data", len(report.units_without_data))

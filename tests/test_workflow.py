@@ -1,0 +1,150 @@
+"""The pipeline behind the command line, called from Python, and the CLI before/after issue 14.
+
+* ``spatialinno analyze`` and ``spatialinno demo`` write the same ``summary.csv`` (every number of
+  the report) and the same files as before the pipeline moved out of ``cli.py``: compared with
+  the outputs of the old code committed under ``tests/reference/workflow/`` (see its README).
+* :func:`spatialinno.analyze` returns a frozen :class:`~spatialinno.Analysis` whose tables are the
+  numbers of ``summary.csv`` and whose maps are the files written.
+* The CLI counts Gi* bins with the one rule of :mod:`spatialinno.measures.results` (the rule the
+  maps and layers use): a unit without a z-score is never "not significant".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import spatialinno as si
+from spatialinno import cli
+from spatialinno._escape import write_csv
+
+pytestmark = pytest.mark.filterwarnings("ignore::spatialinno.DataWarning")
+
+REFERENCE = Path(__file__).parent / "reference" / "workflow"
+KEYS = ["section", "indicator", "measure", "group", "name"]
+
+
+def _read_summary(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={k: str for k in KEYS}, keep_default_na=False)
+
+
+def _files(out: Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def _assert_as_before(out: Path, run: str) -> None:
+    """summary.csv and the files of ``out`` are those the old code wrote for ``run``."""
+    got, want = _read_summary(out / "summary.csv"), _read_summary(REFERENCE / f"{run}_summary.csv")
+    assert list(got.columns) == list(want.columns)
+    # the same numbers in the same order: keys to the letter, values to rounding noise
+    pd.testing.assert_frame_equal(got[KEYS], want[KEYS])
+    g = pd.to_numeric(got["value"].replace("", np.nan)).to_numpy(dtype=float)
+    w = pd.to_numeric(want["value"].replace("", np.nan)).to_numpy(dtype=float)
+    np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15, equal_nan=True)
+    assert _files(out) == (REFERENCE / f"{run}_files.txt").read_text().split()
+
+
+@pytest.fixture(scope="module")
+def census_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("before") / "city_census.csv"
+    si.load_dataset("city_census").to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("run", "options"),
+    [
+        ("analyze", ["--columns", "popu_2020,popu_2010"]),
+        ("analyze_en", ["--columns", "popu_2020", "--format", "shp", "--lang", "en",
+                        "--correction", "fdr"]),
+    ],
+)  # fmt: skip
+def test_analyze_writes_what_it_wrote_before_the_restructure(
+    run: str, options: list[str], census_csv: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / run
+    argv = ["analyze", str(census_csv), "--level", "prefecture", *options, "--out", str(out)]
+    assert cli.main([*argv, "--quiet"]) == 0
+    _assert_as_before(out, run)
+
+
+@pytest.mark.slow
+def test_demo_writes_what_it_wrote_before_the_restructure(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    res = si.demo(out)
+    _assert_as_before(out, "demo")
+    # the result object holds what the files hold
+    write_csv(res.summary, tmp_path / "again.csv")
+    assert (tmp_path / "again.csv").read_bytes() == (out / "summary.csv").read_bytes()
+    assert sorted(res.files) == _files(out)
+    assert set(res.maps) == {f for f in res.files if f.endswith(".html") and f != "report.html"}
+    moran = res.tables["panel_moran"]  # 14 years x 2 columns, as summary.csv lists them
+    assert len(moran) == 28 and {"year", "indicator", "I", "p_sim"} <= set(moran.columns)
+    s = res.summary
+    want = s[(s["section"] == "province_panel") & (s["measure"] == "moran_I")]["value"]
+    assert moran["I"].tolist() == want.tolist()
+    assert set(res.tables) >= {"study_gini_region_means", "city_census_2020:clusters"}
+
+
+def test_analyze_from_python(tmp_path: Path) -> None:
+    panel = si.load_dataset("province_panel")
+    table = panel[(panel["gb"] != "156000000") & (panel["year"] == 2021)]
+    table = table[["province", "rd_exp_total_10k_yuan", "patent_app_total"]]
+    cols = ["rd_exp_total_10k_yuan", "patent_app_total"]
+    res = si.analyze(table, "province", cols, tmp_path / "out", permutations=99, seed=3)
+    assert isinstance(res, si.Analysis) and si.cli.analyze is si.analyze
+    s = res.summary
+    # the tables are the numbers of summary.csv (and of the package's own functions)
+    for c in cols:
+        row = s[(s["indicator"] == c) & (s["group"] == "")].set_index("measure")["value"]
+        assert res.tables["overview"].loc[c, "gini"] == row["gini"] == si.gini(table[c])
+        assert res.tables["moran"].loc[c, "I"] == row["moran_I"]
+        assert res.tables["clusters"].loc[c].sum() == 2 * 34  # LISA and Gi*: every unit once
+    assert "per_group" not in res.tables  # provinces: no per-province table
+    assert list(res.frame["name"])[:1] == ["北京市"] and len(res.frame) == 34
+    # every map named in the result was written, under its title
+    assert len(res.maps) == 6 and all((res.out / f).is_file() for f in res.maps)
+    assert res.maps["lisa_patent_app_total.html"] == "patent_app_total：LISA 聚类"
+    assert res.report == res.out / "report.html" and all(p.is_file() for p in res.paths)
+    # frozen: neither the result nor its mappings can be changed after the run
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.files = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        res.tables["overview"] = pd.DataFrame()  # type: ignore[index]
+    # and it travels (a notebook's cache, a worker process) and comes back read-only
+    back = pickle.loads(pickle.dumps(res))
+    assert back.files == res.files and back.maps == res.maps and repr(back) == repr(res)
+    pd.testing.assert_frame_equal(back.tables["clusters"], res.tables["clusters"])
+    with pytest.raises(TypeError):
+        back.maps["x.html"] = "x"  # type: ignore[index]
+
+
+def test_gi_counts_follow_the_one_rule_of_measures_results(tmp_path: Path) -> None:
+    """Within 2,500 km four provinces have every other province as a neighbour: Gi* has no
+    variance there (no z-score), so they are counted with the units without a bin -- as the
+    maps and the layers class them -- and not as "not significant" (the CLI's own rule before
+    issue 14 put them in bin 0)."""
+    panel = si.load_dataset("province_panel")
+    table = panel[(panel["gb"] != "156000000") & (panel["year"] == 2021)]
+    table = table[["province", "rd_exp_total_10k_yuan"]]
+    col = "rd_exp_total_10k_yuan"
+    res = si.analyze(table, "province", [col], tmp_path / "out", weights="distance:2500",
+                     permutations=99)  # fmt: skip
+    gdf = si.join_indicators(table, "province")
+    hot = si.hotspots(gdf, col, w=si.spatial_weights(gdf, kind="distance", distance=2500.0))
+    no_z = hot["gi_z"].isna()
+    assert no_z.sum() == 7 and (hot.loc[no_z, "gi_cluster"] == "ns").sum() == 4  # 3 no data
+    classes = si.measures.results.gi_classes(hot)
+    counts = res.tables["clusters"].loc[col]
+    assert counts["Gi* isolated/no data"] == (classes == "no data").sum() == 7
+    assert counts["Gi* 0"] == ((hot["gi_bin"] == 0) & ~no_z).sum()
+    bins = [counts[f"Gi* {b:+d}" if b else "Gi* 0"] for b in (3, 2, 1, 0, -1, -2, -3)]
+    assert sum(bins) + counts["Gi* isolated/no data"] == 34
+    s = res.summary
+    got = s[(s["measure"] == "gi_bin_count") & (s["group"] == "isolated/no data")]["value"]
+    assert got.item() == 7
