@@ -49,6 +49,19 @@ def add_graduated_regions(
     return classes
 
 
+def _classified(
+    gdf: pd.DataFrame, style: styles.GraduatedStyle
+) -> tuple[gpd.GeoDataFrame, np.ndarray, styles.GraduatedStyle]:
+    """The frame to draw, the values of the style's column and the style resolved on them."""
+    g = display_frame(gdf, "frame")
+    values = numeric_column(g, style.column, "frame")
+    if not np.isfinite(values).any():
+        raise InputError(
+            f"column {style.column!r} has no finite values to classify; check the join or the year"
+        )
+    return g, values, style.resolve(values)
+
+
 def choropleth_map(
     gdf: pd.DataFrame,
     column: str,
@@ -117,13 +130,7 @@ def choropleth_map(
     style = styles.graduated(
         column, scheme, k, bins, palette_name=palette, unit=unit, value_format=value_format
     )
-    g = display_frame(gdf, "frame")
-    values = numeric_column(g, column, "frame")
-    if not np.isfinite(values).any():
-        raise InputError(
-            f"column {column!r} has no finite values to classify; check the join or the year"
-        )
-    style = style.resolve(values)
+    g, values, style = _classified(gdf, style)
     label = label or styles.column_label(column, lang)
     value_label = label + (f" ({unit})" if unit else "")
     m = start_map(m, title or label, lang=lang, tiles=tiles, width=width, height=height)

@@ -19,7 +19,6 @@ from .._errors import InputError
 from .._validate import POLYGON_LEVELS
 from ..measures.network import TIERS, CityNetwork
 from .base import (
-    LegendRow,
     add_border_lines,
     add_features,
     add_legend,
@@ -200,22 +199,57 @@ def _add_nodes(
     )  # fmt: skip
 
 
-def _legend_rows(nodes: pd.DataFrame, max_w: float, lang: str) -> list[LegendRow]:
+def _legend_rows(nodes: pd.DataFrame, max_w: float, lang: str) -> list[styles.LegendRow]:
     """Tiers with counts, node size keys and the edge width key."""
     text = styles.NETWORK_TEXT[lang]
     tiers = styles.network_tiers()
     counts = nodes["tier"].value_counts()
     rows = [
-        LegendRow(tiers.color_of(t), tiers.label_of(t, lang), "circle", 6, int(counts.get(t, 0)))
+        styles.LegendRow(
+            tiers.color_of(t), tiers.label_of(t, lang), "circle", 6, int(counts.get(t, 0))
+        )
         for t in TIERS
     ]
     max_s = float(nodes["weighted_degree"].max())
     for s in sorted({max_s, max_s / 4}, reverse=True):
         r = float(_radius(np.array([s]), max_s)[0])
         key_fill = styles.NETWORK_COLORS["key_fill"]
-        rows.append(LegendRow(key_fill, f"{text['strength']} {_fmt(s)}", "circle", r))
-    rows.append(LegendRow(styles.EDGE_COLOR, f"{text['weight']} {_fmt(max_w)}", shape="line"))
+        rows.append(styles.LegendRow(key_fill, f"{text['strength']} {_fmt(s)}", "circle", r))
+    rows.append(
+        styles.LegendRow(styles.EDGE_COLOR, f"{text['weight']} {_fmt(max_w)}", shape="line")
+    )
     return rows
+
+
+def _to_draw(
+    net: CityNetwork, year: Hashable | None, top: int | None, lines: str
+) -> tuple[object, pd.DataFrame, pd.DataFrame, pd.DataFrame, float | None]:
+    """The year's key, nodes, all edges, the edges drawn (strongest last) and the cut weight."""
+    key = net._year(year)
+    nodes, edges = net.to_geodataframes(key, lines=lines)
+    if nodes.empty:
+        raise InputError(f"the network has no ties in year {key}; nothing to map")
+    shown, cut = _thin(edges, top)
+    shown = shown.sort_values("weight", kind="stable")  # strongest last = drawn on top
+    return key, nodes, edges, shown, cut
+
+
+def _legend_notes(net: CityNetwork, rule: str, lang: str) -> list[str]:
+    """Size and width keys, the thinning rule, the data source and the boundary source."""
+    text = styles.NETWORK_TEXT[lang]
+    notes = [text["size"], text["width"], rule]
+    if net.source:
+        notes.append(f"{text['source']}: {net.source}")
+    notes.append(styles.TEXT[lang]["source"])
+    return notes
+
+
+def _bounds(nodes: pd.DataFrame, pad: float = 1.5) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` around the nodes, ``pad`` degrees wider."""
+    return [
+        [float(nodes["lat"].min()) - pad, float(nodes["lon"].min()) - pad],
+        [float(nodes["lat"].max()) + pad, float(nodes["lon"].max()) + pad],
+    ]
 
 
 def network_map(
@@ -239,18 +273,15 @@ def network_map(
     borders and the national border lines (境界线) are drawn underneath. The saved file is
     self-contained (Leaflet inlined from ``spatialinno/_assets``; no CDN request).
 
-    Thinning rule (stated in the legend): a network with more than ``top`` edges shows only the
-    edges whose weight is at least the ``top``-th largest weight — the ``top`` strongest ties plus
-    any tied with the last one. Every node is still drawn, sized by its weighted degree in the
-    *whole* network.
-
     Parameters
     ----------
     net : CityNetwork
     year : optional
         Needed when the network has several years.
     top : int, optional
-        Maximum number of edges before thinning; default :data:`MAX_EDGES` (300).
+        Thinning rule (stated in the legend), default :data:`MAX_EDGES` (300): with more edges,
+        only those at least as strong as the ``top``-th strongest are drawn (ties kept). Every
+        node is still drawn, sized by its weighted degree in the *whole* network.
     lang : {"zh", "en"}
         Labels, legend and tooltips in Chinese or English.
     lines : {"great_circle", "straight"}
@@ -260,10 +291,8 @@ def network_map(
     tiles : str, optional
         Background tiles for :class:`folium.Map` (default none: nothing is fetched).
     m : folium.Map, optional
-        Draw the network on this map (e.g. a choropleth) instead of a new one, as
-        ``GeoDataFrame.explore(m=...)`` does; the light prefecture units and provincial borders
-        are then left out so the map underneath stays visible, and the map keeps its title,
-        tiles and view.
+        Draw on this map (e.g. a choropleth), as ``GeoDataFrame.explore(m=...)``: the map keeps
+        its title, tiles and view, and the units and provincial borders are left out.
 
     Returns
     -------
@@ -287,20 +316,10 @@ def network_map(
     []
     """
     lang = _check(net, lang, top, lines)
-    key = net._year(year)
-    nodes, edges = net.to_geodataframes(key, lines=lines)
-    if nodes.empty:
-        raise InputError(f"the network has no ties in year {key}; nothing to map")
-    shown, cut = _thin(edges, top)
-    shown = shown.sort_values("weight", kind="stable")  # strongest last = drawn on top
+    key, nodes, edges, shown, cut = _to_draw(net, year, top, lines)
     title, rule = _title_and_rule(edges, shown, cut, key, top, title, lang)
-    pad = 1.5
-    bounds = [
-        [float(nodes["lat"].min()) - pad, float(nodes["lon"].min()) - pad],
-        [float(nodes["lat"].max()) + pad, float(nodes["lon"].max()) + pad],
-    ]
     own = m is None
-    m = start_map(m, title, lang=lang, tiles=tiles, bounds=bounds)
+    m = start_map(m, title, lang=lang, tiles=tiles, bounds=_bounds(nodes))
     for pane, z in _PANES.items():
         ensure_pane(m, pane, z, pointer_events=True)
     if own:  # on a map of the caller's, opaque units would hide what is already drawn
@@ -309,10 +328,6 @@ def network_map(
     max_w = float(edges["weight"].max())
     _add_edges(m, shown, nodes, max_w, lang)
     _add_nodes(m, net, key, nodes, lang)
-    text = styles.NETWORK_TEXT[lang]
-    notes = [text["size"], text["width"], rule]
-    if net.source:
-        notes.append(f"{text['source']}: {net.source}")
-    notes.append(styles.TEXT[lang]["source"])
-    add_legend(m, text["tier"], _legend_rows(nodes, max_w, lang), notes, lang, "bottomleft")
+    rows, notes = _legend_rows(nodes, max_w, lang), _legend_notes(net, rule, lang)
+    add_legend(m, styles.NETWORK_TEXT[lang]["tier"], rows, notes, lang, "bottomleft")
     return finish(m)

@@ -19,13 +19,11 @@ from .. import styles
 from .._errors import ColumnError, InputError
 from .._validate import numeric_column, region_labels, require_columns
 from .base import (
-    LegendRow,
     add_border_lines,
     add_features,
     add_legend,
     add_outline,
     boundary_layer,
-    check_lang,
     finish,
     start_map,
 )
@@ -149,7 +147,7 @@ def coastal_lead_map(
     >>> type(m).__name__
     'Map'
     """
-    lang = check_lang(lang)
+    lang = styles.check_lang(lang)
     g = province_year(frame, column, year, "table")
     t = styles.TEXT[lang]
     label = label or styles.column_label(column, lang)
@@ -172,7 +170,7 @@ def coastal_lead_map(
     add_outline(m, regions, t["region_outlines"], lang, color=color, weight=2.6)
     finish(m)
     rows, coast_line = _region_means(g, column, lang)
-    legend = [LegendRow(color, line, shape="line") for line in rows]
+    legend = [styles.LegendRow(color, line, shape="line") for line in rows]
     notes = [f"{t['coastal_means']}: {coast_line}"]
     add_legend(m, t["region_means"], legend, notes, lang, position="bottomleft")
     return m
@@ -249,13 +247,13 @@ def _add_capitals(
 
 def _capital_legend(
     style: styles.GraduatedStyle, classes: np.ndarray, lang: str
-) -> list[LegendRow]:
+) -> list[styles.LegendRow]:
     """The class rows (with counts) and one example circle per class: typical size, its outline."""
     t = styles.TEXT[lang]
     rows = styles.graduated_legend(style, classes, lang)
     for example, text in zip((0.3, 0.65, 0.9), style.class_labels(lang), strict=False):
         rows.append(
-            LegendRow(
+            styles.LegendRow(
                 styles.CAPITAL_COLORS["fill"],
                 f"{t['capital']} {text}",
                 shape="circle",
@@ -313,7 +311,7 @@ def capital_effect_map(
     >>> type(m).__name__
     'Map'
     """
-    lang = check_lang(lang)
+    lang = styles.check_lang(lang)
     g = province_year(frame, column, year, "table")
     share = _capital_shares(g, column, year)
     g[column] = share

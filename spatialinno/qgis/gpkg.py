@@ -20,11 +20,11 @@ import pandas as pd
 
 from .. import __version__
 from .._errors import ExportError, ExportWarning
-from .frame import crs_text
 from .writing import (
     ExportResult,
     Style,
     check_written_fields,
+    export_result,
     free_name,
     layer_style,
     style_title,
@@ -138,16 +138,7 @@ def export_gpkg(
         where = GPKG_LAYER_STYLES
     elif overwrite:
         _drop_gpkg_style(path, name)  # a replaced layer must not keep a style for old columns
-    return ExportResult(
-        path=path,
-        layer=name,
-        driver="GPKG",
-        n_features=len(frame),
-        crs=crs_text(frame),
-        fields=fields,
-        style=where,
-        files=(path,),
-    )
+    return export_result(frame, path, name, "GPKG", fields, where, [path])
 
 
 def _warn_sub_millisecond(frame: pd.DataFrame) -> None:

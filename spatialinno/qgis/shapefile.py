@@ -25,8 +25,14 @@ from .._errors import ExportError, ExportWarning
 from .._escape import write_csv
 from .._validate import region_labels
 from .fields import dbf_field_names
-from .frame import crs_text
-from .writing import ExportResult, Style, check_written_fields, layer_style, write_layer
+from .writing import (
+    ExportResult,
+    Style,
+    check_written_fields,
+    export_result,
+    layer_style,
+    write_layer,
+)
 
 __all__ = [
     "DBF_DECIMALS",
@@ -119,16 +125,8 @@ def export_shp(
     path.parent.mkdir(parents=True, exist_ok=True)
     files = _write_parts(data, frame, path, stem, existing, promote, fields, qml)
     where = str(path.with_name(stem + ".qml")) if qml is not None else None
-    return ExportResult(
-        path=path,
-        layer=stem,
-        driver="ESRI Shapefile",
-        n_features=len(frame),
-        crs=crs_text(frame),
-        fields=tuple((c, names[c]) for c in columns),
-        style=where,
-        files=tuple(files),
-    )
+    fields_written = [(c, names[c]) for c in columns]
+    return export_result(frame, path, stem, "ESRI Shapefile", fields_written, where, files)
 
 
 def _write_parts(

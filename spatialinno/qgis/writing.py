@@ -16,11 +16,13 @@ import pandas as pd
 from .. import styles as _styles
 from .._errors import ExportError, ExportWarning
 from ..measures import results
+from .frame import crs_text
 from .qml import style_documents
 
 __all__ = [
     "ExportResult",
     "check_written_fields",
+    "export_result",
     "free_name",
     "layer_style",
     "style_title",
@@ -82,6 +84,28 @@ class ExportResult:
             f"{self.n_features} features, {len(self.fields)} fields ({renamed} renamed), "
             f"crs={self.crs}{style})"
         )
+
+
+def export_result(
+    frame: pd.DataFrame,
+    path: Path,
+    layer: str,
+    driver: str,
+    fields: Iterable[tuple[str, str]],
+    style: str | None,
+    files: Iterable[Path],
+) -> ExportResult:
+    """The :class:`ExportResult` of ``frame`` written to ``path`` (features and CRS from the frame)."""
+    return ExportResult(
+        path=path,
+        layer=layer,
+        driver=driver,
+        n_features=len(frame),
+        crs=crs_text(frame),
+        fields=tuple(fields),
+        style=style,
+        files=tuple(files),
+    )
 
 
 def write_layer(
