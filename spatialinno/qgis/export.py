@@ -108,7 +108,7 @@ def export(
     Returns
     -------
     ExportResult
-        What was written (path, layer, CRS, ``(column, field)`` pairs, style, files).
+        What was written: path, layer, CRS, ``(column, field)`` pairs, style, files.
 
     Raises
     ------
@@ -121,14 +121,13 @@ def export(
     Warns
     -----
     ExportWarning
-        Shapefile only: values DBF cannot hold are converted, naming the columns: text over 254
-        bytes, integers over 18 digits, datetimes (as ISO 8601 text), floats below 15 decimals.
+        Shapefile only, naming the columns: values DBF cannot hold are converted (long text,
+        huge integers, datetimes as ISO 8601 text, floats below 15 decimals).
 
     Notes
     -----
-    Rows without a value get a grey "no data" category in categorised styles (QGIS' graduated
-    renderer draws nothing for them). Date-times: see :mod:`spatialinno.qgis.gpkg`; Shapefile
-    field names: :func:`dbf_field_names` (mapping in ``<name>.fields.csv``, UTF-8 with BOM).
+    Categorised styles get a grey "no data" category for rows without a value. Date-times: see
+    :mod:`spatialinno.qgis.gpkg`; Shapefile field names: :func:`dbf_field_names`.
 
     Examples
     --------
