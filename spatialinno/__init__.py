@@ -60,11 +60,11 @@ _LAZY: dict[str, str] = {
     "Geary": "measures.results",
     "BivariateMoran": "measures.results",
     # maps
-    "choropleth_map": "maps.base",
-    "lisa_map": "maps.base",
-    "hotspot_map": "maps.base",
-    "coastal_lead_map": "maps.base",
-    "capital_effect_map": "maps.base",
+    "choropleth_map": "maps.choropleth",
+    "lisa_map": "maps.clusters",
+    "hotspot_map": "maps.clusters",
+    "coastal_lead_map": "maps.study",
+    "capital_effect_map": "maps.study",
     "network_map": "maps.network",
     # export
     "export": "qgis.export",

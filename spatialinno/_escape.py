@@ -108,7 +108,7 @@ def css_color(value: object) -> str:
     text = str(value)
     if not _CSS_COLOR.fullmatch(text):
         raise InputError(
-            f"{text!r} is not a colour; use #rrggbb (e.g. '#d7191c'), rgb(r, g, b) or a CSS "
+            f"{text!r} is not a colour; use #rrggbb (six hex digits), rgb(r, g, b) or a CSS "
             "colour name"
         )
     return text

@@ -25,13 +25,13 @@ import spatialinno as si
 # the escaping rules themselves, and the second template pass
 # ------------------------------------------------------------------------------------------
 def test_no_second_template_pass_even_for_text_that_skipped_escaping(tmp_path):
-    # a folium element whose text bypassed _esc (a user's own layer on a spatialinno map):
+    # a folium element whose text bypassed safe_text (a user's own layer on a spatialinno map):
     # branca would evaluate it at save(); the offline figure writes it as it was rendered
     import folium
 
-    from spatialinno.maps.base import _base_map
+    from spatialinno.maps.base import base_map
 
-    m = _base_map("t")
+    m = base_map("t")
     folium.Marker([35.0, 105.0], tooltip="{{ 6 * 7 }} {{ cycler.__name__ }}").add_to(m)
     m.save(str(tmp_path / "m.html"))
     page = (tmp_path / "m.html").read_text("utf-8")
@@ -42,13 +42,13 @@ def test_no_second_template_pass_even_for_text_that_skipped_escaping(tmp_path):
 def test_layer_names_added_without_escaping_are_escaped_by_finish():
     import folium
 
-    from spatialinno.maps.base import _base_map, _finish
+    from spatialinno.maps.base import base_map, finish
 
-    m = _base_map("t")
+    m = base_map("t")
     raw = '<img data-pwn src=x onerror="window.__pwned=1">{{ 1 }}'
     for name in (raw, "second"):
         folium.GeoJson({"type": "FeatureCollection", "features": []}, name=name).add_to(m)
-    _finish(m)
+    finish(m)
     names = [c.layer_name for c in m._children.values() if isinstance(c, folium.GeoJson)]
     assert (
         names[0]
@@ -57,14 +57,14 @@ def test_layer_names_added_without_escaping_are_escaped_by_finish():
 
 
 def test_legend_colours_must_be_colours():
-    from spatialinno.maps.base import LegendRow, _base_map, _legend_html
+    from spatialinno.maps.base import LegendRow, base_map, legend_html
 
-    html = _legend_html("t", [LegendRow("#d7191c", "a"), LegendRow("rgb(1, 2, 3)", "b")], [], "en")
+    html = legend_html("t", [LegendRow("#d7191c", "a"), LegendRow("rgb(1, 2, 3)", "b")], [], "en")
     assert "background:#d7191c" in html and "background:rgb(1, 2, 3)" in html
     for bad in ('red;background:url(//x)"', "expression(alert(1))", "#12345g"):
         with pytest.raises(si.InputError, match="is not a colour"):
-            _legend_html("t", [LegendRow(bad, "x")], [], "en")
-    assert _base_map("t") is not None
+            legend_html("t", [LegendRow(bad, "x")], [], "en")
+    assert base_map("t") is not None
 
 
 @pytest.mark.parametrize("text", [*PAYLOADS, "\u2028\u2029", "a\\", "<!--", "</SCRIPT>"])

@@ -426,7 +426,7 @@ def test_shp_overwrite_replaces_every_part(tmp_path, prov):
 
 
 def test_shp_failed_overwrite_keeps_the_previous_export(tmp_path, prov, monkeypatch):
-    import spatialinno.qgis.export as export_module
+    import spatialinno.qgis.shapefile as shapefile_module
 
     path = tmp_path / "keep.shp"
     si.export(prov, path, style="lisa")
@@ -435,7 +435,7 @@ def test_shp_failed_overwrite_keeps_the_previous_export(tmp_path, prov, monkeypa
     def fail(*args, **kwargs):  # failure injected after GDAL wrote the staged files
         raise si.ExportError("disk full")
 
-    monkeypatch.setattr(export_module, "_check_written_fields", fail)
+    monkeypatch.setattr(shapefile_module, "check_written_fields", fail)
     with pytest.raises(si.ExportError, match="disk full"):
         si.export(prov.iloc[:2], path, style="hotspots", overwrite=True)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no staging left

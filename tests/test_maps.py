@@ -543,16 +543,16 @@ def test_online_tiles_are_opt_in(census):
 
 @requires_chromium
 @pytest.mark.chromium
-def test_private_base_map_api_for_other_maps(browser, tmp_path):
+def test_public_base_map_api_for_other_maps(browser, tmp_path):
     # what the network map builds on: base map, outlines, border lines, legend, layer control
     from spatialinno.maps import base as maps
 
-    m = maps._base_map("航空网络 <测试>", lang="zh")
-    maps._add_outline(m, "province", "省界")
+    m = maps.base_map("航空网络 <测试>", lang="zh")
+    maps.add_outline(m, "province", "省界")
     folium.PolyLine([[39.9, 116.4], [31.2, 121.5]], color="#08519c", class_name="edge").add_to(m)
-    maps._add_border_lines(m, "zh")
-    maps._add_legend(m, "图例", [maps.LegendRow("#08519c", "航线 <1>", shape="line")], ["注"])
-    maps._finish(m).save(tmp_path / "n.html")
+    maps.add_border_lines(m, "zh")
+    maps.add_legend(m, "图例", [maps.LegendRow("#08519c", "航线 <1>", shape="line")], ["注"])
+    maps.finish(m).save(tmp_path / "n.html")
     r = browser.render(tmp_path / "n.html", path_classes=("si-outline", "si-border", "edge"))
     assert_clean(r)
     assert r["paths_by_class"] == {"si-outline": 34, "si-border": 8, "edge": 1}
@@ -691,3 +691,148 @@ def test_capital_map_when_every_share_is_above_50_percent(table2):
     n_mid = int(((t["capital_share"] > 0.5) & (t["capital_share"] <= 0.8)).sum())
     assert '≤ 50 % <span class="si-legend-count">(0个)</span>' in legend
     assert f'50 % – 80 % <span class="si-legend-count">({n_mid}个)</span>' in legend
+
+
+# ------------------------------------------------------------------------------------------
+# several map kinds on one map (m=), as GeoDataFrame.explore(m=...)
+# ------------------------------------------------------------------------------------------
+@requires_chromium
+@pytest.mark.chromium
+def test_two_map_kinds_on_one_map_in_chromium(browser, census, lisa_frame, tmp_path):
+    m = si.choropleth_map(census, "popu_2020", unit="人", title="人口与集聚")
+    assert si.lisa_map(lisa_frame, "popu_2020", m=m) is m
+    m.save(tmp_path / "both.html")
+    page = (tmp_path / "both.html").read_text("utf-8")
+    assert external_asset_urls(page) == []
+    # one regions layer per map kind, one border-lines layer for both
+    assert len(geojson_layers(page)) == 3
+    r = browser.render(
+        tmp_path / "both.html",
+        path_classes=("si-region", "si-border"),
+        evaluate={
+            "layers": "Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
+            ".map(l => l.innerText.trim())",
+            "controls": "document.querySelectorAll('.leaflet-control-layers').length",
+            "legends": "document.querySelectorAll('.si-legend').length",
+            "titles": "document.querySelectorAll('.si-title').length",
+        },
+    )
+    assert_clean(r)
+    assert r["eval"]["layers"] == ["popu_2020", "境界线", "LISA 聚类"]
+    assert r["eval"]["controls"] == 1 and r["eval"]["legends"] == 2 and r["eval"]["titles"] == 1
+    assert r["paths_by_class"] == {"si-region": 2 * len(census), "si-border": 8}
+    assert r["title_text"] == "人口与集聚"  # the map keeps its own title
+    counts = lisa_frame["lisa_cluster"].value_counts()
+    assert f"高-高集聚 ({counts['HH']}个)" in r["legend_text"]  # the second legend
+    assert "无数据 (16个)" in r["legend_text"]  # the first one
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_network_on_a_choropleth_in_chromium(browser, table2, tmp_path):
+    air = si.load_dataset("air_routes_2014")
+    net = si.city_network(air, "gb_o", "gb_d", weight="n_route_records", year="year")
+    m = si.coastal_lead_map(table2, "gini_innovation", year=2023)
+    assert si.network_map(net, year=2014, top=50, m=m) is m
+    m.save(tmp_path / "net.html")
+    r = browser.render(
+        tmp_path / "net.html",
+        path_classes=("si-region", "si-edge", "si-node", "si-border"),
+        evaluate={
+            "layers": "Array.from(document.querySelectorAll('.leaflet-control-layers label'))"
+            ".map(l => l.innerText.trim())",
+        },
+    )
+    assert_clean(r)
+    # the provinces of the choropleth, not the network's opaque prefecture units
+    assert r["paths_by_class"]["si-region"] == 34 and r["paths_by_class"]["si-border"] == 8
+    assert r["paths_by_class"]["si-node"] == 161 and r["paths_by_class"]["si-edge"] >= 50
+    assert r["eval"]["layers"] == [
+        "创新资源基尼系数",
+        "境界线",
+        "四大地区界线",
+        "联系（边）",
+        "城市（节点）",
+    ]
+    assert "城市层级" in r["legend_text"] and "地区均值" in r["legend_text"]
+
+
+def test_a_plain_folium_map_is_made_offline_and_keeps_its_view(census):
+    m = folium.Map(location=[30, 110], zoom_start=6, tiles=None)
+    out = si.hotspot_map(si.hotspots(census, "popu_2020", seed=1), m=m)
+    assert out is m
+    page = m.get_root().render()
+    assert external_asset_urls(page) == [] and "1.9.3" in page  # Leaflet inlined
+    # the caller's view and title are kept: no fitBounds, no title box added
+    assert not any(isinstance(c, folium.map.FitBounds) for c in m._children.values())
+    assert '"si-title"' not in page and '"si-legend"' in page
+    with pytest.raises(InputError, match=r"m must be a folium\.Map"):
+        si.choropleth_map(census, "popu_2020", m="map.html")
+
+
+# ------------------------------------------------------------------------------------------
+# one palette, one number format
+# ------------------------------------------------------------------------------------------
+def test_every_colour_lives_in_styles():
+    """No module outside spatialinno/styles/ writes a hex colour (docstrings aside)."""
+    import ast
+
+    root = Path(si.__file__).parent
+    colour = re.compile(r"(?<![&\w])#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if "styles" in path.relative_to(root).parts:
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and id(node) not in docstrings and colour.search(text):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []
+    # and the palette holds the colours the maps and the report use
+    assert styles.MAP_COLORS["background"] == "#f4f8fb" and styles.PAGE_COLORS["text"] == "#222"
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "table", "label_pct", "table_pct"),
+    [
+        (None, "—", "–", "—", "–"),
+        (float("nan"), "—", "–", "—", "–"),
+        (float("inf"), "—", "inf", "—", "inf %"),
+        (0.5, "0.5", "0.500", "50 %", "50.0 %"),
+        (0.8567, "0.857", "0.857", "85.7 %", "85.7 %"),
+        (0.012345, "0.0123", "0.012", "1.2 %", "1.2 %"),
+        (5.0, "5", "5.000", "500 %", "500.0 %"),
+        (250.0, "250", "250", "25000 %", "25000.0 %"),
+        (813.0, "813", "813", "81300 %", "81300.0 %"),
+        (999.6, "1e+03", "999.600", "99960 %", "99960.0 %"),
+        (1234.5, "1,234", "1234.500", "123450 %", "123450.0 %"),
+        (21893095.0, "21,893,095", "21,893,095", "2189309500 %", "2189309500.0 %"),
+        (7, "7", "7", "700 %", "700.0 %"),
+        (1234, "1,234", "1234", "123400 %", "123400.0 %"),
+        (np.int64(123456), "123,456", "123,456", "12345600 %", "12345600.0 %"),
+    ],
+)
+def test_one_number_formatter_in_every_context(value, label, table, label_pct, table_pct):
+    # the expected texts are what the three formatters wrote before they became one
+    # (styles.format_number / format_value, report.format_cell, the network map's _fmt)
+    from spatialinno.workflow.report import format_cell
+
+    assert styles.format_number(value) == label
+    assert styles.format_number(value, fmt=styles.TABLE) == table
+    assert styles.format_number(value, percent=True) == label_pct
+    assert styles.format_value(value, "percent") == label_pct
+    is_int = isinstance(value, (int, np.integer))
+    assert format_cell(value) == table
+    assert format_cell(value, percent=True) == (table if is_int else table_pct)  # counts stay
+    if value is not None and np.isfinite(value) and float(value).is_integer():
+        # the network map's old rule: whole weights as integers with thousands separators
+        assert styles.format_number(value) == (f"{int(value):,}" if value != 999.6 else label)

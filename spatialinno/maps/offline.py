@@ -27,7 +27,7 @@ that returns the already-rendered text unchanged. spatialinno's own builders add
 every user string with :func:`spatialinno._escape.html_text` (braces as ``&#123;``/``&#125;``), so
 no template delimiter reaches branca at all, not even one that would only fail to compile.
 
-Private API for other spatialinno modules (e.g. the network map)::
+API for the other map modules (:mod:`spatialinno.maps.base` uses it for every map)::
 
     from spatialinno.maps.offline import make_offline, external_asset_urls
     m = make_offline(folium.Map(tiles=None))   # any folium.Map; returns the same object
@@ -46,6 +46,20 @@ from importlib.resources import files
 from branca.element import Element, Figure, Link
 
 from .._errors import OfflineAssetError
+
+__all__ = [
+    "ASSETS",
+    "D3_VERSION",
+    "JQUERY_VERSION",
+    "LEAFLET_VERSION",
+    "Asset",
+    "LiteralElement",
+    "OfflineFigure",
+    "asset_text",
+    "external_asset_urls",
+    "freeze_rendered",
+    "make_offline",
+]
 
 LEAFLET_VERSION = "1.9.3"
 D3_VERSION = "3.5.5"

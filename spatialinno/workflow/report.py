@@ -17,37 +17,39 @@ True
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from string import Template
 
 import numpy as np
 import pandas as pd
 
 from .._errors import InputError
 from .._escape import html_text, url_path
+from ..styles import PAGE_COLORS, TABLE, format_number, is_missing
 
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
 
 LANGS: tuple[str, ...] = ("zh", "en")
 
-_CSS = """
+# colours from the one palette (spatialinno.styles.PAGE_COLORS)
+_CSS = Template("""
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",
-  "Helvetica Neue",Arial,sans-serif;margin:0 auto;max-width:1100px;padding:1.5em 2em;color:#222;
+  "Helvetica Neue",Arial,sans-serif;margin:0 auto;max-width:1100px;padding:1.5em 2em;color:$text;
   line-height:1.5}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.3em;border-bottom:2px solid #ddd;
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.3em;border-bottom:2px solid $rule;
   padding-bottom:.2em;margin-top:1.8em}h3{font-size:1.1em;margin-top:1.3em}
-.si-subtitle{color:#555;margin-top:0}
+.si-subtitle{color:$muted;margin-top:0}
 table{border-collapse:collapse;margin:.6em 0 1em;font-size:.88em}
-th,td{border:1px solid #ccc;padding:.25em .55em;text-align:right;vertical-align:top}
-th{background:#f3f3f3}td.si-text,th.si-text{text-align:left}
+th,td{border:1px solid $grid;padding:.25em .55em;text-align:right;vertical-align:top}
+th{background:$header}td.si-text,th.si-text{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
-.si-map{margin:1em 0}.si-map iframe{width:100%;height:520px;border:1px solid #ccc}
-.si-note{color:#555;font-size:.9em}.si-facts li{margin:.2em 0}
-.si-method dt{font-weight:bold;margin-top:.7em}.si-method code{background:#f6f6f6;padding:0 .2em}
-.si-warn{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em .8em;font-size:.9em}
-"""
+.si-map{margin:1em 0}.si-map iframe{width:100%;height:520px;border:1px solid $grid}
+.si-note{color:$muted;font-size:.9em}.si-facts li{margin:.2em 0}
+.si-method dt{font-weight:bold;margin-top:.7em}.si-method code{background:$code;padding:0 .2em}
+.si-warn{background:$warn_background;border-left:4px solid $warn_border;padding:.4em .8em;font-size:.9em}
+""").substitute(PAGE_COLORS)
 
 
 def _esc(value: object) -> str:
@@ -55,32 +57,25 @@ def _esc(value: object) -> str:
 
 
 def format_cell(value: object, digits: int = 3, percent: bool = False) -> str:
-    """Text for one table cell: numbers rounded to ``digits`` significant decimals, NaN as "–".
+    """Text for one table cell: numbers by :func:`spatialinno.styles.format_number` (``TABLE``).
+
+    Floats get ``digits`` decimals (whole numbers from 100 and numbers from 10,000 none), shares
+    in a ``percent`` column one decimal and ``" %"``; integers are written exactly (a count in a
+    share column stays a count); a missing value is "–"; tuples are joined with "; ".
 
     >>> format_cell(0.123456), format_cell(0.5, percent=True), format_cell(float("nan"))
     ('0.123', '50.0 %', '–')
     >>> format_cell(21893095.0), format_cell(7), format_cell(True)
     ('21,893,095', '7', 'True')
     """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "–"
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}" if abs(int(value)) >= 10_000 else str(int(value))
-    if isinstance(value, (float, np.floating)):
-        x = float(value)
-        if math.isnan(x):
-            return "–"
-        if percent:
-            return f"{x * 100:.1f} %"
-        if x != 0 and abs(x) >= 10_000:
-            return f"{x:,.0f}"
-        if x.is_integer() and abs(x) >= 100:
-            return f"{x:.0f}"
-        return f"{x:.{digits}f}"
     if isinstance(value, tuple):
         return "; ".join(map(str, value))
+    if is_missing(value) or isinstance(value, (float, np.floating)):
+        return format_number(value, digits, percent=percent, fmt=TABLE)
+    if isinstance(value, (int, np.integer)):
+        return format_number(value, digits, fmt=TABLE)
     return str(value)
 
 

@@ -1,0 +1,118 @@
+"""Stage 4, styles: one palette, one class-break rule, one number format, zh/en words, legend rows.
+
+Everything that decides how a result *looks* -- shared by the web maps (:mod:`spatialinno.maps`),
+the print figures and the QGIS styles (:mod:`spatialinno.qgis`) -- so a map and the QGIS layer
+exported from the same frame show the same colours, class breaks, labels and numbers.
+
+Modules
+-------
+palette      every colour (class palettes, LISA / Gi* / tier colours, borders, page chrome)
+numbers      the one number formatter (maps and figures: LABEL; report tables: TABLE)
+text         words in Chinese and English, readable column labels
+categorized  categorised styles: LISA clusters, Gi* bins, network tiers
+graduated    graduated styles: choropleth classes, the capital share, edge weights
+legend       legend rows (colour, label, count) of a style and the values drawn with it
+
+Class breaks come from the one class-break function, :func:`spatialinno.measures.classify.class_breaks`.
+
+>>> from spatialinno import styles
+>>> styles.LISA.color_of("HH")
+'#d7191c'
+>>> s = styles.graduated("rd_staff", scheme="quantiles", k=4).resolve([1, 2, 3, 4, 5, 6, 7, 8])
+>>> s.breaks
+(2.75, 4.5, 6.25, 8.0)
+"""
+
+from __future__ import annotations
+
+from ..measures.classify import SCHEMES, class_breaks, class_index
+from .categorized import HOTSPOTS, LISA, CategorizedStyle, Category, hotspots, lisa, network_tiers
+from .graduated import (
+    CAPITAL_SHARE_THRESHOLDS,
+    GraduatedStyle,
+    capital_outline,
+    capital_share,
+    edge_weights,
+    graduated,
+)
+from .legend import LegendRow, categorized_legend, class_counts, class_note, graduated_legend
+from .numbers import (
+    LABEL,
+    TABLE,
+    VALUE_FORMATS,
+    NumberFormat,
+    format_number,
+    format_value,
+    is_missing,
+)
+from .palette import (
+    BORDER_COLOR,
+    CAPITAL_COLORS,
+    DEFAULT_PALETTE,
+    EDGE_COLOR,
+    HIGHLIGHT_COLOR,
+    HOTSPOT_COLORS,
+    LISA_COLORS,
+    MAP_COLORS,
+    NATIONAL_BORDER_COLOR,
+    NETWORK_COLORS,
+    NO_DATA_COLOR,
+    PAGE_COLORS,
+    REGION_OUTLINE_COLOR,
+    TIER_COLORS,
+    palette,
+)
+from .text import KNOWN_LABELS, LANGS, NETWORK_TEXT, NO_DATA_LABEL, TEXT, check_lang, column_label
+
+__all__ = [
+    "BORDER_COLOR",
+    "CAPITAL_COLORS",
+    "CAPITAL_SHARE_THRESHOLDS",
+    "DEFAULT_PALETTE",
+    "EDGE_COLOR",
+    "HIGHLIGHT_COLOR",
+    "HOTSPOTS",
+    "HOTSPOT_COLORS",
+    "KNOWN_LABELS",
+    "LABEL",
+    "LANGS",
+    "LISA",
+    "LISA_COLORS",
+    "MAP_COLORS",
+    "NATIONAL_BORDER_COLOR",
+    "NETWORK_COLORS",
+    "NETWORK_TEXT",
+    "NO_DATA_COLOR",
+    "NO_DATA_LABEL",
+    "PAGE_COLORS",
+    "REGION_OUTLINE_COLOR",
+    "SCHEMES",
+    "TABLE",
+    "TEXT",
+    "TIER_COLORS",
+    "VALUE_FORMATS",
+    "CategorizedStyle",
+    "Category",
+    "GraduatedStyle",
+    "LegendRow",
+    "NumberFormat",
+    "capital_outline",
+    "capital_share",
+    "categorized_legend",
+    "check_lang",
+    "class_breaks",
+    "class_counts",
+    "class_index",
+    "class_note",
+    "column_label",
+    "edge_weights",
+    "format_number",
+    "format_value",
+    "graduated",
+    "graduated_legend",
+    "hotspots",
+    "is_missing",
+    "lisa",
+    "network_tiers",
+    "palette",
+]

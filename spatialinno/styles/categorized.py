@@ -1,0 +1,137 @@
+"""Categorised styles: LISA clusters, Gi* bins and city-network tiers, one colour and label per class.
+
+The category values are the labels and bins the measures write (:mod:`spatialinno.measures.results`),
+the colours come from :mod:`spatialinno.styles.palette`.
+
+>>> LISA.column, LISA.color_of("HH"), LISA.label_of("ns", "en")
+('lisa_cluster', '#d7191c', 'not significant')
+>>> HOTSPOTS.column, HOTSPOTS.color_of(-3), HOTSPOTS.color_of(9)
+('gi_bin', '#4575b5', '#d9d9d9')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..measures import results
+from .palette import HOTSPOT_COLORS, LISA_COLORS, NO_DATA_COLOR, TIER_COLORS
+from .text import NO_DATA_LABEL
+
+__all__ = [
+    "HOTSPOTS",
+    "LISA",
+    "CategorizedStyle",
+    "Category",
+    "hotspots",
+    "lisa",
+    "network_tiers",
+]
+
+
+@dataclass(frozen=True)
+class Category:
+    """One class of a categorised style: the value in the data, its colour and bilingual label."""
+
+    value: object
+    color: str
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class CategorizedStyle:
+    """Colours by category of ``column`` (LISA clusters, Gi* bins)."""
+
+    column: str
+    categories: tuple[Category, ...]
+    title_zh: str = ""
+    title_en: str = ""
+
+    def color_of(self, value: object) -> str:
+        for cat in self.categories:
+            if cat.value == value:
+                return cat.color
+        return NO_DATA_COLOR
+
+    def label_of(self, value: object, lang: str = "zh") -> str:
+        for cat in self.categories:
+            if cat.value == value:
+                return cat.label(lang)
+        return NO_DATA_LABEL[lang]
+
+    def bilingual_label(self, value: object) -> str:
+        return f"{self.label_of(value, 'zh')} / {self.label_of(value, 'en')}"
+
+    def title(self, lang: str = "zh") -> str:
+        """The style's title in ``lang`` (legend title, layer name)."""
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def with_column(self, column: str) -> CategorizedStyle:
+        return replace(self, column=column)
+
+
+_LISA_WORDS: dict[str, tuple[str, str]] = {
+    "HH": ("高-高集聚", "High-High"),
+    "LL": ("低-低集聚", "Low-Low"),
+    "HL": ("高-低异常", "High-Low"),
+    "LH": ("低-高异常", "Low-High"),
+    results.NOT_SIGNIFICANT: ("不显著", "not significant"),
+    results.ISOLATED: ("孤立（无邻居）", "isolated (no neighbours)"),
+}
+
+LISA = CategorizedStyle(
+    column=results.LISA.klass,
+    categories=(
+        *(Category(v, LISA_COLORS[v], zh, en) for v, (zh, en) in _LISA_WORDS.items()),
+        Category(results.NO_DATA, NO_DATA_COLOR, NO_DATA_LABEL["zh"], NO_DATA_LABEL["en"]),
+    ),
+    title_zh="LISA 聚类",
+    title_en="LISA clusters",
+)
+
+
+def _gi_words(b: int) -> tuple[str, str]:
+    if b == 0:
+        return "不显著", "not significant"
+    level = {3: 99, 2: 95, 1: 90}[abs(b)]
+    if b > 0:
+        return f"热点 {level}% 置信", f"Hot spot, {level}% confidence"
+    return f"冷点 {level}% 置信", f"Cold spot, {level}% confidence"
+
+
+HOTSPOTS = CategorizedStyle(
+    column=results.GI.klass,
+    categories=tuple(Category(b, HOTSPOT_COLORS[b], *_gi_words(b)) for b in results.GI_BINS),
+    title_zh="Getis–Ord Gi* 冷热点",
+    title_en="Getis–Ord Gi* hot and cold spots",
+)
+
+
+def lisa(column: str = results.LISA.klass) -> CategorizedStyle:
+    """The LISA cluster style (HH red, LL blue, HL pink/orange, LH light blue, ns grey)."""
+    return LISA.with_column(column)
+
+
+def hotspots(column: str = results.GI.klass) -> CategorizedStyle:
+    """The Gi* hot-spot style: 7 bins, cold blue to hot red, 90/95/99 % confidence."""
+    return HOTSPOTS.with_column(column)
+
+
+def network_tiers() -> CategorizedStyle:
+    """The categorised style of the ``tier`` column (core / key / auxiliary), shared with QGIS.
+
+    >>> from spatialinno.styles import network_tiers
+    >>> network_tiers().color_of("core"), network_tiers().label_of("core", "en")
+    ('#b30000', 'core')
+    """
+    from ..measures.network import TIER_ZH, TIERS
+
+    return CategorizedStyle(
+        column="tier",
+        categories=tuple(Category(t, TIER_COLORS[t], TIER_ZH[t], t) for t in TIERS),
+        title_zh="城市层级（加权度自然断点）",
+        title_en="City tier (natural breaks of weighted degree)",
+    )

@@ -1,0 +1,135 @@
+"""Every colour spatialinno draws with, in one place: maps, print figures, QGIS styles, the report.
+
+Class colours (ColorBrewer sequential palettes, the LISA and Gi* categories, network tiers) and the
+colours of what surrounds them (borders, outlines, highlights, the map and report chrome) are
+defined here and nowhere else, so that a web map, a print figure and the QGIS layer of the same
+result agree, and a colour changes everywhere at once. ``tests/test_maps.py`` checks that no other
+module of the package writes a hex colour.
+
+>>> palette(3, "Blues")
+('#deebf7', '#9ecae1', '#3182bd')
+>>> PAGE_COLORS["text"], MAP_COLORS["background"]
+('#222', '#f4f8fb')
+"""
+
+from __future__ import annotations
+
+from .._errors import InputError
+from ..measures.results import ISOLATED, NOT_SIGNIFICANT
+
+__all__ = [
+    "BORDER_COLOR",
+    "CAPITAL_COLORS",
+    "DEFAULT_PALETTE",
+    "EDGE_COLOR",
+    "HIGHLIGHT_COLOR",
+    "HOTSPOT_COLORS",
+    "LISA_COLORS",
+    "MAP_COLORS",
+    "NATIONAL_BORDER_COLOR",
+    "NETWORK_COLORS",
+    "NO_DATA_COLOR",
+    "PAGE_COLORS",
+    "REGION_OUTLINE_COLOR",
+    "SEQUENTIAL",
+    "TIER_COLORS",
+    "palette",
+]
+
+NO_DATA_COLOR = "#d9d9d9"
+BORDER_COLOR = "#636363"  # thin outline of every region (web map and QGIS symbol)
+NATIONAL_BORDER_COLOR = "#252525"  # 境界线, incl. the South China Sea line
+REGION_OUTLINE_COLOR = "#111111"  # the four NBS regions drawn over the provinces
+HIGHLIGHT_COLOR = "#000000"  # outline of the feature under the mouse
+
+# ColorBrewer sequential palettes (Cynthia Brewer, Apache-2.0 licensed colour specs), 3..7 classes
+SEQUENTIAL: dict[str, dict[int, tuple[str, ...]]] = {
+    "YlOrRd": {
+        3: ("#ffeda0", "#feb24c", "#f03b20"),
+        4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+        5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+        6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+        7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    },
+    "Blues": {
+        3: ("#deebf7", "#9ecae1", "#3182bd"),
+        4: ("#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"),
+        5: ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
+        6: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"),
+        7: ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
+    },
+}
+DEFAULT_PALETTE = "YlOrRd"
+
+# LISA clusters: HH red, LL blue, HL pink, LH light blue (GeoDa's colours), ns light grey
+LISA_COLORS: dict[str, str] = {
+    "HH": "#d7191c",
+    "LL": "#2c7bb6",
+    "HL": "#f4a5ae",
+    "LH": "#abd9e9",
+    NOT_SIGNIFICANT: "#f0f0f0",
+    ISOLATED: "#8c6bb1",
+}
+
+# Gi* bins -3..3: cold blue to hot red (ArcGIS Pro's hot spot colours)
+HOTSPOT_COLORS: dict[int, str] = {
+    3: "#d62f27",
+    2: "#ed7551",
+    1: "#fab984",
+    0: "#f7f7f7",
+    -1: "#c0ccbe",
+    -2: "#849eba",
+    -3: "#4575b5",
+}
+
+# city networks: tiers (core / key / auxiliary) and edge lines, shared by network_map and QGIS
+TIER_COLORS: dict[str, str] = {"core": "#b30000", "key": "#fc8d59", "auxiliary": "#fdd49e"}
+EDGE_COLOR = "#2c7fb8"
+NETWORK_COLORS: dict[str, str] = {
+    "unit_fill": "#f2efe9",  # the light prefecture units under a network
+    "unit_border": "#c8c8c8",
+    "province_outline": "#8c8c8c",
+    "edge_highlight": "#08306b",
+    "node_outline": "#333333",
+    "key_fill": "#ffffff",  # the size-key circles of the legend
+}
+
+# the capital effect: one fill for every capital circle (its size carries the share), outlines
+# by class of the share (thin grey <= 50 %, thick dark > 50 %, red > 80 %)
+CAPITAL_COLORS: dict[str, str] = {
+    "fill": "#6a51a3",
+    "low": "#555555",
+    "dominant": "#222222",
+    "extreme": "#b2182b",
+}
+
+# the web maps' title box, legend and background (CSS; three-digit forms as the CSS writes them)
+MAP_COLORS: dict[str, str] = {
+    "text": "#222",
+    "swatch_border": "#888",
+    "symbol_border": "#333",
+    "note": "#555",
+    "count": "#777",
+    "background": "#f4f8fb",
+}
+
+# the one-page HTML report
+PAGE_COLORS: dict[str, str] = {
+    "text": "#222",
+    "rule": "#ddd",
+    "muted": "#555",
+    "grid": "#ccc",
+    "header": "#f3f3f3",
+    "code": "#f6f6f6",
+    "warn_background": "#fff8e1",
+    "warn_border": "#f0b400",
+}
+
+
+def palette(k: int, name: str = DEFAULT_PALETTE) -> tuple[str, ...]:
+    """``k`` colours (3..7) of a sequential ColorBrewer palette, light to dark."""
+    if name not in SEQUENTIAL:
+        raise InputError(f"unknown palette {name!r}; available: {', '.join(SEQUENTIAL)}")
+    if k not in SEQUENTIAL[name]:
+        raise InputError(f"palette {name!r} has 3 to 7 classes, not k={k}")
+    return SEQUENTIAL[name][k]

