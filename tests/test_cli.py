@@ -29,6 +29,7 @@ from helpers_qgis import inspect_layers, requires_qgis, warnings_in
 import spatialinno as si
 from spatialinno import cli
 from spatialinno._progress import Progress, progress_enabled
+from spatialinno.measures.results import LISA_LABELS
 
 # units without data (HK, MO, TW, the Gansu areas, cities missing from a table) are announced with
 # DataWarning by every statistic; expected here, and the CLI lists them in the report
@@ -177,10 +178,7 @@ def test_summary_equals_package_functions(run: dict, expected: dict) -> None:
         # every unit is counted exactly once
         total = sum(_value(s, c, "gi_bin_count", str(b)) for b in (3, 2, 1, 0, -1, -2, -3))
         assert total + _value(s, c, "gi_bin_count", "isolated/no data") == len(gdf) == 375
-        assert (
-            sum(_value(s, c, "lisa_count", lab) for lab in si.measures.autocorrelation.LISA_LABELS)
-            == 375
-        )
+        assert sum(_value(s, c, "lisa_count", lab) for lab in LISA_LABELS) == 375
     # with FDR and 'auto' permutations LISA can reject on 375 units: real clusters are reported
     assert (
         _value(s, "popu_2020", "lisa_count", "HH") + _value(s, "popu_2020", "lisa_count", "LL") > 0

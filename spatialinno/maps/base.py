@@ -470,15 +470,3 @@ def finish(m: folium.Map) -> folium.Map:
     if n_layers > 1:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m
-
-
-# The map kinds live in their own modules (spatialinno.maps lists them); this keeps the import
-# path of the first layout working: ``from spatialinno.maps.base import choropleth_map``.
-def __getattr__(name: str) -> Any:
-    from . import _KINDS
-
-    if name in _KINDS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_KINDS[name]}", __package__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

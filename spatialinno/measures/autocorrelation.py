@@ -42,11 +42,7 @@ from .._validate import check_seed, region_labels, require_columns, seed_record
 
 # CORRECTIONS, LISA_LABELS, lisa and hotspots: names other stages import from here (the local
 # statistics lived here before); each is defined once, in inference, results and local
-from .inference import CORRECTIONS as CORRECTIONS
 from .inference import GlobalTest, check_permutations, global_test, two_sided_p
-from .local import hotspots as hotspots
-from .local import lisa as lisa
-from .results import LISA_LABELS as LISA_LABELS
 from .results import BivariateMoran, Geary, Moran
 from .units import Units, prepare, warn_missing
 from .weights import transform_matrix

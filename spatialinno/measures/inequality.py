@@ -42,13 +42,6 @@ from .._validate import numeric_column, region_labels, require_columns, warn_lef
 
 # The split of the old inequality module keeps every name importable from here (the workflow
 # and the CLI import them so); each is defined once, in the module that says what it is.
-from .concentration import STUDY_EXCLUDED as STUDY_EXCLUDED
-from .concentration import capital_share as capital_share
-from .concentration import gini_by as gini_by
-from .concentration import location_quotient as location_quotient
-from .concentration import region_summary as region_summary
-from .spatial_gini import SpatialGini as SpatialGini
-from .spatial_gini import spatial_gini as spatial_gini
 from .values import as_values, as_weights, sum_abs_diff, valid_mask, weights_mask
 
 __all__ = ["Theil", "gini", "theil"]

@@ -72,14 +72,12 @@ from .arrangements import (
     row_reduce,
     row_weights,
 )
-from .arrangements import off_diagonal as off_diagonal
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
 __all__ = [
     "CORRECTIONS",
-    "DRAW_BLOCK",
     "EXACT_MAX",
     "GLOBAL_THRESHOLD",
     "MAX_SECONDS",
@@ -89,11 +87,9 @@ __all__ = [
     "check_alpha_correction",
     "check_permutations",
     "conditional_test",
-    "distinct_draws",
     "folded_p",
     "global_test",
     "largest_useful",
-    "off_diagonal",
     "replayed_test",
     "resolve_permutations",
     "significant",

@@ -30,12 +30,12 @@ import pandas as pd
 
 from .._errors import InputError
 from .._validate import check_seed, seed_record
+from .arrangements import off_diagonal
 from .inference import (
     LocalTest,
     check_alpha_correction,
     check_permutations,
     conditional_test,
-    off_diagonal,
     resolve_permutations,
     significant,
     threshold,

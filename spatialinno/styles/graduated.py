@@ -169,17 +169,17 @@ def capital_outline(share: float) -> tuple[str, float]:
 def edge_weights(weights: Sequence[float]) -> GraduatedStyle:
     """Graduated style of the edge ``weight`` column: Fisher–Jenks breaks (up to 5), Blues.
 
-    The breaks come from :func:`spatialinno.measures.network.jenks_breaks` and are handed to the style as user bins:
+    The breaks come from :func:`spatialinno.measures.classify.fisher_jenks` and are handed to the style as user bins:
     mapclassify's pure-Python Fisher–Jenks (without numba) needs seconds for a thousand edges.
 
     >>> from spatialinno.styles import edge_weights
     >>> edge_weights([1, 1, 2, 3, 8, 9, 10, 30, 31, 60]).breaks
     (1.0, 3.0, 10.0, 31.0, 60.0)
     """
-    from ..measures.network import jenks_breaks
+    from ..measures.classify import fisher_jenks
 
     x = np.asarray(weights, dtype=float)
-    breaks = tuple(float(b) for b in jenks_breaks(x, 5))
+    breaks = tuple(float(b) for b in fisher_jenks(x, 5))
     style = graduated("weight", scheme="user", bins=breaks, palette_name="Blues")
     # breaks set here, so resolve() is a no-op and mapclassify (4 s to import) is not needed
     return replace(style, breaks=breaks, lower=float(np.nanmin(x)))

@@ -162,7 +162,6 @@ def wide_columns(columns: Iterable[str]) -> dict[str, tuple[int, str]]:
 
 
 # the name workflow.inputs imports (it was private here); the rule is wide_columns
-_wide_columns = wide_columns
 
 
 def _layer(level: str) -> gpd.GeoDataFrame:

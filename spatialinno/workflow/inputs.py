@@ -177,12 +177,12 @@ def _user_column_names(
     gdf: Any, table: pd.DataFrame, columns: list[str], level: str, year: int | None, source: str
 ) -> Any:
     """Find every requested column in the joined frame, under the name the user gave it."""
-    from ..tables.join import _wide_columns
+    from ..tables.join import wide_columns
 
     layer_cols = set(layer_columns(level))
     stems: dict[str, str] = {}
     if year is not None:  # wide table: rd_2019 was joined as rd; give it back its own name
-        stems = {c: stem for c, (y, stem) in _wide_columns(table.columns).items() if y == year}
+        stems = {c: stem for c, (y, stem) in wide_columns(table.columns).items() if y == year}
         back = {stems[c]: c for c in columns if c in stems and c not in gdf.columns}
         if back:
             gdf = gdf.rename(columns=back)

@@ -155,7 +155,7 @@ def _one_column(
     title_suffix: str,
 ) -> _Column:
     """Every statistic, map and layer of one column, in the order summary.csv lists them."""
-    from ..measures.autocorrelation import hotspots, lisa
+    from ..measures.local import hotspots, lisa
 
     o = run.options
     overview = _inequality(gdf, col, w, run, section)
@@ -184,7 +184,8 @@ def _one_column(
 
 def _inequality(gdf: Any, col: str, w: Any, run: RunContext, section: str) -> dict[str, Any]:
     """Gini over the units with data, spatial Gini, Theil by NBS region (into the summary)."""
-    from ..measures.inequality import gini, spatial_gini, theil
+    from ..measures.inequality import gini, theil
+    from ..measures.spatial_gini import spatial_gini
 
     have = pd.to_numeric(gdf[col], errors="coerce").notna()
     # the frame and the user's column name, so that any message names both (never 'values')
@@ -264,7 +265,8 @@ def _save_maps(
     title_suffix: str,
 ) -> list[tuple[str, str]]:
     """The choropleth, LISA and Gi* maps of a column, one offline HTML file each."""
-    from ..maps.base import choropleth_map, hotspot_map, lisa_map
+    from ..maps.choropleth import choropleth_map
+    from ..maps.clusters import hotspot_map, lisa_map
 
     lang, text = run.options.lang, run.text
     saved = []
@@ -305,8 +307,8 @@ def _per_province(
     gdf: Any, level: str, columns: list[str], run: RunContext, section: str
 ) -> pd.DataFrame | None:
     """Gini across each province's units and the capital share (below the province level)."""
-    from ..measures.inequality import capital_share, gini_by
-    from ..tables.join import aggregate
+    from ..measures.concentration import capital_share, gini_by
+    from ..tables.aggregate import aggregate
 
     if level not in ("prefecture", "county"):
         run.bar.advance(f"{section}: region means")
@@ -348,7 +350,7 @@ def per_group_table(
 
 def _region_means(gdf: Any, columns: list[str], run: RunContext, section: str) -> pd.DataFrame:
     """Means of every column by NBS region (east, central, west, northeast)."""
-    from ..measures.inequality import region_summary
+    from ..measures.concentration import region_summary
 
     regions = region_summary(gdf, columns)
     for region, r in regions.iterrows():

@@ -74,7 +74,7 @@ def study_facts() -> dict[str, Any]:
     >>> f["lowest_gini_region_2023"]
     'east'
     """
-    from ..measures.inequality import region_summary
+    from ..measures.concentration import region_summary
     from ..tables.datasets import load_dataset
     from ..tables.join import join_indicators
 
@@ -205,7 +205,7 @@ def _subtitle(options: Options) -> str:
 def _study_part(run: RunContext, written: _Written) -> dict[str, Any]:
     """The study's facts (into the summary), its two maps and two layers."""
     from .. import styles
-    from ..maps.base import capital_effect_map, coastal_lead_map
+    from ..maps.study import capital_effect_map, coastal_lead_map
 
     facts = study_facts()
     _study_summary(run.summary, facts)
@@ -308,7 +308,7 @@ def _study_blocks(rep: Report, facts: dict[str, Any], written: _Written, lang: s
 def _panel_part(run: RunContext, written: _Written) -> None:
     """Gini and Theil per year, Moran's I per year, the last year's maps and layer."""
     from .. import styles
-    from ..maps.base import choropleth_map
+    from ..maps.choropleth import choropleth_map
     from ..tables.datasets import load_dataset
     from ..tables.join import join_indicators
 

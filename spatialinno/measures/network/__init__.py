@@ -38,8 +38,6 @@ centrality  degree, betweenness (weighted_betweenness), eigenvector, closeness, 
 
 from __future__ import annotations
 
-# jenks_breaks: the name styles.edge_weights imports; the one Fisher–Jenks is classify's
-from ..classify import fisher_jenks as jenks_breaks
 from .build import city_network, network_from_records
 from .centrality import TIER_ZH, TIERS, weighted_betweenness
 from .report import NetworkReport, PartnerShare
@@ -52,7 +50,6 @@ __all__ = [
     "NetworkReport",
     "PartnerShare",
     "city_network",
-    "jenks_breaks",
     "network_from_records",
     "weighted_betweenness",
 ]
