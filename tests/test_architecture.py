@@ -82,3 +82,55 @@ def test_boundary_build_script_uses_only_the_boundaries_stage(source_checkout: P
     ours = {m for m in imported if m.split(".")[0] == "spatialinno"}
     assert ours, "build.py should use the package's boundary helpers"
     assert all(m.startswith("spatialinno.boundaries") for m in ours), sorted(ours)
+
+
+def _source_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "spatialinno").rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_modules_stay_small(source_checkout: Path) -> None:
+    """No module of the package is over 600 lines (ARCHITECTURE.md, rule 5)."""
+    sizes = {
+        str(p.relative_to(source_checkout)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in _source_files(source_checkout)
+    }
+    too_long = {name: n for name, n in sizes.items() if n > 600}
+    assert not too_long, too_long
+
+
+def test_functions_stay_small(source_checkout: Path) -> None:
+    """No function body is over 80 lines. The docstring is not counted: numpy-style docstrings of
+    public functions (parameters with units, formula, references, examples) are documentation,
+    not code, and must not be shortened to meet a size rule."""
+    too_long = {}
+    for path in _source_files(source_checkout):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            lines = node.end_lineno - node.lineno + 1
+            first = node.body[0]
+            is_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            if is_doc and isinstance(first.value.value, str):
+                lines -= first.end_lineno - first.lineno + 1
+            if lines > 80:
+                too_long[f"{path.relative_to(source_checkout)}:{node.name}"] = lines
+    assert not too_long, too_long
+
+
+def test_every_public_module_declares_all(source_checkout: Path) -> None:
+    missing = []
+    for path in _source_files(source_checkout):
+        if path.name.startswith("_") and path.name != "__init__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {
+            t.id
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name)
+        }
+        if "__all__" not in names:
+            missing.append(str(path.relative_to(source_checkout)))
+    assert not missing, missing

@@ -18,6 +18,17 @@ import pandas as pd
 
 from .._validate import LEVELS, POLYGON_LEVELS, check_level
 
+__all__ = [
+    "COLUMNS",
+    "CRS",
+    "EQUAL_AREA_CRS",
+    "SOURCE",
+    "contiguity",
+    "island_links",
+    "layers",
+    "load_boundaries",
+]
+
 CRS = "EPSG:4490"
 # Albers equal-area for China: areas in m², distances in m; used for contiguity, simplification, km.
 EQUAL_AREA_CRS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"

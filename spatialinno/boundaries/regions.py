@@ -13,6 +13,18 @@ from importlib.resources import files
 
 import pandas as pd
 
+__all__ = [
+    "MUNICIPALITIES",
+    "REGIONS",
+    "REGION_EN",
+    "REGION_ZH",
+    "UNIT_TYPES",
+    "code_history",
+    "prefecture_units",
+    "province_of",
+    "provinces",
+]
+
 REGIONS: tuple[str, ...] = ("east", "central", "west", "northeast")
 REGION_ZH: dict[str, str] = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北"}
 REGION_EN: dict[str, str] = {

@@ -13,6 +13,8 @@ import pandas as pd
 
 from .._errors import InputError
 
+__all__ = ["DATASETS", "Dataset", "dataset_path", "list_datasets", "load_dataset"]
+
 
 @dataclass(frozen=True)
 class Dataset:
