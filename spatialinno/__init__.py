@@ -34,6 +34,8 @@ _LAZY: dict[str, str] = {
     "read_table": "tables.read",
     "match_regions": "tables.match",
     "join_indicators": "tables.join",
+    "Label": "tables.labels",
+    "with_labels": "tables.labels",
     "JoinReport": "tables.join",
     "aggregate": "tables.aggregate",
     # inequality and concentration

@@ -62,7 +62,7 @@ from .palette import (
     TIER_COLORS,
     palette,
 )
-from .text import KNOWN_LABELS, LANGS, NETWORK_TEXT, NO_DATA_LABEL, TEXT, check_lang, column_label
+from .text import LANGS, NETWORK_TEXT, NO_DATA_LABEL, TEXT, check_lang, column_label
 
 __all__ = [
     "BORDER_COLOR",
@@ -73,7 +73,6 @@ __all__ = [
     "HIGHLIGHT_COLOR",
     "HOTSPOTS",
     "HOTSPOT_COLORS",
-    "KNOWN_LABELS",
     "LABEL",
     "LANGS",
     "LISA",

@@ -18,7 +18,6 @@ from typing import Any
 from .._errors import InputError
 
 __all__ = [
-    "KNOWN_LABELS",
     "LANGS",
     "NETWORK_TEXT",
     "NO_DATA_LABEL",
@@ -107,16 +106,6 @@ TEXT: dict[str, dict[str, Any]] = {
 
 # Readable default labels for the indicator columns of the bundled tables (Table 2 of the
 # reference study, the province panel); any other column is labelled by its name.
-KNOWN_LABELS: dict[str, dict[str, str]] = {
-    "gini_innovation": {"zh": "创新资源基尼系数", "en": "Innovation-resource Gini"},
-    "gini_economic": {"zh": "经济基尼系数", "en": "Economic Gini"},
-    "capital_share": {"zh": "省会份额", "en": "Capital share"},
-    "rd_fte_total_person_years": {"zh": "R&D 人员全时当量", "en": "R&D personnel (FTE)"},
-    "rd_exp_total_10k_yuan": {"zh": "R&D 经费内部支出", "en": "R&D expenditure"},
-    "patent_grant_total": {"zh": "专利授权量", "en": "Patents granted"},
-    "rd_intensity_pct": {"zh": "R&D 经费投入强度", "en": "R&D intensity"},
-}
-
 # The words of the city-network map (counts are formatted before they reach the templates).
 NETWORK_TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -176,6 +165,19 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def column_label(column: str, lang: str = "zh") -> str:
-    """Readable label of an indicator column of the bundled tables; other columns by their name."""
-    return KNOWN_LABELS.get(column, {}).get(lang, column)
+def column_label(
+    column: str,
+    lang: str = "zh",
+    frame: object = None,
+    labels: object = None,
+    unit: bool = False,
+) -> str:
+    """Readable label of a column in ``lang``: the one rule every output uses for column names.
+
+    ``labels=`` (the caller's) first, then the labels the frame carries, then the bundled data
+    sets' (:mod:`spatialinno.tables.labels`); a column nobody labelled shows its own name.
+    ``unit=True`` appends the unit in brackets.
+    """
+    from ..tables.labels import label_of
+
+    return label_of(frame, column, labels).text(lang, unit=unit)
