@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -27,7 +27,7 @@ import pandas as pd
 
 from .._errors import InputError
 from .._escape import html_text, url_path
-from ..styles import PAGE_COLORS, TABLE, format_number, is_missing
+from ..styles import PAGE_COLORS, TABLE, format_measure, format_number, is_missing
 
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
 
@@ -56,26 +56,34 @@ def _esc(value: object) -> str:
     return html_text(value)
 
 
-def format_cell(value: object, digits: int = 3, percent: bool = False) -> str:
-    """Text for one table cell: numbers by :func:`spatialinno.styles.format_number` (``TABLE``).
+def format_cell(
+    value: object, digits: int = 3, percent: bool = False, measure: str | None = None
+) -> str:
+    """Text for one table cell: numbers by the one rule of :mod:`spatialinno.styles.numbers`.
 
-    Floats get ``digits`` decimals (whole numbers from 100 and numbers from 10,000 none), shares
-    in a ``percent`` column one decimal and ``" %"``; integers are written exactly (a count in a
-    share column stays a count); a missing value is "–"; tuples are joined with "; ".
+    ``measure`` names the statistic a column holds (``gini``, ``I``, ``p_sim`` ...; see
+    :func:`~spatialinno.styles.numbers.format_measure`): fixed decimals by measure. Otherwise
+    numbers by magnitude (``digits`` significant digits below 1,000), shares in a ``percent``
+    column as percentages; integers are written exactly (a count in a share column stays a
+    count); a missing value is "–"; tuples are joined with "; ".
 
     >>> format_cell(0.123456), format_cell(0.5, percent=True), format_cell(float("nan"))
-    ('0.123', '50.0 %', '–')
-    >>> format_cell(21893095.0), format_cell(7), format_cell(True)
-    ('21,893,095', '7', 'True')
+    ('0.123', '50 %', '–')
+    >>> format_cell(21893095.0), format_cell(3029.737), format_cell(7), format_cell(True)
+    ('21,893,095', '3,030', '7', 'True')
+    >>> format_cell(0.25713, measure="I"), format_cell(0.00002, measure="p_sim")
+    ('0.2571', '< 0.001')
     """
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, tuple):
         return "; ".join(map(str, value))
-    if is_missing(value) or isinstance(value, (float, np.floating)):
-        return format_number(value, digits, percent=percent, fmt=TABLE)
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, (int, np.integer)) and not is_missing(value):
         return format_number(value, digits, fmt=TABLE)
+    if is_missing(value) or isinstance(value, (float, np.floating)):
+        if measure is not None:
+            return format_measure(value, measure, fmt=TABLE)
+        return format_number(value, digits, percent=percent, fmt=TABLE)
     return str(value)
 
 
@@ -226,7 +234,7 @@ class Report:
     >>> r.map("capital.html", "Capital effect, 2021")
     >>> path = r.save(os.path.join(tempfile.mkdtemp(), "report.html"))
     >>> text = open(path, encoding="utf-8").read()
-    >>> "84.0 %" in text, 'src="capital.html"' in text, "<script" in text
+    >>> "84 %" in text, 'src="capital.html"' in text, "<script" in text
     (True, True, False)
     """
 
@@ -270,14 +278,19 @@ class Report:
         percent: Sequence[str] = (),
         index: bool = True,
         max_rows: int | None = None,
+        measures: Mapping[object, str] | None = None,
+        headers: Mapping[object, str] | None = None,
     ) -> None:
         """An HTML table of ``frame``; numbers formatted by :func:`format_cell`.
 
-        ``percent`` lists the columns holding shares in 0..1 (written as percentages); rows beyond
-        ``max_rows`` are counted in a note rather than printed.
+        ``percent`` lists the columns holding shares in 0..1 (written as percentages);
+        ``measures`` maps a column to the statistic it holds (fixed decimals by measure, see
+        :func:`format_cell`); ``headers`` maps a column to the heading shown (its name
+        otherwise); rows beyond ``max_rows`` are counted in a note rather than printed.
         """
         shown = frame if max_rows is None else frame.head(max_rows)
         cols = list(shown.columns)
+        measures, headers = dict(measures or {}), dict(headers or {})
         text_cols = {c for c in cols if not pd.api.types.is_numeric_dtype(shown[c])}
         head = []
         if index:
@@ -285,7 +298,7 @@ class Report:
             head.append(f'<th class="si-text">{_esc(" / ".join(map(str, names)))}</th>')
         for c in cols:
             cls = ' class="si-text"' if c in text_cols else ""
-            head.append(f"<th{cls}>{_esc(c)}</th>")
+            head.append(f"<th{cls}>{_esc(headers.get(c, c))}</th>")
         rows = []
         for idx, row in zip(shown.index, shown.itertuples(index=False), strict=True):
             cells = []
@@ -294,7 +307,8 @@ class Report:
                 cells.append(f'<td class="si-text">{_esc(label)}</td>')
             for c, v in zip(cols, row, strict=True):
                 cls = ' class="si-text"' if c in text_cols else ""
-                cells.append(f"<td{cls}>{_esc(format_cell(v, digits, c in percent))}</td>")
+                text = format_cell(v, digits, c in percent, measures.get(c))
+                cells.append(f"<td{cls}>{_esc(text)}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
         more = ""
