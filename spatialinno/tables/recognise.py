@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 
 from .._validate import POLYGON_LEVELS
-from ..boundaries.names import is_latin, normalize, normalize_code, normalize_en, strip_suffix
+from ..boundaries.names import (
+    is_latin,
+    normalize,
+    normalize_code,
+    normalize_en,
+    strip_ethnic,
+    strip_suffix,
+)
 from ..boundaries.regions import MUNICIPALITIES, provinces
 from .reference import History, Reference, label, letters, reference
 
@@ -241,7 +248,7 @@ def _name_steps(
         ], key
     full = normalize(value)
     short = strip_suffix(full)
-    return [
+    steps = [
         ("name", full, ref.indexes["name"], hinted),
         ("history", full, ref.history_names["name"], hinted),
         ("short_name", full, ref.indexes["short_name"], hinted),
@@ -249,7 +256,11 @@ def _name_steps(
         ("alias", full, ref.indexes["alias"], hinted),
         ("alias", short, ref.indexes["alias"], hinted),
         ("history", short, ref.history_names["short_name"], hinted),
-    ], full
+    ]
+    bare = strip_ethnic(short)
+    if bare != short:  # 延边朝鲜族: the autonomous prefecture without 自治州
+        steps.insert(4, ("short_name", bare, ref.indexes["short_name"], hinted))
+    return steps, full
 
 
 def _finer_unit_name(level: str, full: str) -> bool:

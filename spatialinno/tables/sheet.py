@@ -34,6 +34,7 @@ __all__ = [
     "read_text_grid",
     "read_xlsx_grid",
     "row_span",
+    "row_texts",
 ]
 
 # Encodings tried in this order when none is given (see spatialinno.tables.read.ENCODINGS for the why).
@@ -101,6 +102,11 @@ def row_span(rows: Sequence[int]) -> str:
     if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"{numbers[0]}–{numbers[-1]}"
     return ", ".join(map(str, numbers))
+
+
+def row_texts(grid: Grid, rows: Sequence[int]) -> list[str]:
+    """The text of each of the grid rows ``rows`` (its filled cells joined)."""
+    return [_row_text(grid.rows[r]) for r in rows]
 
 
 def _rows(rows: Sequence[int]) -> str:
