@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["LIST", "Note", "join_notes", "note_items"]
+__all__ = ["LIST", "Note", "in_file", "join_notes", "note_items"]
 
 #: key of a note made of several notes (``params["items"]``)
 LIST = "list"
@@ -76,3 +76,11 @@ def note_items(note: object) -> list[object]:
     if isinstance(note, Note) and note.key == LIST:
         return list(note.params["items"])
     return [note]
+
+
+def in_file(note: str, file: str) -> str:
+    """``note`` said of a file: ``"<file>: <note>"``, the file in the note's values too."""
+    text = f"{file}: {note}"
+    if isinstance(note, Note):
+        return Note(note.key, text, **{**note.params, "file": file})
+    return text

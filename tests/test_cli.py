@@ -694,4 +694,6 @@ def test_weights_option_and_named_sheet(spec: str, kwargs: dict, tmp_path: Path)
     m = si.moran(gdf, "rd_fte_total_person_years", w=w, permutations=999, seed=0)
     assert _value(s, "rd_fte_total_person_years", "moran_I") == pytest.approx(m.I, abs=1e-12)
     assert _value(s, "rd_fte_total_person_years", "moran_z") == pytest.approx(m.z, abs=1e-12)
-    assert f"{spec}" in (out / "report.html").read_text(encoding="utf-8")
+    # the report says the weights in its language (issue 15: no English in a Chinese report)
+    said = {"rook": "rook 邻接（共享边）", "distance:500": "距离带 500 千米"}[spec]
+    assert said in (out / "report.html").read_text(encoding="utf-8")

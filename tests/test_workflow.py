@@ -59,7 +59,8 @@ def census_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("run", "options"),
     [
-        ("analyze", ["--columns", "popu_2020,popu_2010"]),
+        # the reference was written with no correction, the CLI's default before issue 15
+        ("analyze", ["--columns", "popu_2020,popu_2010", "--correction", "none"]),
         ("analyze_en", ["--columns", "popu_2020", "--format", "shp", "--lang", "en",
                         "--correction", "fdr"]),
     ],
@@ -109,7 +110,8 @@ def test_analyze_from_python(tmp_path: Path) -> None:
     assert list(res.frame["name"])[:1] == ["北京市"] and len(res.frame) == 34
     # every map named in the result was written, under its title
     assert len(res.maps) == 6 and all((res.out / f).is_file() for f in res.maps)
-    assert res.maps["lisa_patent_app_total.html"] == "patent_app_total：LISA 聚类"
+    # titled by the column's label and unit, not its name (issue 15)
+    assert res.maps["lisa_patent_app_total.html"] == "专利申请量（件）：LISA 聚类"
     assert res.report == res.out / "report.html" and all(p.is_file() for p in res.paths)
     # frozen: neither the result nor its mappings can be changed after the run
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -134,7 +136,7 @@ def test_gi_counts_follow_the_one_rule_of_measures_results(tmp_path: Path) -> No
     table = table[["province", "rd_exp_total_10k_yuan"]]
     col = "rd_exp_total_10k_yuan"
     res = si.analyze(table, "province", [col], tmp_path / "out", weights="distance:2500",
-                     permutations=99)  # fmt: skip
+                     permutations=99, correction=None)  # fmt: skip
     gdf = si.join_indicators(table, "province")
     hot = si.hotspots(gdf, col, w=si.spatial_weights(gdf, kind="distance", distance=2500.0))
     no_z = hot["gi_z"].isna()

@@ -75,7 +75,7 @@ def _left_out(c: str, n: int, total: bool = False) -> str:
     if total:
         text = f"{c}: {n} unit(s) without data left out of the total (share overstated)"
         return Note("left_out_total", text, column=c, n=n)
-    return Note("left_out_group", f"{c}: {n} unit(s) without data left out", column=c, n=n)
+    return Note("group_left_out", f"{c}: {n} unit(s) without data left out", column=c, n=n)
 
 
 def _with_labels(table: pd.DataFrame, gdf: pd.DataFrame, cols: list[str]) -> pd.DataFrame:

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import InputError
+from .._notes import Note
 from .arrangements import (
     DRAW_BLOCK,
     arrangement_blocks,
@@ -170,15 +171,18 @@ def resolve_permutations(
     """
     if permutations == "auto":
         if correction is None:
-            return 999, "permutations='auto': 999 (no multiple-testing correction)"
+            text = "permutations='auto': 999 (no multiple-testing correction)"
+            return 999, Note("auto_permutations_plain", text, count=999)
         k = max(3, math.ceil(math.log10(n_tests / alpha - 1e-9)))
         count = 10**k - 1
-        return count, (
+        text = (
             f"permutations='auto': {count} so that {correction} over {n_tests} tests at "
             f"alpha={alpha:g} can reject (needs 1/(P+1) <= alpha/m = {alpha / n_tests:.2e})"
         )
+        facts = {"count": count, "correction": correction, "tests": n_tests, "alpha": alpha}
+        return count, Note("auto_permutations", text, **facts)
     count = int(permutations)
-    note = f"permutations={count}"
+    note = Note("permutations", f"permutations={count}", count=count)
     if correction is not None and count and 1.0 / (count + 1) > alpha / max(n_tests, 1):
         warnings.warn(
             f"with {count} permutations the smallest pseudo p-value is {1 / (count + 1):.2g}, "

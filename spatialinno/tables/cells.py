@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from .._notes import Note
 from ..boundaries.names import normalize_code
 
 __all__ = [
@@ -220,11 +221,13 @@ def _check_percent(
         )
     if notes is not None:
         first = series.iloc[pos[0]]
-        notes.append(
+        value = f"{numbers.iloc[pos[0]]:g}"
+        text = (
             f"column {column!r}: {len(pos)} cell(s) written as percentages were read as "
             f"fractions, the value a spreadsheet stores behind the % format ({first!r} -> "
-            f"{numbers.iloc[pos[0]]:g}); multiply by 100 for percentage points"
+            f"{value}); multiply by 100 for percentage points"
         )
+        notes.append(Note("percent", text, column=column, n=len(pos), first=first, value=value))
 
 
 def code_strings(series: pd.Series) -> pd.Series:

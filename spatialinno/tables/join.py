@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .._errors import DataWarning, InputError, JoinError
+from .._notes import Note
 from .._validate import POLYGON_LEVELS, check_level
 
 # aggregate and match_regions: names the workflow and the CLI import from here (they lived
@@ -288,7 +289,8 @@ unmatched=0, units_without_data=3/34)
     if not table.index.is_unique:
         # rows must be addressable one by one (selection by year, duplicates, the report)
         table = table.reset_index(drop=True)
-        notes.append("the table index had repeated labels; rows are numbered 0..n-1 here")
+        text = "the table index had repeated labels; rows are numbered 0..n-1 here"
+        notes.append(Note("index_renumbered", text))
     matches = match_regions(
         table, level, key, province_key=province_key, merge_history=merge_history
     )
@@ -321,9 +323,8 @@ unmatched=0, units_without_data=3/34)
     clash = [c for c in value_cols if c in layer.columns or c == "year"]
     if clash:
         data = data.rename(columns={c: f"{c}_table" for c in clash})
-        notes.append(
-            f"table column(s) {clash} renamed with the suffix '_table' (the layer has them)"
-        )
+        text = f"table column(s) {clash} renamed with the suffix '_table' (the layer has them)"
+        notes.append(Note("renamed_table", text, columns=tuple(clash)))
     gdf = _joined(layer, data, long, notes)
     have = set(data["code"])
     missing = layer.loc[~layer["code"].isin(have), ["code", "name", "province"]]
@@ -380,10 +381,9 @@ def _select_year(
             f"for year {year} the columns {dup} exist both with and without the year; "
             "rename one of them"
         )
-    notes.append(
-        f"wide table: took {len(picked)} column(s) of {year} "
-        f"({', '.join(f'{a} -> {b}' for a, b in picked.items())})"
-    )
+    pairs = ", ".join(f"{a} -> {b}" for a, b in picked.items())
+    text = f"wide table: took {len(picked)} column(s) of {year} ({pairs})"
+    notes.append(Note("wide", text, n=len(picked), year=year, pairs=pairs))
     out = table.rename(columns=picked)
     out.attrs["wide_renamed"] = picked
     return out, value_cols
@@ -436,7 +436,8 @@ def _joined(
         if not parts:
             parts = [layer.assign(year=pd.NA)]
         gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=layer.crs)
-        notes.append(f"long table: balanced panel of {len(years)} year(s) x {len(layer)} units")
+        text = f"long table: balanced panel of {len(years)} year(s) x {len(layer)} units"
+        notes.append(Note("long", text, years=len(years), units=len(layer)))
     else:
         gdf = layer.merge(data, on="code", how="left")
     gdf = gdf[[c for c in gdf.columns if c != "geometry"] + ["geometry"]]
@@ -454,11 +455,9 @@ def _raise_or_warn(report: JoinReport, level: str, on_unmatched: str) -> None:
             report,
         )
     if not report.unmatched.empty and on_unmatched != "ignore":
-        warnings.warn(
-            f"{len(report.unmatched)} table row(s) left out of the join\n{report.summary()}",
-            DataWarning,
-            stacklevel=3,
-        )
+        text = f"{len(report.unmatched)} table row(s) left out of the join\n{report.summary()}"
+        note = Note("join_left_out", text, n=len(report.unmatched))
+        warnings.warn(note, DataWarning, stacklevel=3)
 
 
 def _check_duplicates(
@@ -504,14 +503,16 @@ def _apply_merges(
             target &= own["year"].eq(row["year"])
         old = found.loc[idx, "value"]
         if not target.any():
-            notes.append(
-                f"row {idx} ({old!r}) not added: its successor {row['code']} has no row of its own "
-                f"for {', '.join(str(row[b]) for b in by)}"
+            text = (
+                f"row {idx} ({old!r}) not added: its successor {row['code']} has no row of its "
+                f"own for {', '.join(str(row[b]) for b in by)}"
             )
+            notes.append(Note("merge_not_added", text, row=idx, value=old, code=row["code"]))
             continue
         # NaN + x stays NaN on purpose: a total that silently leaves out a part is worse than none
         own.loc[target, numeric] = own.loc[target, numeric].to_numpy() + row[numeric].to_numpy(
             dtype=float
         )
-        notes.append(f"row {idx} ({old!r}) added to {row['code']} (merge_history=True)")
+        text = f"row {idx} ({old!r}) added to {row['code']} (merge_history=True)"
+        notes.append(Note("merge_added", text, row=idx, value=old, code=row["code"]))
     return own

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note, in_file
 from . import sheet as _sheet
 from .cells import (
     COMMA_DECIMAL,
@@ -273,18 +274,19 @@ def read_table(
     path = Path(source)
     grid = _grid(path, sheet, encoding, sep)
     layout = _sheet.find_layout(grid, header_rows, path.name)
-    notes = [f"{path.name}: {text}" for text in layout.describe(grid)]
+    notes = [in_file(text, path.name) for text in layout.describe(grid)]
     raw = _frame(grid, layout, path.name)
     skip = set(code_columns) | set(text_columns)
     raw, units = _units(raw, grid, layout, skip, path.name, notes)
     if decimal is None:
         decimal = _detect_decimal(raw, skip, grid.sep or "", path.name) if grid.sep else None
         if decimal == ",":
-            notes.append(
+            text = (
                 f"{path.name}: numbers are written with a decimal comma (separator "
                 f"{grid.sep!r}), read with ',' as the decimal mark and '.' as the thousands "
                 "separator (5,5 -> 5.5; 1.234,5 -> 1234.5); pass decimal='.' if that is wrong"
             )
+            notes.append(Note("decimal_comma", text, file=path.name, sep=grid.sep))
     table = tidy_table(
         raw,
         code_columns=code_columns,
@@ -295,7 +297,7 @@ def read_table(
         notes=(column_notes := []),
         header_row=_sheet.row_span(layout.header),
     )
-    notes += [f"{path.name}: {text}" for text in column_notes]
+    notes += [in_file(text, path.name) for text in column_notes]
     _title_units(table, grid, layout, units, path.name, notes)
     if units:  # the columns' units become their labels' units (tables.labels)
         attach_labels(table, {c: f"{c}|{u}" for c, u in units.items()})
@@ -327,10 +329,12 @@ def _units(
     rest, units = unit_row(raw, ids)
     if units:
         shown = ", ".join(f"{c}: {u}" for c, u in list(units.items())[:6])
-        notes.append(
-            f"{where}: row {raw.index[0]} under the header holds units ({shown}"
-            f"{' ...' if len(units) > 6 else ''}); read as the columns' units, not as data"
+        shown += " ..." if len(units) > 6 else ""
+        text = (
+            f"{where}: row {raw.index[0]} under the header holds units ({shown}); read as the "
+            "columns' units, not as data"
         )
+        notes.append(Note("unit_row", text, file=where, row=raw.index[0], units=shown))
     return rest, units
 
 
@@ -354,11 +358,12 @@ def _title_units(
     ]
     if numeric:
         units.update(dict.fromkeys(numeric, unit))
-        notes.append(
+        columns = ", ".join(numeric[:6]) + (" ..." if len(numeric) > 6 else "")
+        text = (
             f"{where}: the title says the unit is {unit}; given to the numeric column(s) "
-            f"{', '.join(numeric[:6])}{' ...' if len(numeric) > 6 else ''} (label a column "
-            "yourself if its unit differs)"
+            f"{columns} (label a column yourself if its unit differs)"
         )
+        notes.append(Note("title_unit", text, file=where, unit=unit, columns=columns))
 
 
 def _grid(path: Path, sheet: str | int, encoding: str | None, sep: str | None) -> _sheet.Grid:
@@ -419,5 +424,5 @@ def _read_frame(
     )
     table.attrs.update(source="DataFrame", encoding=None, sheet=None, notes=tuple(notes))
     for note in notes:
-        warnings.warn(f"DataFrame: {note}", DataWarning, stacklevel=3)
+        warnings.warn(in_file(note, "DataFrame"), DataWarning, stacklevel=3)
     return table

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from ..styles import PAGE_COLORS, TABLE, format_measure, format_number, is_missi
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
 
 LANGS: tuple[str, ...] = ("zh", "en")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 # colours from the one palette (spatialinno.styles.PAGE_COLORS)
 _CSS = Template("""
@@ -89,7 +91,11 @@ def format_cell(
 
 @dataclass(frozen=True)
 class MethodNote:
-    """A method note: what is computed, the formula (plain text) and the reference."""
+    """A method note: what is computed, the formula (plain text) and the reference.
+
+    ``formula_zh`` / ``reference_en``: the formula's words in Chinese and a Chinese reference
+    in English, when they differ (a formula of symbols and an English reference serve both).
+    """
 
     title_zh: str
     title_en: str
@@ -97,6 +103,14 @@ class MethodNote:
     text_zh: str
     text_en: str
     reference: str
+    formula_zh: str = ""
+    reference_en: str = ""
+
+    def say(self, lang: str) -> tuple[str, str, str, str]:
+        """Title, formula, text and reference in ``lang``."""
+        if lang == "en":
+            return self.title_en, self.formula, self.text_en, self.reference_en or self.reference
+        return self.title_zh, self.formula_zh or self.formula, self.text_zh, self.reference
 
 
 #: Method notes shared by the CLI report and the notebooks (formulas in plain Unicode text).
@@ -112,6 +126,7 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "province's prefecture-level units (study scope: without the four municipalities and "
         "Tibet).",
         "赵成伟 等 (2025) 区域创新资源集聚：测算、网络结构特征与国际比较研究, 区域经济评论 2025(2):24-35.",
+        reference_en="Zhao Chengwei, Li Wenya, Chen Hongqi, Sun Jihong (2025). Regional Economic Review 2025(2):24-35 (in Chinese).",
     ),
     "spatial_gini": MethodNote(
         "空间基尼分解",
@@ -131,6 +146,7 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "The provincial capital's share of the province total; above 50 % the province is "
         "capital-dominated, above 80 % extreme.",
         "赵成伟 等 (2025), 区域经济评论 2025(2):24-35.",
+        reference_en="Zhao Chengwei, Li Wenya, Chen Hongqi, Sun Jihong (2025). Regional Economic Review 2025(2):24-35 (in Chinese).",
     ),
     "theil": MethodNote(
         "泰尔指数及其分解",
@@ -182,6 +198,7 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "Controls the false discovery rate over the m units tested; permutations must be at "
         "least about m/α, otherwise no unit can pass the corrected threshold.",
         "Benjamini, Y. & Hochberg, Y. (1995) JRSS B 57(1):289-300.",
+        formula_zh="Benjamini–Hochberg：取满足 p₍ₖ₎ ≤ (k/m) α 的最大 k，p 值最小的 k 个检验为显著",
     ),
     "weights": MethodNote(
         "空间权重",
@@ -191,6 +208,8 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "Built in an equal-area projection (Albers, metres); islands are linked to the unit "
         "with the nearest boundary so that the graph is connected.",
         "Anselin, L. & Rey, S. J. (2014) Modern Spatial Econometrics in Practice. GeoDa Press.",
+        formula_zh="queen：共享顶点；rook：共享边；knn:k：k 个最近邻；distance:d：质心距离 ≤ d 千米"
+        "（Albers 等积投影）",
     ),
 }
 
@@ -345,11 +364,12 @@ class Report:
         heading = "Methods" if self.lang == "en" else "方法说明"
         items = []
         for n in method_notes(keys):
-            title = n.title_en if self.lang == "en" else f"{n.title_zh} / {n.title_en}"
-            text = n.text_en if self.lang == "en" else n.text_zh
+            title, formula, text, ref = n.say(self.lang)
+            # a reference is cited in the language it was published in: marked as such
+            ref_lang = "zh" if _CJK.search(ref) else "en"
             items.append(
-                f"<dt>{_esc(title)}</dt><dd><code>{_esc(n.formula)}</code><br>{_esc(text)}"
-                f'<br><span class="si-note">{_esc(n.reference)}</span></dd>'
+                f"<dt>{_esc(title)}</dt><dd><code>{_esc(formula)}</code><br>{_esc(text)}"
+                f'<br><span class="si-note si-ref" lang="{ref_lang}">{_esc(ref)}</span></dd>'
             )
         self._blocks.append(f'<h2>{_esc(heading)}</h2><dl class="si-method">{"".join(items)}</dl>')
 
