@@ -184,13 +184,15 @@ def resolve_permutations(
     count = int(permutations)
     note = Note("permutations", f"permutations={count}", count=count)
     if correction is not None and count and 1.0 / (count + 1) > alpha / max(n_tests, 1):
-        warnings.warn(
-            f"with {count} permutations the smallest pseudo p-value is {1 / (count + 1):.2g}, "
-            f"above alpha/m = {alpha / n_tests:.2g} for {n_tests} tests, so the {correction} "
-            "correction cannot reject anything; use permutations='auto'",
-            UserWarning,
-            stacklevel=3,
+        smallest, threshold = f"{1 / (count + 1):.2g}", f"{alpha / n_tests:.2g}"
+        text = (
+            f"with {count} permutations the smallest pseudo p-value is {smallest}, above "
+            f"alpha/m = {threshold} for {n_tests} tests, so the {correction} correction cannot "
+            "reject anything; use permutations='auto'"
         )
+        facts = {"smallest": smallest, "threshold": threshold, "tests": n_tests}
+        note = Note("few_permutations", text, count=count, correction=correction, **facts)
+        warnings.warn(note, UserWarning, stacklevel=3)
     return count, note
 
 

@@ -157,8 +157,9 @@ def section_blocks(rep: Report, sec: Section, options: Options, heading: str) ->
     text, label = TEXT[lang], labeller(sec.gdf, lang)
     rep.heading(heading)
     rep.paragraph(settings_text(sec, options), note=True)
-    if sec.lisa_settings.get("permutations_note"):
-        rep.paragraph(render(sec.lisa_settings["permutations_note"], lang), note=True)
+    note = sec.lisa_settings.get("permutations_note")
+    if note and getattr(note, "key", "").startswith("auto"):  # a count given is in the settings
+        rep.paragraph(render(note, lang), note=True)
     _stat_table(rep, sec.overview, label, lang, text["overview"])
     _stat_table(rep, sec.moran, label, lang, text["moran"])
     rep.table(_clusters(sec.clusters, label, lang), text["clusters"])

@@ -178,6 +178,8 @@ def render(note: object, lang: str, label: Callable[[Any], str] = str) -> str:
     if template is None:
         return str(note)
     values = _history(note, lang) if key.startswith("history_") else _values(note, lang, label)
+    if key == "few_permutations":
+        values["correction"] = TEXT[lang][f"correction_{note.params['correction']}"]
     if key == "auto_permutations":
         values["threshold"] = f"{note.params['alpha'] / note.params['tests']:.2e}"
         values["correction"] = TEXT[lang][f"correction_{note.params['correction']}"]

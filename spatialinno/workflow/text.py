@@ -191,6 +191,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "p_norm": "p 值（正态近似）",
         "p_sim": "p 值（置换）",
         "permutations": "置换次数",
+        "missing": "无数据的单元",
+        "VI": "Var[I]",
         "year": "年份",
         "region": "地区",
         "province": "省份",
@@ -226,6 +228,8 @@ HEADERS: dict[str, dict[str, str]] = {
         "p_norm": "p (normal)",
         "p_sim": "p (permutation)",
         "permutations": "Permutations",
+        "missing": "Units without data",
+        "VI": "Var[I]",
         "year": "Year",
         "region": "Region",
         "province": "Province",
@@ -378,6 +382,9 @@ NOTES: dict[str, dict[str, str]] = {
         "α = {alpha} 下能够拒绝（需 1/(P+1) ≤ α/m = {threshold}）。",
         "auto_permutations_plain": "置换次数自动取 {count}（未做多重检验校正）。",
         "permutations": "置换次数 {count}。",
+        "few_permutations": "置换 {count} 次时最小的伪 p 值为 {smallest}，大于 {tests} 个检验的 "
+        "α/m = {threshold}，{correction} 校正不会判定任何单元显著；请用 permutations='auto'"
+        "（命令行 --permutations auto）。",
     },
     "en": {
         "coverage": "{label}: the {n} units without a value (see Join) are left out of {subjects}.",
@@ -461,5 +468,8 @@ NOTES: dict[str, dict[str, str]] = {
         "auto_permutations_plain": "Permutations chosen automatically: {count} (no "
         "multiple-testing correction).",
         "permutations": "{count} permutations.",
+        "few_permutations": "With {count} permutations the smallest pseudo p-value is "
+        "{smallest}, above alpha/m = {threshold} for {tests} tests, so the {correction} "
+        "correction cannot reject anything; use permutations='auto' (--permutations auto).",
     },
 }
