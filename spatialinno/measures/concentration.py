@@ -150,7 +150,8 @@ def _group_records(
     """
     records: list[dict[str, Any]] = []
     for code, rows in groups:
-        rec: dict[str, Any] = {by: code, "province": _group_name(gdf, rows, by)}
+        rec: dict[str, Any] = {"province": _group_name(gdf, rows, by)}
+        rec[by] = code  # after: grouped by "province", the group is its own name
         rec.update(extra(code, rows) if extra is not None else {})
         rec["n_units"] = rows.size
         notes: list[str] = []

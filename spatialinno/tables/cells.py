@@ -345,7 +345,7 @@ _UNIT_CELL = re.compile(
     re.I,
 )
 _TITLE_UNIT = re.compile(
-    r"(?:^|\s)(?:单位|计量单位|unit)\s*[:：]\s*(?P<unit>[^\s,，;；]{1,12})", re.I
+    r"(?:^|[\s(（])(?:单位|计量单位|unit)\s*[:：]\s*(?P<unit>[^\s,，;；)）]{1,12})", re.I
 )
 
 
@@ -406,6 +406,8 @@ def title_unit(lines: Iterable[str]) -> str | None:
     """The unit a title line above the header gives every number (``单位：万元``), or None.
 
     >>> title_unit(["表 3-12 各地区 R&D 经费", "单位：万元"])
+    '万元'
+    >>> title_unit(["2020年各省R&D经费（单位：万元）"])
     '万元'
     """
     for line in lines:
