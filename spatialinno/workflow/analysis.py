@@ -246,8 +246,10 @@ def analyze(
             run = RunContext(options, stage.path, SummaryTable(), bar)
             _join_rows(run.summary, gdf.attrs["join_report"])
             sec = cross_section(gdf, level, columns, run, section="analyze")
-            sub = _subtitle(gdf, source, level, columns, year, options.lang)
-            files = write_analyze_report(stage.path, sec, options, source, sub, notes.records)
+            # a DataFrame has no file name: the report calls it a table in its own language
+            shown = TEXT[lang]["frame_source"] if isinstance(table, pd.DataFrame) else source
+            sub = _subtitle(gdf, shown, level, columns, year, options.lang)
+            files = write_analyze_report(stage.path, sec, options, shown, sub, notes.records)
             summary = run.summary.write(stage.path)
             stage.commit()
     return Analysis(

@@ -272,10 +272,12 @@ def _save_maps(
     lang, text = run.options.lang, run.text
     shown = column_label(col, lang, frame=gdf, unit=True)  # the column's label and unit
     saved = []
+    lisa_title, hot_title = text["lisa_map"].format(col=shown), text["hot_map"].format(col=shown)
+    # titled and labelled by the column's label (the maps alone know only the bundled ones)
     for kind, fig, title in (
-        ("map", choropleth_map(gdf, col, lang=lang), text["choropleth"]),
-        ("lisa", lisa_map(lisa_gdf, col, lang=lang), text["lisa_map"]),
-        ("hotspots", hotspot_map(hot_gdf, col, lang=lang), text["hot_map"]),
+        ("map", choropleth_map(gdf, col, lang=lang, label=shown), text["choropleth"]),
+        ("lisa", lisa_map(lisa_gdf, col, lang=lang, title=lisa_title), text["lisa_map"]),
+        ("hotspots", hotspot_map(hot_gdf, col, lang=lang, title=hot_title), text["hot_map"]),
     ):
         file = f"{kind}_{name}.html"
         fig.save(str(run.out / file))

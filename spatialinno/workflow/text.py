@@ -27,6 +27,7 @@ __all__ = ["HEADERS", "HOW", "LEVEL", "NOTES", "REGION", "SUBJECTS", "TEXT"]
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "analyze_title": "创新资源空间分析报告",
+        "frame_source": "数据表（DataFrame）",
         "demo_title": "spatialinno 演示：中国创新资源的空间集聚",
         "join": "数据连接",
         "join_rows": "表格共 {n} 行：{matched} 行匹配到{level}单元（{how}），{unmatched} 行未匹配。",
@@ -90,6 +91,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "analyze_title": "Spatial analysis of innovation resources",
+        "frame_source": "the table (DataFrame)",
         "demo_title": "spatialinno demo: where China's innovation resources concentrate",
         "join": "Join",
         "join_rows": "{n} table rows: {matched} matched to {level} units ({how}), {unmatched} not "
