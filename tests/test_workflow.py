@@ -91,6 +91,22 @@ def test_demo_writes_what_it_wrote_before_the_restructure(tmp_path: Path) -> Non
     want = s[(s["section"] == "province_panel") & (s["measure"] == "moran_I")]["value"]
     assert moran["I"].tolist() == want.tolist()
     assert set(res.tables) >= {"study_gini_region_means", "city_census_2020:clusters"}
+    # the Chinese report says its notes in Chinese (issue 15: they were English)
+    import html as html_lib
+    import re
+
+    page = (out / "report.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(code|script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<span class="si-note si-ref"[^>]*>.*?</span>', " ", page, flags=re.S)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "\n", page))
+    # the sources line names repositories (pik-piam/PyPSA-China-PIK ...): names, not sentences
+    said = "\n".join(line for line in text.splitlines() if not line.startswith("数据来源："))
+    english = re.findall(r"[A-Za-z]{2,}(?:[ ,;:()'-]+[A-Za-z]{2,}){2,}", said)
+    assert english == [], english
+    assert "不计（直辖市，研究口径）" in text and "excluded (municipality" not in text
+    # the census's units without a value: one count, named for every statistic
+    assert text.count("2020 年常住人口（人）：16 个没有数值的单元（见“数据连接”）未计入") == 1
+    assert "另有 10 个单元在表格中有对应行，但该列为空值" in text
 
 
 def test_analyze_from_python(tmp_path: Path) -> None:

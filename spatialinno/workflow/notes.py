@@ -265,7 +265,7 @@ def data_notes(messages: Iterable[object], coverage: Sequence[Coverage], lang: s
             lines.append(_with_years(_left_out(key, sep.join(subjects[key]), lang), seen, lang))
         else:
             lines.append(_with_years(key[1], seen, lang))
-    return lines
+    return list(dict.fromkeys(lines))  # two columns can leave out the same units: once
 
 
 def _left_out(key: tuple[Any, ...], subjects: str, lang: str) -> str:
