@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import ColumnError, DataWarning, InputError
+from ._notes import Note
 
 __all__ = [
     "LEVELS",
@@ -121,17 +122,22 @@ def warn_left_out(
     *,
     noun: str = "unit(s)",
     stacklevel: int = 2,
+    reason: str = "",
+    column: object = None,
 ) -> None:
     """The one :class:`~spatialinno.DataWarning` for rows a computation leaves out.
 
     Says ``"<subject>: <n> <noun> <why>: <the regions>"``; ``stacklevel`` is the caller's own,
-    as it would pass it to ``warnings.warn``.
+    as it would pass it to ``warnings.warn``. The message is a :class:`~spatialinno._notes.Note`
+    (key ``"left_out"``) that also carries the subject, ``reason`` (``"value"``: no value in
+    ``column``; ``"group"``: no group in ``column``; ``"weight"``: no weight), ``column`` and every
+    unit's label, so the report can say it in its own language and tell apart the units without
+    a value from those left out for another reason.
     """
-    warnings.warn(
-        f"{subject}: {len(idx)} {noun} {why}: {list_regions(labels, idx)}",
-        DataWarning,
-        stacklevel=stacklevel + 1,
-    )
+    text = f"{subject}: {len(idx)} {noun} {why}: {list_regions(labels, idx)}"
+    units = tuple(str(labels[i]) for i in idx)
+    note = Note("left_out", text, subject=subject, reason=reason, column=column, units=units)
+    warnings.warn(note, DataWarning, stacklevel=stacklevel + 1)
 
 
 def check_seed(seed: object) -> np.random.Generator:

@@ -28,7 +28,7 @@ from . import __version__
 from ._errors import SpatialinnoError
 from .workflow.analysis import Analysis, analyze
 from .workflow.inputs import UNMATCHED, parse_header, terminal_notes
-from .workflow.options import CORRECTIONS, FORMATS, LEVELS, parse_weights
+from .workflow.options import CORRECTIONS, FORMATS, LEVELS, parse_labels, parse_weights
 from .workflow.outputs import REPORT_FILE
 from .workflow.staging import Interrupted, terminate_as_interrupt
 from .workflow.study import demo
@@ -60,7 +60,8 @@ def _correction(p: argparse.ArgumentParser, default: str) -> None:
         "--correction",
         choices=CORRECTIONS,
         default=default,
-        help=f"multiple-testing correction for LISA and Gi* (default {default})",
+        help=f"multiple-testing correction for LISA and Gi* (default {default}, as "
+        "si.analyze and si.demo: FDR keeps the share of false clusters at alpha)",
     )
 
 
@@ -125,7 +126,15 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument("--permutations", default="auto", help="LISA permutations, or 'auto' (default)")
     a.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
-    _correction(a, "none")
+    _correction(a, "fdr")
+    a.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar='COLUMN="NAME|UNIT"',
+        help="readable name and unit of a column, shown by the report, the maps and the QGIS "
+        'layers instead of the column name: --label rd="R&D经费|万元" (repeatable)',
+    )
     a.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
     a.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
     a.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
@@ -206,6 +215,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         sheet=sheet,
         header=parse_header(args.header),
         formats=args.format,
+        labels=parse_labels(args.label),
         **{name: getattr(args, name) for name in _ANALYZE_KEYWORDS},
     )
     return _finish(res, args.quiet, "analyze")

@@ -694,4 +694,71 @@ def test_weights_option_and_named_sheet(spec: str, kwargs: dict, tmp_path: Path)
     m = si.moran(gdf, "rd_fte_total_person_years", w=w, permutations=999, seed=0)
     assert _value(s, "rd_fte_total_person_years", "moran_I") == pytest.approx(m.I, abs=1e-12)
     assert _value(s, "rd_fte_total_person_years", "moran_z") == pytest.approx(m.z, abs=1e-12)
-    assert f"{spec}" in (out / "report.html").read_text(encoding="utf-8")
+    # the report says the weights in its language (issue 15: no English in a Chinese report)
+    said = {"rook": "rook 邻接（共享边）", "distance:500": "距离带 500 千米"}[spec]
+    assert said in (out / "report.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 15: one correction default; labels on the command line
+# ------------------------------------------------------------------------------------------------
+def test_one_multiple_testing_correction_default_everywhere(tmp_path: Path) -> None:
+    """si.analyze, ``spatialinno analyze`` and the demo correct for multiple testing the same
+    way by default (FDR), so the demo's census table gives the same LISA clusters when a user
+    runs it through the CLI with no options (before issue 15: 15 HH / 67 LL uncorrected in
+    ``analyze`` against 5 HH / 38 LL in the demo)."""
+    import inspect
+
+    defaults = {
+        f.__name__: inspect.signature(f).parameters["correction"].default
+        for f in (si.analyze, si.demo)
+    }
+    parser = cli.build_parser()
+    analyze = parser._subparsers._group_actions[0].choices["analyze"]  # type: ignore[union-attr]
+    assert defaults == {"analyze": "fdr", "demo": "fdr"}
+    assert analyze.get_default("correction") == "fdr"
+    census = si.load_dataset("city_census")[["gb", "city", "province", "popu_2020"]]
+    path = tmp_path / "census.csv"
+    census.to_csv(path, index=False)
+    out = tmp_path / "out"
+    argv = ["analyze", str(path), "--level", "prefecture", "--columns", "popu_2020",
+            "--out", str(out), "--quiet"]  # fmt: skip
+    assert cli.main(argv) == 0
+    mine = _summary(out)
+    mine = mine[mine["measure"] == "lisa_count"].set_index("group")["value"].astype(float)
+    demo = pd.read_csv(Path(__file__).parent / "reference" / "workflow" / "demo_summary.csv",
+                       dtype={"group": str}, keep_default_na=False)  # fmt: skip
+    demo = demo[(demo["section"] == "city_census_2020") & (demo["measure"] == "lisa_count")]
+    assert mine.to_dict() == demo.set_index("group")["value"].astype(float).to_dict()
+    assert (mine["HH"], mine["LL"]) == (5, 38)
+    assert "多重检验校正：FDR（Benjamini–Hochberg）" in (out / "report.html").read_text("utf-8")
+
+
+def test_label_option_titles_report_and_maps(tmp_path: Path) -> None:
+    """``--label COLUMN="NAME|UNIT"`` gives a column its readable name and unit in the report,
+    the map titles and the map legends; a malformed --label is refused before any work."""
+    path = tmp_path / "p.csv"
+    panel = si.load_dataset("province_panel")
+    rows = panel[(panel["gb"] != "156000000") & (panel["year"] == 2021)]
+    rows[["gb", "rd_fte_total_person_years"]].rename(
+        columns={"rd_fte_total_person_years": "rd"}
+    ).to_csv(path, index=False)
+    out = tmp_path / "out"
+    argv = ["analyze", str(path), "--level", "province", "--columns", "rd", "--permutations",
+            "99", "--out", str(out), "--quiet", "--label", "rd=R&D人员|人年"]  # fmt: skip
+    assert cli.main(argv) == 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "R&amp;D人员（人年）：LISA 聚类" in report and "R&amp;D人员（人年）</td>" in report
+    assert ">rd<" not in report
+    import re
+
+    for page, title in (
+        ("lisa_rd.html", "R&D人员（人年）：LISA 聚类"),
+        ("map_rd.html", "R&D人员（人年）"),
+    ):
+        html = (out / page).read_text(encoding="utf-8")  # the map's texts are JSON-escaped
+        html = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
+        assert title.replace("&", "&amp;") in html, page  # escaped for the HTML
+    bad = ["analyze", str(path), "--level", "province", "--columns", "rd", "--out",
+           str(tmp_path / "bad"), "--quiet", "--label", "rd"]  # fmt: skip
+    assert cli.main(bad) == 2 and not (tmp_path / "bad").exists()

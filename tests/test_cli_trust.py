@@ -508,4 +508,5 @@ def test_permutations_the_run_can_use_are_not_refused(tmp_path: Path) -> None:
             "--correction", "fdr", "--quiet"]  # fmt: skip
     assert cli.main([*base, "--permutations", str(need + 1), "--out", str(tmp_path / "a")]) == 2
     assert cli.main([*base, "--permutations", str(need), "--out", str(tmp_path / "b")]) == 0
-    assert f"permutations={need}" in (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    # the count used, in the report's language (Chinese by default; issue 15)
+    assert f"置换次数 {need}" in (tmp_path / "b" / "report.html").read_text(encoding="utf-8")

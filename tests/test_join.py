@@ -639,3 +639,65 @@ def test_history_by_english_name_alias_and_split() -> None:
     merged = si.match_regions(table, "prefecture", merge_history=True)
     assert merged["how"].tolist()[2:] == ["history", "history", "defunct"]
     assert merged["merged"].tolist() == [False, False, True, False, False]
+
+
+# ------------------------------------------------------------------------------------------
+# issue 15: names as cleaned tables write them; coherent counts of units without a value
+# ------------------------------------------------------------------------------------------
+def test_autonomous_prefectures_match_without_zizhizhou() -> None:
+    """Every autonomous prefecture (自治州) matches when a cleaned table writes it with its ethnic
+    designation but without 自治州 (延边朝鲜族) or with a bare 州 (恩施州); before issue 15 these
+    were listed as unmatched with the right unit as the first candidate."""
+    layer = si.load_boundaries("prefecture")
+    aut = layer[layer["name"].str.endswith("自治州")]
+    assert len(aut) == 30  # every autonomous prefecture of the layer
+    rows = []
+    for code, name, short in zip(aut["code"], aut["name"], aut["name_short"], strict=True):
+        rows += [(name.removesuffix("自治州"), code), (f"{short}州", code)]
+    table = pd.DataFrame({"地区": [r[0] for r in rows], "x": range(len(rows))})
+    got = si.match_regions(table, "prefecture")
+    assert dict(zip(got["value"], got["code"], strict=True)) == dict(rows)
+    assert {"延边朝鲜族", "恩施州", "湘西州", "甘孜藏族"} <= set(got["value"])
+    assert not got["how"].isin(["unmatched", "ambiguous"]).any()
+
+
+def test_no_table_row_and_empty_cell_are_counted_apart_and_agree_everywhere() -> None:
+    """The 2020 census joined to prefectures: 6 units have no table row and 10 a row with an
+    empty cell; the join report, gini_by and capital_share name the same 16 units (before
+    issue 15 the demo's report said 6, gini_by 16 and capital_share 15)."""
+    census = si.load_dataset("city_census")[["gb", "city", "province", "popu_2020"]]
+    gdf = _quiet_join(census, "prefecture")
+    report = gdf.attrs["join_report"]
+    without = report.without_value("popu_2020")
+    assert without["why"].value_counts().to_dict() == {"empty cell": 10, "no row": 6}
+    assert set(without.loc[without["why"] == "no row", "code"]) == set(
+        report.units_without_data["code"]
+    )
+    empty = set(without.loc[without["why"] == "empty cell", "code"])
+    assert empty == set(gdf.loc[gdf["popu_2020"].isna(), "code"]) - set(
+        report.units_without_data["code"]
+    )
+    assert {"659001", "659010"} <= empty  # Xinjiang's county-level cities: empty in the census
+    want = {f"{n} ({c})" for n, c in zip(without["name"], without["code"], strict=True)}
+    for measure in (si.gini_by, si.capital_share):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            measure(gdf, "popu_2020")
+        notes = [w.message.args[0] for w in caught if issubclass(w.category, DataWarning)]
+        left = [n for n in notes if getattr(n, "key", "") == "left_out"]
+        assert len(left) == 1, (measure.__name__, notes)
+        assert left[0].params["reason"] == "value"
+        assert set(left[0].params["units"]) == want, measure.__name__
+        assert str(left[0]).startswith(f"{measure.__name__}: 16 unit(s) without a value")
+
+
+def test_gini_by_province_names_its_groups() -> None:
+    """gini_by(by="province") is indexed by the province names (they were all <NA>)."""
+    census = si.load_dataset("city_census")[["gb", "city", "province", "popu_2020"]]
+    gdf = _quiet_join(census, "prefecture")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        by_name = si.gini_by(gdf, "popu_2020", by="province")
+        by_code = si.gini_by(gdf, "popu_2020")
+    assert by_name.index.notna().all() and "广东省" in by_name.index
+    assert by_name.loc["广东省", "popu_2020"] == by_code.loc["440000", "popu_2020"]

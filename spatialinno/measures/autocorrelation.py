@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError, WeightsError
+from .._notes import Note
 from .._validate import check_seed, region_labels, require_columns, seed_record
 
 # CORRECTIONS, LISA_LABELS, lisa and hotspots: names other stages import from here (the local
@@ -421,7 +422,10 @@ def moran_by_year(
             except WeightsError as exc:
                 raise WeightsError(f"year {value}: {exc}") from None
         for c in caught:
-            warnings.warn(f"year {value}: {c.message}", DataWarning, stacklevel=2)
+            inner = c.message.args[0] if c.message.args else str(c.message)
+            # a Note: the report says "years 2010-2023: ..." once, in its own language
+            note = Note("year", f"year {value}: {c.message}", year=value, note=inner)
+            warnings.warn(note, DataWarning, stacklevel=2)
         rows.append(
             {
                 "year": value,

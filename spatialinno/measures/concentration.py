@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from .._notes import Note, join_notes
 from .._validate import (
     check_non_negative,
     list_regions,
@@ -29,6 +30,7 @@ from .._validate import (
     warn_left_out,
 )
 from ..boundaries.regions import MUNICIPALITIES, REGION_ZH, REGIONS
+from ..tables.labels import ATTR, known_labels
 from .values import sum_abs_diff, valid_mask
 
 __all__ = [
@@ -59,7 +61,30 @@ def _resolve_exclude(exclude: Any, by: str) -> set[str]:
 
 def _exclusion_note(code: str) -> str:
     kind = "municipality" if code in MUNICIPALITIES else "Tibet" if code == "540000" else "listed"
-    return f"excluded ({kind}; study convention, pass exclude=None to include)"
+    return Note(
+        "excluded", f"excluded ({kind}; study convention, pass exclude=None to include)", kind=kind
+    )
+
+
+def _too_few_units(code: str, rows: np.ndarray) -> str:
+    return Note("too_few_units", "fewer than 2 units") if rows.size < 2 else ""
+
+
+def _left_out(c: str, n: int, total: bool = False) -> str:
+    """The note of a group whose ``n`` units without a value of ``c`` were left out."""
+    if total:
+        text = f"{c}: {n} unit(s) without data left out of the total (share overstated)"
+        return Note("left_out_total", text, column=c, n=n)
+    return Note("group_left_out", f"{c}: {n} unit(s) without data left out", column=c, n=n)
+
+
+def _with_labels(table: pd.DataFrame, gdf: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """The result carries the readable names of the columns it was computed from (no unit: a
+    Gini or a share has none), so a map or a report of it shows them."""
+    found = known_labels(gdf, cols)
+    if found:
+        table.attrs[ATTR] = {c: label.without_unit() for c, label in found.items()}
+    return table
 
 
 def _group_frame(
@@ -85,7 +110,7 @@ def _group_frame(
     nokey = key.isna().to_numpy()
     if nokey.any():
         warn_left_out(measure, np.flatnonzero(nokey), labels, f"without a {by!r} left out",
-                      stacklevel=3)  # fmt: skip
+                      stacklevel=3, reason="group", column=by)  # fmt: skip
     return cols, values, key.astype("string").where(~nokey), labels
 
 
@@ -96,7 +121,8 @@ def _warn_missing(
     for c, v in values.items():
         idx = rows[np.isnan(v[rows])]
         if idx.size:
-            warn_left_out(measure, idx, labels, f"without a value in {c!r} left out", stacklevel=3)
+            warn_left_out(measure, idx, labels, f"without a value in {c!r} left out", stacklevel=3,
+                          reason="value", column=c)  # fmt: skip
 
 
 def _used_rows(groups: list[tuple[str, np.ndarray]], keep: Any) -> np.ndarray:
@@ -124,7 +150,8 @@ def _group_records(
     """
     records: list[dict[str, Any]] = []
     for code, rows in groups:
-        rec: dict[str, Any] = {by: code, "province": _group_name(gdf, rows, by)}
+        rec: dict[str, Any] = {"province": _group_name(gdf, rows, by)}
+        rec[by] = code  # after: grouped by "province", the group is its own name
         rec.update(extra(code, rows) if extra is not None else {})
         rec["n_units"] = rows.size
         notes: list[str] = []
@@ -137,7 +164,7 @@ def _group_records(
                 rec[c], more = value(code, c, rows)
                 notes += more
         rec["mean"] = _mean_all(rec, cols)
-        rec["note"] = "; ".join(dict.fromkeys(notes)) if notes else pd.NA
+        rec["note"] = join_notes(notes) or pd.NA
         records.append(rec)
     return records
 
@@ -220,19 +247,16 @@ def gini_by(
     cols, values, key, labels = _group_frame(gdf, columns, by, "gini_by")
     excluded = _resolve_exclude(exclude, by)
     groups = _groups(key)
-    # one warning per column for all groups used (not one per group): excluded groups' gaps
-    # do not matter
+    # one warning per column for all groups not excluded (not one per group): excluded groups'
+    # gaps do not matter; capital_share warns about the same units, so the two agree
     _warn_missing(values, _used_rows(groups, lambda code, _: code not in excluded), labels,
                   "gini_by")  # fmt: skip
-
-    def too_few(code: str, rows: np.ndarray) -> str:
-        return "fewer than 2 units" if rows.size < 2 else ""
 
     def group_gini(code: str, c: str, rows: np.ndarray) -> tuple[float, list[str]]:
         return _gini_of(values[c][rows], c)
 
-    records = _group_records(gdf, by, cols, groups, excluded, too_few, group_gini)
-    return _finish_table(records, by, cols)
+    records = _group_records(gdf, by, cols, groups, excluded, _too_few_units, group_gini)
+    return _with_labels(_finish_table(records, by, cols), gdf, cols)
 
 
 def _gini_of(v: np.ndarray, c: str) -> tuple[float, list[str]]:
@@ -240,13 +264,17 @@ def _gini_of(v: np.ndarray, c: str) -> tuple[float, list[str]]:
     notes: list[str] = []
     ok = v[~np.isnan(v)]
     if ok.size < v.size:
-        notes.append(f"{c}: {v.size - ok.size} unit(s) without data left out")
+        notes.append(_left_out(c, v.size - ok.size))
     if ok.size < 2:
-        return np.nan, [*notes, f"{c}: fewer than 2 units with data"]
+        return np.nan, [*notes, _too_few_values(c)]
     if not np.any(ok > 0):
-        return np.nan, [*notes, f"{c}: all values zero"]
+        return np.nan, [*notes, Note("all_zero", f"{c}: all values zero", column=c)]
     sad, n, mean = sum_abs_diff(ok)
     return sad / (2.0 * n * n * mean), notes
+
+
+def _too_few_values(c: str) -> str:
+    return Note("too_few_values", f"{c}: fewer than 2 units with data", column=c)
 
 
 def _groups(key: pd.Series) -> list[tuple[str, np.ndarray]]:
@@ -328,8 +356,9 @@ def capital_share(
     names = gdf["name"].astype(str).to_numpy() if "name" in gdf.columns else np.array(labels)
     excluded = _resolve_exclude(exclude, by)
     groups = _groups(key)
-    _warn_missing(values, _used_rows(groups, lambda code, rows: code not in excluded
-                  and rows.size > 1), labels, "capital_share")  # fmt: skip
+    # the same units as gini_by: every group not excluded (a one-unit group too)
+    _warn_missing(values, _used_rows(groups, lambda code, _: code not in excluded), labels,
+                  "capital_share")  # fmt: skip
     caps = {code: rows[is_cap[rows]] for code, rows in groups}
     for code, found in caps.items():
         if found.size > 1:
@@ -343,15 +372,15 @@ def capital_share(
 
     def no_share(code: str, rows: np.ndarray) -> str:
         if caps[code].size == 0:
-            return "no capital unit"
-        return "fewer than 2 units" if rows.size < 2 else ""
+            return Note("no_capital", "no capital unit")
+        return _too_few_units(code, rows)
 
     def share(code: str, c: str, rows: np.ndarray) -> tuple[float, list[str]]:
         return _share_of(values[c][rows], values[c][caps[code][0]], c)
 
     records = _group_records(gdf, by, cols, groups, excluded, no_share, share, capital_name)
     table = _finish_table(records, by, cols)
-    return table[["province", "capital", "n_units", *cols, "mean", "note"]]
+    return _with_labels(table[["province", "capital", "n_units", *cols, "mean", "note"]], gdf, cols)
 
 
 def _capital_flags(gdf: pd.DataFrame, capital: str) -> np.ndarray:
@@ -372,15 +401,14 @@ def _share_of(v: np.ndarray, cap_v: float, c: str) -> tuple[float, list[str]]:
     """The capital's share ``cap_v`` of the group total of column ``c``, with notes."""
     total = np.nansum(v)
     if np.isnan(cap_v):
-        return np.nan, [f"{c}: capital has no value"]
+        return np.nan, [Note("capital_no_value", f"{c}: capital has no value", column=c)]
     if np.count_nonzero(~np.isnan(v)) < 2:
         # the capital alone would trivially hold 100 % of a "total" of one unit
-        return np.nan, [f"{c}: fewer than 2 units with data"]
+        return np.nan, [_too_few_values(c)]
     if total == 0:
-        return np.nan, [f"{c}: total is zero"]
+        return np.nan, [Note("total_zero", f"{c}: total is zero", column=c)]
     miss = int(np.isnan(v).sum())
-    note = f"{c}: {miss} unit(s) without data left out of the total (share overstated)"
-    return cap_v / total, [note] if miss else []
+    return cap_v / total, [_left_out(c, miss, total=True)] if miss else []
 
 
 def location_quotient(gdf: pd.DataFrame, column: str, base: str) -> pd.Series:
@@ -483,7 +511,8 @@ def region_summary(
     key = frame[by]
     nokey = key.isna().to_numpy()
     if nokey.any():
-        warn_left_out("region_summary", np.flatnonzero(nokey), labels, f"without a {by!r} left out")
+        warn_left_out("region_summary", np.flatnonzero(nokey), labels, f"without a {by!r} left out",
+                      reason="group", column=by)  # fmt: skip
     present = np.flatnonzero(~nokey)
     _warn_missing(values, present, labels, "region_summary")
     data = pd.DataFrame({c: values[c] for c in cols}, index=frame.index)

@@ -107,7 +107,8 @@ def gini(values: Any, weights: Any = None, *, column: str | None = None) -> floa
         skip = ~weights_mask(wts, labels, wname, "Gini")
         if skip.any():
             idx = np.flatnonzero(skip)
-            warn_left_out("Gini", idx, labels, f"without a weight in {wname!r} left out")
+            warn_left_out("Gini", idx, labels, f"without a weight in {wname!r} left out",
+                          reason="weight", column=wname)  # fmt: skip
     valid = valid_mask(x, labels, name, "Gini", skip)
     if wts is None:
         sad, n, mean = sum_abs_diff(x[valid])
@@ -247,7 +248,8 @@ def theil(
         pmask = weights_mask(p, labels, weights, "Theil")
         if not pmask.all():
             idx = np.flatnonzero(~pmask)
-            warn_left_out("Theil", idx, labels, f"without a weight in {weights!r} left out")
+            warn_left_out("Theil", idx, labels, f"without a weight in {weights!r} left out",
+                          reason="weight", column=weights)  # fmt: skip
             drop |= ~pmask
     else:
         p = np.ones(x.size)
@@ -258,7 +260,8 @@ def theil(
         if nogroup.any():
             idx = np.flatnonzero(nogroup & ~drop)
             if idx.size:
-                warn_left_out("Theil", idx, labels, f"without a group in {groups!r} left out")
+                warn_left_out("Theil", idx, labels, f"without a group in {groups!r} left out",
+                              reason="group", column=groups)  # fmt: skip
             drop |= nogroup
         gkey = g.astype("string").to_numpy(dtype=object)
     else:

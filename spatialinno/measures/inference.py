@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import InputError
+from .._notes import Note
 from .arrangements import (
     DRAW_BLOCK,
     arrangement_blocks,
@@ -170,23 +171,28 @@ def resolve_permutations(
     """
     if permutations == "auto":
         if correction is None:
-            return 999, "permutations='auto': 999 (no multiple-testing correction)"
+            text = "permutations='auto': 999 (no multiple-testing correction)"
+            return 999, Note("auto_permutations_plain", text, count=999)
         k = max(3, math.ceil(math.log10(n_tests / alpha - 1e-9)))
         count = 10**k - 1
-        return count, (
+        text = (
             f"permutations='auto': {count} so that {correction} over {n_tests} tests at "
             f"alpha={alpha:g} can reject (needs 1/(P+1) <= alpha/m = {alpha / n_tests:.2e})"
         )
+        facts = {"count": count, "correction": correction, "tests": n_tests, "alpha": alpha}
+        return count, Note("auto_permutations", text, **facts)
     count = int(permutations)
-    note = f"permutations={count}"
+    note = Note("permutations", f"permutations={count}", count=count)
     if correction is not None and count and 1.0 / (count + 1) > alpha / max(n_tests, 1):
-        warnings.warn(
-            f"with {count} permutations the smallest pseudo p-value is {1 / (count + 1):.2g}, "
-            f"above alpha/m = {alpha / n_tests:.2g} for {n_tests} tests, so the {correction} "
-            "correction cannot reject anything; use permutations='auto'",
-            UserWarning,
-            stacklevel=3,
+        smallest, threshold = f"{1 / (count + 1):.2g}", f"{alpha / n_tests:.2g}"
+        text = (
+            f"with {count} permutations the smallest pseudo p-value is {smallest}, above "
+            f"alpha/m = {threshold} for {n_tests} tests, so the {correction} correction cannot "
+            "reject anything; use permutations='auto'"
         )
+        facts = {"smallest": smallest, "threshold": threshold, "tests": n_tests}
+        note = Note("few_permutations", text, count=count, correction=correction, **facts)
+        warnings.warn(note, UserWarning, stacklevel=3)
     return count, note
 
 

@@ -37,6 +37,7 @@ class Units:
     missing: np.ndarray  # frame positions excluded because a value is missing
     outside: np.ndarray  # frame positions not covered by w (islands dropped when building it)
     labels: np.ndarray  # labels of every frame row
+    columns: tuple[str, ...] = ()  # the columns the values are of (named in the warnings)
 
     def spread(self, values: np.ndarray, fill: Any, dtype: Any) -> np.ndarray:
         """One value per row of the frame: ``values`` (one per unit used) at the units' rows,
@@ -83,7 +84,7 @@ def prepare(gdf: Any, columns: list[str], w: Any, minimum: int = 4) -> Units:
                 f"column {col!r} has the same value ({values[0, j]:g}) in every region used, so "
                 "its spatial autocorrelation is undefined; choose a column that varies"
             )
-    return Units(values, positions, matrix, missing, outside, labels)
+    return Units(values, positions, matrix, missing, outside, labels, tuple(columns))
 
 
 def _values(gdf: Any, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -115,5 +116,6 @@ def warn_missing(units: Units, what: str) -> tuple[str, ...]:
     if names:
         warn_left_out(what, units.missing, units.labels,
                       "with a missing value were left out with their links", noun="region(s)",
-                      stacklevel=3)  # fmt: skip
+                      stacklevel=3, reason="value",
+                      column=units.columns[0] if len(units.columns) == 1 else None)  # fmt: skip
     return names

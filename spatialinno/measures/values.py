@@ -86,7 +86,8 @@ def valid_mask(
     missing = np.isnan(values) & ~skip
     if missing.any():
         idx = np.flatnonzero(missing)
-        warn_left_out(measure, idx, labels, f"without a value in {column!r} left out", stacklevel=3)
+        warn_left_out(measure, idx, labels, f"without a value in {column!r} left out", stacklevel=3,
+                      reason="value", column=column)  # fmt: skip
     valid = ~missing & ~skip
     check_non_negative(np.where(valid, values, 0.0), labels, column, measure)
     if valid.sum() < 2:

@@ -41,9 +41,11 @@ from .numbers import (
     TABLE,
     VALUE_FORMATS,
     NumberFormat,
+    format_measure,
     format_number,
     format_value,
     is_missing,
+    measure_kind,
 )
 from .palette import (
     BORDER_COLOR,
@@ -105,6 +107,7 @@ __all__ = [
     "class_note",
     "column_label",
     "edge_weights",
+    "format_measure",
     "format_number",
     "format_value",
     "graduated",
@@ -112,6 +115,7 @@ __all__ = [
     "hotspots",
     "is_missing",
     "lisa",
+    "measure_kind",
     "network_tiers",
     "palette",
 ]

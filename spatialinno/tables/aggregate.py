@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note
 from .._validate import check_level, require_columns
 from ..boundaries.load import load_boundaries
 
@@ -122,9 +123,11 @@ def _warn_missing(missing: pd.DataFrame, cols: list[str], parent: str, skipna: b
     detail = "; ".join(f"{p}: {n}" for p, n in per_parent.head(10).items())
     more = f" and {len(per_parent) - 10} more" if len(per_parent) > 10 else ""
     effect = "left out of the totals" if skipna else "the totals of their units are NaN"
-    warnings.warn(
+    text = (
         f"{len(missing)} unit(s) have missing values in {cols} ({effect}; pass "
-        f"skipna={not skipna} to change): {detail}{more}",
-        DataWarning,
-        stacklevel=3,
+        f"skipna={not skipna} to change): {detail}{more}"
     )
+    named = zip(missing.get("name", missing["code"]), missing["code"], strict=True)
+    units = tuple(f"{n} ({c})" for n, c in named)
+    key = "aggregate_missing" if skipna else "aggregate_missing_nan"
+    warnings.warn(Note(key, text, n=len(missing), units=units), DataWarning, stacklevel=3)

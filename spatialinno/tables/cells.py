@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
+from .._notes import Note
 from ..boundaries.names import normalize_code
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "counting_note",
     "parse_numeric_columns",
     "scientific_codes",
+    "title_unit",
+    "unit_row",
     "year_values",
 ]
 
@@ -218,15 +221,18 @@ def _check_percent(
         )
     if notes is not None:
         first = series.iloc[pos[0]]
-        notes.append(
+        value = f"{numbers.iloc[pos[0]]:g}"
+        text = (
             f"column {column!r}: {len(pos)} cell(s) written as percentages were read as "
             f"fractions, the value a spreadsheet stores behind the % format ({first!r} -> "
-            f"{numbers.iloc[pos[0]]:g}); multiply by 100 for percentage points"
+            f"{value}); multiply by 100 for percentage points"
         )
+        notes.append(Note("percent", text, column=column, n=len(pos), first=first, value=value))
 
 
 def code_strings(series: pd.Series) -> pd.Series:
-    """A code column as strings with spaces removed; ints and 440100.0 floats become '440100'."""
+    """A code column as strings with spaces removed; ints and 440100.0 floats become '440100';
+    a blank cell is NaN."""
 
     def one(value: object) -> object:
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
@@ -238,7 +244,7 @@ def code_strings(series: pd.Series) -> pd.Series:
         return text if text else pd.NA
 
     out = series.map(one).astype(object)
-    return out.where(out.notna(), None)
+    return out.where(out.notna(), np.nan)  # missing: NaN, as in every other column
 
 
 def year_values(series: pd.Series, column: str, where: str, first_row: int | None) -> pd.Series:
@@ -328,4 +334,84 @@ def _unit_name(code: str) -> str | None:
         match = match_code(ref, code, merge=False)
         if match.found and match.code is not None:
             return f"{ref.units.loc[match.code, 'name']} ({level})"
+    return None
+
+
+# the first cell of a unit row: empty or one of these words
+_UNIT_WORDS = frozenset({"单位", "计量单位", "单位:", "单位：", "unit", "units", "unit:"})
+# a unit as a cell writes it: 万元, （万元）, 单位：万元, 人/户, %, 10k yuan -- short, not a number
+_UNIT_CELL = re.compile(
+    r"^[(（\[]?\s*(?:单位\s*[:：]\s*|unit\s*[:：]?\s*)?(?P<unit>[^()（）\[\]]{1,12}?)\s*[)）\]]?$",
+    re.I,
+)
+_TITLE_UNIT = re.compile(
+    r"(?:^|[\s(（])(?:单位|计量单位|unit)\s*[:：]\s*(?P<unit>[^\s,，;；)）]{1,12})", re.I
+)
+
+
+def _unit_text(value: object) -> str | None:
+    """The unit a cell names, or None when the cell is a number, a missing mark or longer text."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if clean_number_text(text).lower() in MISSING_TOKENS:
+        return None
+    try:
+        float(clean_number_text(text).rstrip("%"))
+        return None  # a number: a data row
+    except ValueError:
+        pass
+    m = _UNIT_CELL.match(text)
+    return m.group("unit").strip() if m else None
+
+
+def unit_row(raw: pd.DataFrame, skip: Iterable[object]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table without a row of units under its header, and the unit of each column.
+
+    The first data row is a unit row when every numeric column (mostly numbers below it) holds
+    a unit there (``万元``, ``（人）``, ``件``, ``%`` ...) or nothing, at least one holds a unit,
+    and every other column holds nothing or a word such as ``单位``. Anything else -- a number,
+    a region name -- makes it a data row, and the table is returned as it is.
+
+    >>> t = pd.DataFrame({"城市": ["单位", "广州"], "R&D经费": ["万元", "12"], "专利": ["件", "3"]})
+    >>> rest, units = unit_row(t, skip=["城市"])
+    >>> len(rest), units
+    (1, {'R&D经费': '万元', '专利': '件'})
+    """
+    if len(raw) < 2:
+        return raw, {}
+    skip = set(skip)
+    first, rest = raw.iloc[0], raw.iloc[1:]
+    units: dict[str, str] = {}
+    for column in raw.columns:
+        value = first[column]
+        if value is None or (isinstance(value, str) and not value.strip()) or _missing_cell(value):
+            continue
+        numbers, bad, _ = _parse_cells(rest[column])
+        numeric = column not in skip and numbers.notna().sum() > bad.sum()
+        unit = _unit_text(value) if numeric else None
+        if unit is not None:
+            units[str(column)] = unit
+        elif not (isinstance(value, str) and value.strip().lower() in _UNIT_WORDS):
+            return raw, {}  # a number or a name: the first data row
+    return (rest, units) if units else (raw, {})
+
+
+def _missing_cell(value: object) -> bool:
+    """A cell that holds no value (None, NaN)."""
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def title_unit(lines: Iterable[str]) -> str | None:
+    """The unit a title line above the header gives every number (``单位：万元``), or None.
+
+    >>> title_unit(["表 3-12 各地区 R&D 经费", "单位：万元"])
+    '万元'
+    >>> title_unit(["2020年各省R&D经费（单位：万元）"])
+    '万元'
+    """
+    for line in lines:
+        m = _TITLE_UNIT.search(str(line))
+        if m:
+            return m.group("unit")
     return None

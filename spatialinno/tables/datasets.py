@@ -12,6 +12,7 @@ from importlib.resources import files
 import pandas as pd
 
 from .._errors import InputError
+from .labels import attach_labels, dataset_labels
 
 __all__ = ["DATASETS", "Dataset", "dataset_path", "list_datasets", "load_dataset"]
 
@@ -102,14 +103,25 @@ def load_dataset(name: str) -> pd.DataFrame:
     name : str
         One of :func:`list_datasets` names, e.g. ``"province_panel"``, ``"city_census"``.
 
+    Returns
+    -------
+    pandas.DataFrame
+        The table; ``attrs["labels"]`` holds the readable label and unit of every indicator
+        column in Chinese and English (``labels.csv``), which the join, the measures, the maps,
+        the report and the QGIS layers show instead of the column name.
+
     Examples
     --------
     >>> import spatialinno as si
     >>> t2 = si.load_dataset("zhao2025_table2")
     >>> sorted(t2["year"].unique().tolist())
     [2012, 2015, 2018, 2021, 2023]
+    >>> si.load_dataset("city_census").attrs["labels"]["popu_2020"].text("zh")
+    '2020 年常住人口（人）'
     """
     code_like = {"gb", "code", "cityId", "city_code", "province_code", "gb_o", "gb_d"}
     path = dataset_path(name)
     header = pd.read_csv(path, nrows=0).columns
-    return pd.read_csv(path, dtype={c: str for c in header if c in code_like})
+    frame = pd.read_csv(path, dtype={c: str for c in header if c in code_like})
+    # readable labels and units in both languages travel with the frame (frame.attrs)
+    return attach_labels(frame, dataset_labels(name))

@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .._errors import DataWarning, InputError, JoinError
+from .._notes import Note
 from .._validate import POLYGON_LEVELS, check_level
 
 # aggregate and match_regions: names the workflow and the CLI import from here (they lived
@@ -30,7 +31,7 @@ from .match import match_regions as match_regions
 from .read import is_year_column, read_table
 from .recognise import HOW, NOT_MATCHED
 
-__all__ = ["JoinReport", "join_indicators", "wide_columns"]
+__all__ = ["BARE_YEAR_STEM", "JoinReport", "join_indicators", "wide_columns"]
 
 
 # eq=False: pandas compares ``attrs`` when it merges or concatenates frames, and a field-wise
@@ -58,6 +59,12 @@ class JoinReport:
     notes : tuple of str
         Everything else the join did that changes the data (columns renamed because the layer
         has a column of the same name, rows added to a successor, years selected).
+    empty_cells : pandas.DataFrame
+        ``code``, ``name``, ``province``, ``column`` (and ``year`` for a long table): the units
+        that have a table row whose cell of a numeric ``column`` is empty. With
+        ``units_without_data`` these are the units without a value of that column
+        (:meth:`without_value`), reported apart because the fix differs (add the row / fill
+        the cell).
     """
 
     level: str
@@ -68,6 +75,25 @@ class JoinReport:
     units_without_data: pd.DataFrame
     n_units: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    empty_cells: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["code", "name", "province", "column"])
+    )
+
+    def without_value(self, column: str) -> pd.DataFrame:
+        """The units without a value of ``column``: ``code``, ``name``, ``province`` and ``why``
+        -- ``"no row"`` (no table row matched the unit) or ``"empty cell"`` (its row has no
+        value in ``column``), in layer order of each group.
+
+        >>> import spatialinno as si
+        >>> census = si.load_dataset("city_census")[["gb", "city", "province", "popu_2020"]]
+        >>> gdf = si.join_indicators(census, "prefecture")
+        >>> gdf.attrs["join_report"].without_value("popu_2020")["why"].value_counts().to_dict()
+        {'empty cell': 10, 'no row': 6}
+        """
+        no_row = self.units_without_data[["code", "name", "province"]].assign(why="no row")
+        cells = self.empty_cells[self.empty_cells["column"] == column]
+        empty = cells[["code", "name", "province"]].drop_duplicates("code")
+        return pd.concat([no_row, empty.assign(why="empty cell")], ignore_index=True)
 
     @property
     def matched(self) -> pd.DataFrame:
@@ -102,8 +128,15 @@ class JoinReport:
             f"{province}{year}",
             f"  {len(self.rows)} table rows: {len(self.matched)} matched ({found or 'none'}), "
             f"{len(self.unmatched)} not matched{f' ({lost})' if lost else ''}",
-            f"  {len(self.units_without_data)} of {self.n_units} {self.level} units have no data",
+            f"  {len(self.units_without_data)} of {self.n_units} {self.level} units have no "
+            "table row",
         ]
+        if not self.empty_cells.empty:
+            per = self.empty_cells.groupby("column", sort=False)["code"].nunique()
+            lines.append(
+                f"  {self.empty_cells['code'].nunique()} units have a table row with an empty "
+                f"cell: {', '.join(f'{c} {n}' for c, n in per.items())}"
+            )
         if not self.unmatched.empty:
             lines.append("  rows not matched:")
             for idx, row in self.unmatched.head(max_rows).iterrows():
@@ -146,18 +179,28 @@ class JoinReport:
 _YEAR_TOKEN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)年?")
 
 
-def wide_columns(columns: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """Columns whose name carries a year: name -> (year, name without the year)."""
+#: the name of a wide table's value column whose header is the bare year (``2013``, ``2013年``)
+BARE_YEAR_STEM = "value"
+
+
+def wide_columns(columns: Iterable[object]) -> dict[object, tuple[int, str]]:
+    """Columns whose name carries a year: name -> (year, name without the year).
+
+    A header that is the bare year (a yearbook table of one indicator, one column per year)
+    gives :data:`BARE_YEAR_STEM`.
+
+    >>> wide_columns(["地区", "rd_staff_2019", "2019年R&D人员", "2013", 2012])
+    {'rd_staff_2019': (2019, 'rd_staff'), '2019年R&D人员': (2019, 'R&D人员'), '2013': (2013, 'value'), 2012: (2012, 'value')}
+    """
     out = {}
     for column in columns:
-        text = str(column)
+        text = str(column).strip()
         found = _YEAR_TOKEN.findall(text)
         if len(found) != 1:
             continue
         stem = _YEAR_TOKEN.sub("", text)
         stem = re.sub(r"[_\-\s.]{2,}", "_", stem).strip("_- .")
-        if stem:
-            out[column] = (int(found[0]), stem)
+        out[column] = (int(found[0]), stem or BARE_YEAR_STEM)
     return out
 
 
@@ -246,7 +289,8 @@ unmatched=0, units_without_data=3/34)
     if not table.index.is_unique:
         # rows must be addressable one by one (selection by year, duplicates, the report)
         table = table.reset_index(drop=True)
-        notes.append("the table index had repeated labels; rows are numbered 0..n-1 here")
+        text = "the table index had repeated labels; rows are numbered 0..n-1 here"
+        notes.append(Note("index_renumbered", text))
     matches = match_regions(
         table, level, key, province_key=province_key, merge_history=merge_history
     )
@@ -279,9 +323,8 @@ unmatched=0, units_without_data=3/34)
     clash = [c for c in value_cols if c in layer.columns or c == "year"]
     if clash:
         data = data.rename(columns={c: f"{c}_table" for c in clash})
-        notes.append(
-            f"table column(s) {clash} renamed with the suffix '_table' (the layer has them)"
-        )
+        text = f"table column(s) {clash} renamed with the suffix '_table' (the layer has them)"
+        notes.append(Note("renamed_table", text, columns=tuple(clash)))
     gdf = _joined(layer, data, long, notes)
     have = set(data["code"])
     missing = layer.loc[~layer["code"].isin(have), ["code", "name", "province"]]
@@ -294,8 +337,13 @@ unmatched=0, units_without_data=3/34)
         units_without_data=missing.reset_index(drop=True),
         n_units=len(layer),
         notes=tuple(notes),
+        empty_cells=_empty_cells(data, layer, long),
     )
     gdf.attrs["join_report"] = report
+    # the labels of the table's columns (read_table's unit row, load_dataset, with_labels)
+    # follow them to their names in the joined frame (rd_2019 -> rd, gdp -> gdp_table)
+    renamed = {**rows.attrs.get("wide_renamed", {}), **{c: f"{c}_table" for c in clash}}
+    _carry_labels(table, gdf, renamed)
     _raise_or_warn(report, level, on_unmatched)
     return gdf
 
@@ -333,11 +381,44 @@ def _select_year(
             f"for year {year} the columns {dup} exist both with and without the year; "
             "rename one of them"
         )
-    notes.append(
-        f"wide table: took {len(picked)} column(s) of {year} "
-        f"({', '.join(f'{a} -> {b}' for a, b in picked.items())})"
-    )
-    return table.rename(columns=picked), value_cols
+    pairs = ", ".join(f"{a} -> {b}" for a, b in picked.items())
+    text = f"wide table: took {len(picked)} column(s) of {year} ({pairs})"
+    notes.append(Note("wide", text, n=len(picked), year=year, pairs=pairs))
+    out = table.rename(columns=picked)
+    out.attrs["wide_renamed"] = picked
+    return out, value_cols
+
+
+def _carry_labels(table: pd.DataFrame, gdf: gpd.GeoDataFrame, renamed: dict) -> None:
+    """``gdf.attrs["labels"]``: the table's labels under the joined frame's column names."""
+    from .labels import labels_of
+
+    carried = {}
+    for column, label in labels_of(table).items():
+        name = renamed.get(column, column)
+        name = renamed.get(name, name)  # a wide column renamed, then suffixed _table
+        if name in gdf.columns:
+            carried[name] = label
+    if carried:
+        gdf.attrs["labels"] = carried
+
+
+def _empty_cells(data: pd.DataFrame, layer: gpd.GeoDataFrame, long: bool) -> pd.DataFrame:
+    """The units whose table row has an empty cell in a numeric column (see JoinReport)."""
+    by = ["code", "year"] if long else ["code"]
+    order = pd.Series(range(len(layer)), index=layer["code"].to_numpy())
+    parts = []
+    for column in data.columns:  # in the table's column order, each in layer order
+        if column in by or not pd.api.types.is_numeric_dtype(data[column]):
+            continue
+        empty = data.loc[data[column].isna(), by].assign(column=column)
+        parts.append(empty.iloc[order.reindex(empty["code"]).to_numpy().argsort(kind="stable")])
+    columns = ["code", "name", "province", "column", *(["year"] if long else [])]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    found = pd.concat(parts, ignore_index=True)
+    found = found.join(layer.set_index("code")[["name", "province"]], on="code")
+    return found[columns].reset_index(drop=True)
 
 
 def _joined(
@@ -355,7 +436,8 @@ def _joined(
         if not parts:
             parts = [layer.assign(year=pd.NA)]
         gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=layer.crs)
-        notes.append(f"long table: balanced panel of {len(years)} year(s) x {len(layer)} units")
+        text = f"long table: balanced panel of {len(years)} year(s) x {len(layer)} units"
+        notes.append(Note("long", text, years=len(years), units=len(layer)))
     else:
         gdf = layer.merge(data, on="code", how="left")
     gdf = gdf[[c for c in gdf.columns if c != "geometry"] + ["geometry"]]
@@ -373,11 +455,9 @@ def _raise_or_warn(report: JoinReport, level: str, on_unmatched: str) -> None:
             report,
         )
     if not report.unmatched.empty and on_unmatched != "ignore":
-        warnings.warn(
-            f"{len(report.unmatched)} table row(s) left out of the join\n{report.summary()}",
-            DataWarning,
-            stacklevel=3,
-        )
+        text = f"{len(report.unmatched)} table row(s) left out of the join\n{report.summary()}"
+        note = Note("join_left_out", text, n=len(report.unmatched))
+        warnings.warn(note, DataWarning, stacklevel=3)
 
 
 def _check_duplicates(
@@ -423,14 +503,16 @@ def _apply_merges(
             target &= own["year"].eq(row["year"])
         old = found.loc[idx, "value"]
         if not target.any():
-            notes.append(
-                f"row {idx} ({old!r}) not added: its successor {row['code']} has no row of its own "
-                f"for {', '.join(str(row[b]) for b in by)}"
+            text = (
+                f"row {idx} ({old!r}) not added: its successor {row['code']} has no row of its "
+                f"own for {', '.join(str(row[b]) for b in by)}"
             )
+            notes.append(Note("merge_not_added", text, row=idx, value=old, code=row["code"]))
             continue
         # NaN + x stays NaN on purpose: a total that silently leaves out a part is worse than none
         own.loc[target, numeric] = own.loc[target, numeric].to_numpy() + row[numeric].to_numpy(
             dtype=float
         )
-        notes.append(f"row {idx} ({old!r}) added to {row['code']} (merge_history=True)")
+        text = f"row {idx} ({old!r}) added to {row['code']} (merge_history=True)"
+        notes.append(Note("merge_added", text, row=idx, value=old, code=row["code"]))
     return own

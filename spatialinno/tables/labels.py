@@ -27,7 +27,17 @@ import pandas as pd
 
 from .._errors import InputError
 
-__all__ = ["ATTR", "Label", "label_of", "labels_of", "parse_label", "with_labels"]
+__all__ = [
+    "ATTR",
+    "Label",
+    "attach_labels",
+    "dataset_labels",
+    "known_labels",
+    "label_of",
+    "labels_of",
+    "parse_label",
+    "with_labels",
+]
 
 ATTR = "labels"  # key in DataFrame.attrs: {column: Label}
 
@@ -57,8 +67,19 @@ class Label:
         return (self.zh or self.en) if lang == "zh" else (self.en or self.zh)
 
     def unit(self, lang: str = "zh") -> str:
-        """The unit in ``lang``, falling back to the other language; "" when there is none."""
-        return (self.unit_zh or self.unit_en) if lang == "zh" else (self.unit_en or self.unit_zh)
+        """The unit in ``lang``; "" when there is none.
+
+        A label named in ``lang`` has its own unit (none is none: ``件`` of a count has no
+        English word); a label named in the other language only borrows that one's unit too,
+        as it borrows its name.
+        """
+        own, other = (self.unit_zh, self.unit_en) if lang == "zh" else (self.unit_en, self.unit_zh)
+        named = self.zh if lang == "zh" else self.en
+        return own if named or own else other
+
+    def without_unit(self) -> Label:
+        """The same names without a unit (a Gini or a share of the column has none)."""
+        return Label(self.zh, self.en)
 
     def text(self, lang: str = "zh", unit: bool = True) -> str:
         """Name with its unit in brackets, as a title or legend heading shows it.
@@ -129,16 +150,63 @@ def parse_label(spec: object, column: str = "") -> Label:
 
 
 @cache
-def _bundled() -> dict[str, Label]:
+def _table() -> pd.DataFrame:
+    """labels.csv: one row per column of a bundled data set (``dataset``); ``any_table`` says
+    whether the column name is specific enough to label that column in any table."""
     path = files("spatialinno").joinpath("_data", "datasets", "labels.csv")
-    if not path.is_file():
-        return {}
     with path.open("r", encoding="utf-8") as fh:
-        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def _labels(rows: pd.DataFrame) -> dict[str, Label]:
     return {
         row.column: Label(row.zh, row.en, row.unit_zh, row.unit_en)
-        for row in table.itertuples(index=False)
+        for row in rows.itertuples(index=False)
     }
+
+
+@cache
+def _bundled() -> dict[str, Label]:
+    """The labels any table's column of that name gets (``rd_exp_total_10k_yuan`` ...); a name
+    as common as ``GDP`` or ``Patent`` is labelled only in its own data set."""
+    table = _table()
+    return _labels(table[table["any_table"] == "yes"])
+
+
+def dataset_labels(name: str) -> dict[str, Label]:
+    """The labels and units of the columns of the bundled data set ``name`` (``labels.csv``).
+
+    >>> dataset_labels("city_census")["popu_2020"].text("en")
+    'Resident population 2020 (persons)'
+    """
+    table = _table()
+    return _labels(table[table["dataset"] == name])
+
+
+def attach_labels(frame: pd.DataFrame, labels: Mapping[str, object]) -> pd.DataFrame:
+    """``frame`` itself, its ``attrs`` carrying ``labels`` (merged over those it has) for the
+    columns it has; other labels are ignored (an internal helper: :func:`with_labels` checks)."""
+    current = labels_of(frame)
+    for column, spec in labels.items():
+        if column in frame.columns:
+            new = parse_label(spec, str(column))
+            current[str(column)] = new.merged(current.get(str(column), Label()))
+    if current:
+        frame.attrs[ATTR] = current
+    return frame
+
+
+def known_labels(frame: pd.DataFrame | None, columns: list[str]) -> dict[str, Label]:
+    """The labels somebody gave ``columns`` (the frame's, the bundled ones), without the
+    fallback to the column's own name."""
+    own = labels_of(frame) if frame is not None else {}
+    bundled = _bundled()
+    found = {}
+    for c in columns:
+        label = own.get(c, Label()).merged(bundled.get(c, Label()))
+        if label.zh or label.en:
+            found[c] = label
+    return found
 
 
 def labels_of(frame: pd.DataFrame) -> dict[str, Label]:

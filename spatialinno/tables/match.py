@@ -14,9 +14,10 @@ from os import PathLike
 import pandas as pd
 
 from .._errors import ColumnError
+from .._notes import Note, join_notes
 from .._validate import POLYGON_LEVELS, check_level, require_columns
 from .read import column_key, is_code_column, is_year_column, read_table
-from .recognise import HOW, Match, match_value
+from .recognise import EMPTY_KEY, HOW, Match, match_value
 from .reference import Reference, label, reference
 
 __all__ = ["HOW", "match_regions"]
@@ -258,15 +259,15 @@ def _combine(ref: Reference, tried: list[tuple[str, object, Match]]) -> list[obj
     for column, value, match in tried:
         if chosen is not None and column == chosen[0]:
             break
-        if match.note != "empty key":
-            notes.append(f"{column}={value!r}: {match.note}")
+        if match.note != EMPTY_KEY:
+            notes.append(_tried(column, value, match))
     if chosen is None:
         candidates = next((m.candidates for _, _, m in tried if m.candidates), ())
-        notes = [f"{column}={value!r}: {match.note}" for column, value, match in tried] or [
-            "no key column"
+        notes = [_tried(column, value, match) for column, value, match in tried] or [
+            Note("no_key_column", "no key column")
         ]
         first = tried[0] if tried else ("", None, Match("unmatched"))
-        return [first[0], first[1], None, "unmatched", "; ".join(notes), candidates, False]
+        return [first[0], first[1], None, "unmatched", join_notes(notes), candidates, False]
     column, value, match = chosen
     if match.note:
         notes.append(match.note)
@@ -275,7 +276,20 @@ def _combine(ref: Reference, tried: list[tuple[str, object, Match]]) -> list[obj
         # code typed for the neighbouring city); the first column still decides, nothing is
         # guessed, but the note makes the conflict visible in the report
         if other != column and other_match.found and match.found and other_match.code != match.code:
+            unit = label(ref.units, other_match.code)
             notes.append(
-                f"but {other}={other_value!r} is {label(ref.units, other_match.code)}; check the row"
+                Note(
+                    "but_other",
+                    f"but {other}={other_value!r} is {unit}; check the row",
+                    column=other,
+                    value=other_value,
+                    unit=unit,
+                )
             )
-    return [column, value, match.code, match.how, "; ".join(notes), match.candidates, match.merged]
+    return [column, value, match.code, match.how, join_notes(notes), match.candidates, match.merged]
+
+
+def _tried(column: object, value: object, match: Match) -> Note:
+    """What a key column said about the row: ``column=value: note``."""
+    text = f"{column}={value!r}: {match.note}"
+    return Note("tried", text, column=column, value=value, note=match.note)

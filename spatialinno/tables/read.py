@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note, in_file
 from . import sheet as _sheet
 from .cells import (
     COMMA_DECIMAL,
@@ -31,8 +32,11 @@ from .cells import (
     counting_note,
     parse_numeric_columns,
     scientific_codes,
+    title_unit,
+    unit_row,
     year_values,
 )
+from .labels import attach_labels
 
 __all__ = [
     "ENCODINGS",
@@ -121,7 +125,9 @@ def tidy_table(
             leading_zero = text.map(lambda v: isinstance(v, str) and len(v) > 1 and v[0] == "0")
             if leading_zero.any() and text.dropna().map(lambda v: str(v).isdigit()).all():
                 codes.add(column)
-            out[column] = text.where(text.ne(""), None) if text.dtype == object else text
+            # a blank cell is a missing value, NaN as in every other column (never '' or None)
+            blank = text.map(lambda v: isinstance(v, str) and v == "").astype(bool)
+            out[column] = text.mask(blank | text.isna(), np.nan)
     skip = codes | text_columns | {c for c in out.columns if is_year_column(c)}
     return parse_numeric_columns(
         out,
@@ -268,17 +274,19 @@ def read_table(
     path = Path(source)
     grid = _grid(path, sheet, encoding, sep)
     layout = _sheet.find_layout(grid, header_rows, path.name)
-    notes = [f"{path.name}: {text}" for text in layout.describe(grid)]
+    notes = [in_file(text, path.name) for text in layout.describe(grid)]
     raw = _frame(grid, layout, path.name)
     skip = set(code_columns) | set(text_columns)
+    raw, units = _units(raw, grid, layout, skip, path.name, notes)
     if decimal is None:
         decimal = _detect_decimal(raw, skip, grid.sep or "", path.name) if grid.sep else None
         if decimal == ",":
-            notes.append(
+            text = (
                 f"{path.name}: numbers are written with a decimal comma (separator "
                 f"{grid.sep!r}), read with ',' as the decimal mark and '.' as the thousands "
                 "separator (5,5 -> 5.5; 1.234,5 -> 1234.5); pass decimal='.' if that is wrong"
             )
+            notes.append(Note("decimal_comma", text, file=path.name, sep=grid.sep))
     table = tidy_table(
         raw,
         code_columns=code_columns,
@@ -289,7 +297,10 @@ def read_table(
         notes=(column_notes := []),
         header_row=_sheet.row_span(layout.header),
     )
-    notes += [f"{path.name}: {text}" for text in column_notes]
+    notes += [in_file(text, path.name) for text in column_notes]
+    _title_units(table, grid, layout, units, path.name, notes)
+    if units:  # the columns' units become their labels' units (tables.labels)
+        attach_labels(table, {c: f"{c}|{u}" for c, u in units.items()})
     rows = tuple(int(i) for i in table.index)
     table = table.reset_index(drop=True)
     table.attrs.update(
@@ -303,6 +314,56 @@ def read_table(
     for note in notes:
         warnings.warn(note, DataWarning, stacklevel=2)
     return table
+
+
+def _units(
+    raw: pd.DataFrame,
+    grid: _sheet.Grid,
+    layout: _sheet.Layout,
+    skip: set[object],
+    where: str,
+    notes: list[str],
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table without a row of units under the header, and those units (said in a note)."""
+    ids = skip | {c for c in raw.columns if is_code_column(c) or is_year_column(c)}
+    rest, units = unit_row(raw, ids)
+    if units:
+        shown = ", ".join(f"{c}: {u}" for c, u in list(units.items())[:6])
+        shown += " ..." if len(units) > 6 else ""
+        text = (
+            f"{where}: row {raw.index[0]} under the header holds units ({shown}); read as the "
+            "columns' units, not as data"
+        )
+        notes.append(Note("unit_row", text, file=where, row=raw.index[0], units=shown))
+    return rest, units
+
+
+def _title_units(
+    table: pd.DataFrame,
+    grid: _sheet.Grid,
+    layout: _sheet.Layout,
+    units: dict[str, str],
+    where: str,
+    notes: list[str],
+) -> None:
+    """A title line's unit (单位：万元) for the numeric columns without a unit of their own."""
+    unit = title_unit(_sheet.row_texts(grid, layout.title))
+    if unit is None:
+        return
+    numeric = [
+        str(c)
+        for c in table.columns
+        if pd.api.types.is_float_dtype(table[c])
+        and not (is_code_column(c) or is_year_column(c) or str(c) in units)
+    ]
+    if numeric:
+        units.update(dict.fromkeys(numeric, unit))
+        columns = ", ".join(numeric[:6]) + (" ..." if len(numeric) > 6 else "")
+        text = (
+            f"{where}: the title says the unit is {unit}; given to the numeric column(s) "
+            f"{columns} (label a column yourself if its unit differs)"
+        )
+        notes.append(Note("title_unit", text, file=where, unit=unit, columns=columns))
 
 
 def _grid(path: Path, sheet: str | int, encoding: str | None, sep: str | None) -> _sheet.Grid:
@@ -363,5 +424,5 @@ def _read_frame(
     )
     table.attrs.update(source="DataFrame", encoding=None, sheet=None, notes=tuple(notes))
     for note in notes:
-        warnings.warn(f"DataFrame: {note}", DataWarning, stacklevel=3)
+        warnings.warn(in_file(note, "DataFrame"), DataWarning, stacklevel=3)
     return table

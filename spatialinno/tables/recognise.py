@@ -17,12 +17,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._notes import Note
 from .._validate import POLYGON_LEVELS
-from ..boundaries.names import is_latin, normalize, normalize_code, normalize_en, strip_suffix
+from ..boundaries.names import (
+    is_latin,
+    normalize,
+    normalize_code,
+    normalize_en,
+    strip_ethnic,
+    strip_suffix,
+)
 from ..boundaries.regions import MUNICIPALITIES, provinces
 from .reference import History, Reference, label, letters, reference
 
 __all__ = [
+    "EMPTY_KEY",
     "HOW",
     "NOT_MATCHED",
     "Match",
@@ -48,6 +57,8 @@ HOW: tuple[str, ...] = (
     "defunct",
 )
 NOT_MATCHED = ("unmatched", "ambiguous", "defunct")
+#: the note of an empty key cell
+EMPTY_KEY = Note("empty_key", "empty key")
 
 
 _REMARK = re.compile(r"[(（\[]([^)）\]]+)[)）\]]")
@@ -86,26 +97,43 @@ def history_match(ref: Reference, record: History, how_found: str, merge: bool) 
     """The match of a value found in the code history: the successor (a rename or upgrade),
     added to it (a merge, with ``merge``), or defunct (a merge without ``merge``, a split)."""
     text = record.explain()
+    # the facts of the change, for a report that says them in its own language
+    facts = {
+        "old": record.old_name,
+        "old_code": record.old_code,
+        "new": tuple(zip(record.new_codes, record.new_names, strict=True)),
+        "date": record.date,
+        "document": record.document,
+    }
     if record.change_type == "merge":
         if merge:
-            return Match(
-                "history", record.new_codes[0], f"{text}; added to its successor", merged=True
-            )
+            note = Note("history_merge_added", f"{text}; added to its successor", **facts)
+            return Match("history", record.new_codes[0], note, merged=True)
         return Match(
             "defunct",
             None,
-            f"{text}; not merged (the successor's own figure usually includes it already, so "
-            "adding would double-count; pass merge_history=True to add it)",
+            Note(
+                "history_merge",
+                f"{text}; not merged (the successor's own figure usually includes it already, "
+                "so adding would double-count; pass merge_history=True to add it)",
+                **facts,
+            ),
             tuple(label(ref.units, c) for c in record.new_codes if c in ref.units.index),
         )
     if len(record.new_codes) > 1:
         return Match(
             "defunct",
             None,
-            f"{text}; its figure cannot be apportioned among the successors",
+            Note(
+                "history_split",
+                f"{text}; its figure cannot be apportioned among the successors",
+                **facts,
+            ),
             tuple(label(ref.units, c) for c in record.new_codes if c in ref.units.index),
         )
-    return Match("history", record.new_codes[0], f"{text} ({how_found})")
+    return Match(
+        "history", record.new_codes[0], Note("history_renamed", f"{text} ({how_found})", **facts)
+    )
 
 
 def match_code(ref: Reference, digits: str, merge: bool) -> Match:
@@ -121,8 +149,14 @@ def match_code(ref: Reference, digits: str, merge: bool) -> Match:
         if rest.strip("0"):
             return Match(
                 "unmatched",
-                note=f"12-digit code ends in {rest}: it is a township or village, not a "
-                f"{level}-level unit; aggregate it to its county {digits} first",
+                note=Note(
+                    "code12_township",
+                    f"12-digit code ends in {rest}: it is a township or village, not a "
+                    f"{level}-level unit; aggregate it to its county {digits} first",
+                    rest=rest,
+                    level=level,
+                    county=digits,
+                ),
             )
     elif len(digits) == 2 and level == "province":
         digits = digits + "0000"
@@ -131,32 +165,47 @@ def match_code(ref: Reference, digits: str, merge: bool) -> Match:
     if len(digits) != 6:
         return Match(
             "unmatched",
-            note=f"{digits!r} is not a region code (6 digits, 9 with the 156 prefix, or 12)",
+            note=Note(
+                "not_a_code",
+                f"{digits!r} is not a region code (6 digits, 9 with the 156 prefix, or 12)",
+                digits=digits,
+            ),
         )
     if digits in ref.units.index:
         return Match(how, digits)
     if level == "prefecture" and digits[:2] + "0000" in MUNICIPALITIES and digits[4:] == "00":
         # 110100 市辖区 / 500200 县: the municipality itself is the prefecture-level unit
         city = digits[:2] + "0000"
-        return Match("city_code", city, f"municipality city code {digits} -> {city}")
+        note = Note(
+            "municipality_city_code",
+            f"municipality city code {digits} -> {city}",
+            code=digits,
+            city=city,
+        )
+        return Match("city_code", city, note)
     if digits in ref.history_codes:
         return history_match(ref, ref.history_codes[digits], "by code", merge)
     return Match("unmatched", note=_code_hint(ref, digits))
 
 
-def _code_hint(ref: Reference, code: str) -> str:
+def _code_hint(ref: Reference, code: str) -> Note:
     """Why a well-formed code is not in the layer, and what to do."""
     if code == "000000":
-        return "000000 is the national total (全国); drop that row before joining"
+        text = "000000 is the national total (全国); drop that row before joining"
+        return Note("national_total", text)
     if code[2:] == "0000" and ref.level != "province":
-        return f"{code} is a province code; use level='province' for a province table"
+        text = f"{code} is a province code; use level='province' for a province table"
+        return Note("province_code", text, code=code)
     if code[4:] != "00" and ref.level != "county":
-        return f"{code} is a county-level code; use level='county' (or aggregate the table)"
-    if code[4:] == "00" and code[2:] != "0000" and ref.level == "province":
-        return f"{code} is a prefecture code; use level='prefecture' for a city table"
-    if code[4:] == "00" and ref.level == "county":
-        return f"{code} is a prefecture code; use level='prefecture' for a city table"
-    return f"code {code} is not in the {ref.level} layer (nor in the 2010-2024 code history)"
+        text = f"{code} is a county-level code; use level='county' (or aggregate the table)"
+        return Note("county_code", text, code=code)
+    if code[4:] == "00" and (
+        (code[2:] != "0000" and ref.level == "province") or ref.level == "county"
+    ):
+        text = f"{code} is a prefecture code; use level='prefecture' for a city table"
+        return Note("prefecture_code", text, code=code)
+    text = f"code {code} is not in the {ref.level} layer (nor in the 2010-2024 code history)"
+    return Note("code_not_in_layer", text, code=code, level=ref.level)
 
 
 def _in_context(ref: Reference, code: str, province: str | None, prefecture: str | None) -> bool:
@@ -206,23 +255,28 @@ def match_name(
             return Match(how, codes[0])
         if len(codes) > 1:
             labels = tuple(label(ref.units, c) for c in codes)
-            return Match(
+            within_kind = "prefecture" if within else "province"
+            note = Note(
                 "ambiguous",
-                None,
                 f"{value!r} is the {how.replace('_', ' ')} of {len(codes)} {ref.level} units; "
-                f"add a {'prefecture' if within else 'province'} column (or use codes) to "
-                "tell them apart",
-                labels,
+                f"add a {within_kind} column (or use codes) to tell them apart",
+                value=value,
+                how=how,
+                n=len(codes),
+                level=ref.level,
+                within=within_kind,
             )
+            return Match("ambiguous", None, note, labels)
         elsewhere = elsewhere or tuple(label(ref.units, c) for c in hit)
     if elsewhere:
-        return Match(
-            "unmatched",
-            None,
+        note = Note(
+            "outside_province",
             f"{value!r} exists only outside the given province/prefecture: "
             f"{'; '.join(elsewhere)}; check the province column",
-            elsewhere,
+            value=value,
+            units=elsewhere,
         )
+        return Match("unmatched", None, note, elsewhere)
     return Match("unmatched", None, _name_hint(ref, value), _closest(ref, key, hinted))
 
 
@@ -241,7 +295,7 @@ def _name_steps(
         ], key
     full = normalize(value)
     short = strip_suffix(full)
-    return [
+    steps = [
         ("name", full, ref.indexes["name"], hinted),
         ("history", full, ref.history_names["name"], hinted),
         ("short_name", full, ref.indexes["short_name"], hinted),
@@ -249,7 +303,11 @@ def _name_steps(
         ("alias", full, ref.indexes["alias"], hinted),
         ("alias", short, ref.indexes["alias"], hinted),
         ("history", short, ref.history_names["short_name"], hinted),
-    ], full
+    ]
+    bare = strip_ethnic(short)
+    if bare != short:  # 延边朝鲜族: the autonomous prefecture without 自治州
+        steps.insert(4, ("short_name", bare, ref.indexes["short_name"], hinted))
+    return steps, full
 
 
 def _finer_unit_name(level: str, full: str) -> bool:
@@ -263,17 +321,20 @@ _TOTALS = frozenset(
 )
 
 
-def _name_hint(ref: Reference, value: str) -> str:
+def _name_hint(ref: Reference, value: str) -> Note:
     if normalize(value) in _TOTALS or normalize_en(value) in _TOTALS:
-        return f"{value!r} is a total row, not a region; drop it before joining"
+        text = f"{value!r} is a total row, not a region; drop it before joining"
+        return Note("total_row", text, value=value)
     for other in POLYGON_LEVELS:
         if other == ref.level:
             continue
         other_ref = reference(other)
         full = normalize(value)
         if full in other_ref.indexes["name"] and len(full) > 2:
-            return f"{value!r} is a {other} name; use level={other!r}"
-    return f"{value!r} matches no {ref.level} name (full, short, alias, English or former name)"
+            text = f"{value!r} is a {other} name; use level={other!r}"
+            return Note("other_level", text, value=value, level=other, other=other)
+    text = f"{value!r} matches no {ref.level} name (full, short, alias, English or former name)"
+    return Note("no_name", text, value=value, level=ref.level)
 
 
 def _closest(ref: Reference, key: str, province: str | None, n: int = 5) -> tuple[str, ...]:
@@ -316,11 +377,11 @@ def match_value(
 ) -> Match:
     """The match of one table value: a code or a name (empty cells are unmatched)."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return Match("unmatched", note="empty key")
+        return Match("unmatched", note=EMPTY_KEY)
     digits = normalize_code(value)
     if digits is not None:
         return match_code(ref, digits, merge)
     text = str(value).strip()
     if not text or normalize(text) == "":
-        return Match("unmatched", note="empty key")
+        return Match("unmatched", note=EMPTY_KEY)
     return match_name(ref, text, merge, province, prefecture)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import InputError
+from .._notes import Note
 
 __all__ = [
     "Grid",
@@ -34,6 +35,7 @@ __all__ = [
     "read_text_grid",
     "read_xlsx_grid",
     "row_span",
+    "row_texts",
 ]
 
 # Encodings tried in this order when none is given (see spatialinno.tables.read.ENCODINGS for the why).
@@ -76,22 +78,28 @@ class Layout:
     detected: bool  # True when the header rows were found by find_layout, not given
 
     def describe(self, grid: Grid) -> list[str]:
-        """Sentences saying what was skipped or combined (empty for a plain one-row header)."""
+        """Sentences saying what was skipped or combined (empty for a plain one-row header),
+        as notes (:class:`~spatialinno._notes.Note`) a report can say in its own language."""
         out = []
         if self.title:
             shown = "; ".join(repr(_row_text(grid.rows[r])) for r in self.title[:3])
-            out.append(f"{_rows(self.title)} skipped above the header ({shown})")
+            text = f"{_rows(self.title)} skipped above the header ({shown})"
+            out.append(Note("title_rows", text, rows=row_span(self.title), shown=shown))
         if len(self.header) > 1:
             named = [c for c in self.columns if not c.startswith("Unnamed:")]
-            out.append(
+            examples = ", ".join(map(repr, named[1:4] or named[:3]))
+            text = (
                 f"header of {len(self.header)} rows ({_rows(self.header)}) combined into "
-                f"column names such as {', '.join(map(repr, named[1:4] or named[:3]))}"
+                f"column names such as {examples}"
             )
+            out.append(Note("header_rows", text, rows=row_span(self.header), examples=examples))
         elif self.detected and self.header and self.header[0] > 0:
-            out.append(f"header found in row {self.header[0] + 1}")
+            row = self.header[0] + 1
+            out.append(Note("header_found", f"header found in row {row}", row=row))
         if self.notes:
             shown = "; ".join(repr(_row_text(grid.rows[r])[:40]) for r in self.notes[:3])
-            out.append(f"{_rows(self.notes)} below the table read as notes, not data ({shown})")
+            text = f"{_rows(self.notes)} below the table read as notes, not data ({shown})"
+            out.append(Note("notes_below", text, rows=row_span(self.notes), shown=shown))
         return out
 
 
@@ -101,6 +109,11 @@ def row_span(rows: Sequence[int]) -> str:
     if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"{numbers[0]}–{numbers[-1]}"
     return ", ".join(map(str, numbers))
+
+
+def row_texts(grid: Grid, rows: Sequence[int]) -> list[str]:
+    """The text of each of the grid rows ``rows`` (its filled cells joined)."""
+    return [_row_text(grid.rows[r]) for r in rows]
 
 
 def _rows(rows: Sequence[int]) -> str:

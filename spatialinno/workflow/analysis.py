@@ -23,12 +23,14 @@ import pandas as pd
 
 from .._errors import InputError
 from .._progress import Progress
-from .assemble import write_analyze_report
+from ..tables.labels import with_labels
+from .assemble import labeller, write_analyze_report
 from .inputs import UNMATCHED, join_input, layer_columns, read_input, say, unmatched_text
 from .options import check_columns, check_level, check_permutations_needed, make_options
 from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
 from .section import RunContext, cross_section
 from .staging import Staging
+from .text import LEVEL, TEXT
 
 __all__ = ["Analysis", "analyze"]
 
@@ -123,12 +125,13 @@ def analyze(
     weights: str = "queen",
     permutations: int | str = "auto",
     alpha: float = 0.05,
-    correction: str | None = None,
+    correction: str | None = "fdr",
     seed: int = 0,
     lang: str = "zh",
     formats: Sequence[str] = ("gpkg",),
     overwrite: bool = False,
     quiet: bool = True,
+    labels: Mapping[str, object] | None = None,
 ) -> Analysis:
     """Join a table to a boundary layer; write the report, maps, layers and summary into ``out``.
 
@@ -166,8 +169,13 @@ def analyze(
         can use is refused before any work.
     alpha : float
         Significance level of LISA clusters (Gi* bins are always 90/95/99 %).
-    correction : {None, "fdr", "bonferroni"}
-        Multiple-testing correction for LISA and Gi*.
+    correction : {"fdr", "bonferroni", None}, default "fdr"
+        Multiple-testing correction for LISA and Gi* (the same default as the command line
+        and :func:`~spatialinno.demo`): with hundreds of local tests at alpha = 0.05, an
+        uncorrected map shows about alpha * m clusters under no pattern at all; FDR
+        (Benjamini–Hochberg) keeps the expected share of false clusters at alpha. ``None``
+        gives the uncorrected pseudo p-values (what :func:`~spatialinno.lisa` returns by
+        default, as a building block).
     seed : int
         Seed of every permutation test: same seed, same output.
     lang : {"zh", "en"}
@@ -178,6 +186,12 @@ def analyze(
         Replace the files of an earlier run in ``out`` (never other files).
     quiet : bool
         No progress bar (it is drawn only on a terminal anyway).
+    labels : mapping of column -> label, optional
+        Readable names and units of the columns, shown by the report, the map titles and
+        legends and the QGIS layers instead of the column names: ``{"rd": "R&D经费|万元"}``,
+        ``{"rd": {"zh": "R&D经费", "en": "R&D spending", "unit_zh": "万元", "unit_en": "10k
+        yuan"}}`` (see :func:`spatialinno.with_labels`); merged over the labels the table
+        brings (a unit row under its header, a bundled data set's).
 
     Returns
     -------
@@ -224,14 +238,18 @@ def analyze(
             frame = read_input(table, sheet, header=header, decimal=decimal, code_columns=keys)
         bar.advance("joining")
         gdf = _join(frame, level, columns, year, key, source, on_unmatched)
+        if labels:
+            gdf = with_labels(gdf, labels)
         n_units = max(int(pd.to_numeric(gdf[c], errors="coerce").notna().sum()) for c in columns)
         check_permutations_needed(options, n_units)
         with Staging(out, earlier_outputs) as stage:
             run = RunContext(options, stage.path, SummaryTable(), bar)
             _join_rows(run.summary, gdf.attrs["join_report"])
             sec = cross_section(gdf, level, columns, run, section="analyze")
-            sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
-            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages)
+            # a DataFrame has no file name: the report calls it a table in its own language
+            shown = TEXT[lang]["frame_source"] if isinstance(table, pd.DataFrame) else source
+            sub = _subtitle(gdf, shown, level, columns, year, options.lang)
+            files = write_analyze_report(stage.path, sec, options, shown, sub, notes.records)
             summary = run.summary.write(stage.path)
             stage.commit()
     return Analysis(
@@ -262,6 +280,16 @@ def _join(
         verb = "note" if on_unmatched == "drop" else "warning"
         say(f"spatialinno: {verb}: " + unmatched_text(report, source, level, stop=False))
     return gdf
+
+
+def _subtitle(
+    gdf: Any, source: str, level: str, columns: list[str], year: int | None, lang: str
+) -> str:
+    """The line under the report's title: table, level, columns (labels) and year."""
+    label = labeller(gdf, lang)
+    shown = TEXT[lang]["list_sep"].join(label(c) for c in columns)
+    key = "subtitle_year" if year else "subtitle"
+    return TEXT[lang][key].format(source=source, level=LEVEL[lang][level], columns=shown, year=year)
 
 
 def _join_rows(summary: SummaryTable, report: Any) -> None:

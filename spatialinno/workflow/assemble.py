@@ -2,92 +2,242 @@
 each cross-section, the data notes, the method notes and the file list.
 
 The page itself (escaping, layout, offline) is :class:`~spatialinno.workflow.report.Report`; here
-is what goes on it, in which order and with which labels (:mod:`spatialinno.workflow.text`).
+is what goes on it, in which order and in which words (:mod:`spatialinno.workflow.text`): one
+language throughout, columns shown by their readable label and unit
+(:func:`spatialinno.styles.column_label`), statistics under their names, numbers by the one
+format (:mod:`spatialinno.styles.numbers`), places by their names in the report's language.
+The run's own tables (:attr:`spatialinno.Analysis.tables`) keep their column names; only what
+the report shows is relabelled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .options import Options
+import pandas as pd
+
+from ..styles.numbers import format_number
+from ..styles.text import column_label
+from .notes import Coverage, data_notes, places, render, unit_name
+from .options import Options, parse_weights
 from .outputs import GPKG_FILE, REPORT_FILE, SUMMARY_FILE
 from .report import Report
-from .section import Section
-from .text import TEXT
+from .section import GI_UNTESTED, Section
+from .text import HEADERS, HOW, LEVEL, REGION, TEXT
 
 __all__ = [
     "closing_blocks",
+    "coverage_of",
     "join_block",
+    "labeller",
     "method_keys",
     "section_blocks",
+    "settings_text",
     "write_analyze_report",
 ]
 
+#: the statistic each column of the report's tables holds (its number format)
+_MEASURES = {
+    "gini": "gini",
+    "spatial_gini_neighbor": "gini",
+    "spatial_gini_nonneighbor": "gini",
+    "spatial_gini_p": "p_sim",
+    "theil": "theil",
+    "theil_between": "theil",
+    "theil_within": "theil",
+    "theil_between_share": "share",
+    "I": "I",
+    "EI": "EI",
+    "z": "z",
+    "p_norm": "p_norm",
+    "p_sim": "p_sim",
+}
 
-def join_block(rep: Report, gdf: Any, level: str, lang: str, source: str) -> None:
-    """What was joined: rows matched and not, units without data, notes, the unmatched rows."""
-    text = TEXT[lang]
+
+def labeller(gdf: Any, lang: str) -> Callable[[Any], str]:
+    """Column -> its readable label with unit in ``lang`` (the frame's labels, the bundled
+    ones, else the column's name); ``"mean"`` is the mean over the columns."""
+
+    def label(column: Any) -> str:
+        if column == "mean":
+            return TEXT[lang]["mean"]
+        return column_label(str(column), lang, frame=gdf, unit=True)
+
+    return label
+
+
+def coverage_of(gdf: Any, columns: Sequence[str], lang: str) -> Coverage:
+    """The units without a value of ``columns`` of a joined frame, for the data notes."""
+    return Coverage(gdf.attrs["join_report"], tuple(columns), labeller(gdf, lang))
+
+
+def join_block(
+    rep: Report, gdf: Any, level: str, lang: str, source: str, columns: Sequence[str] = ()
+) -> None:
+    """What was joined: rows matched and not; the units without a table row and, per column,
+    those whose row has an empty cell; the join's notes; every row not matched."""
+    text, label = TEXT[lang], labeller(gdf, lang)
     report = gdf.attrs["join_report"]
-    rep.heading(f"{text['join']}: {source}")
-    how = ", ".join(f"{h} {n}" for h, n in report.how_counts.items())
+    level_word = LEVEL[lang][level]
+    rep.heading(f"{text['join']}: {source}" if lang == "en" else f"{text['join']}：{source}")
+    how = text["list_sep"].join(f"{HOW[lang].get(h, h)} {n}" for h, n in report.how_counts.items())
     rep.paragraph(
         text["join_rows"].format(
             n=len(report.rows),
             matched=len(report.matched),
             unmatched=len(report.unmatched),
-            level=level,
+            level=level_word,
             how=how,
         )
     )
     missing = report.units_without_data
-    names = ", ".join(missing["name"].astype(str).head(40))
-    if len(missing) > 40:
-        names += f" … (+{len(missing) - 40})"
-    rep.paragraph(
-        text["join_units"].format(
-            missing=len(missing), total=report.n_units, level=level, names=names or "–"
-        )
-    )
+    if len(missing):
+        labels = [f"{n} ({c})" for n, c in zip(missing["name"], missing["code"], strict=True)]
+        rep.paragraph(
+            text["join_no_row"].format(
+                missing=len(missing), total=report.n_units, level=level_word,
+                names=places(labels, lang),
+            )
+        )  # fmt: skip
+    else:
+        rep.paragraph(text["join_all_rows"].format(total=report.n_units, level=level_word))
+    for c in columns:
+        empty = report.without_value(c)
+        empty = empty[empty["why"] == "empty cell"]
+        if len(empty):
+            labels = [f"{n} ({code})" for n, code in zip(empty["name"], empty["code"], strict=True)]
+            rep.paragraph(
+                text["join_empty"].format(label=label(c), n=len(empty), names=places(labels, lang))
+            )
     for note in report.notes:
-        rep.paragraph(note, note=True)
+        rep.paragraph(render(note, lang, label), note=True)
     if not report.unmatched.empty:
-        um = report.unmatched[["key", "value", "how", "note", "candidates"]].copy()
-        um.index.name = "row"
-        rep.table(um, text["unmatched"])  # every row: the terminal shows only the first ones
+        rep.table(_unmatched(report.unmatched, lang), text["unmatched"])  # every row
+
+
+def _unmatched(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rows not matched as the report shows them: column, value, reason, note, candidates."""
+    h = HEADERS[lang]
+    shown = pd.DataFrame(
+        {
+            h["key"]: rows["key"].astype(str),
+            h["value"]: rows["value"].map(str),
+            h["how"]: rows["how"].map(lambda v: HOW[lang].get(v, v)),
+            h["note"]: rows["note"].map(lambda n: render(n, lang)),
+            h["candidates"]: rows["candidates"].map(
+                lambda c: places(c, lang, limit=5) if len(c) else ""
+            ),
+        },
+        index=pd.Index(rows.index, name=h["row"]),
+    )
+    return shown
+
+
+def settings_text(sec: Section, options: Options) -> str:
+    """The settings sentence of a cross-section: weights, permutations, alpha, correction, seed."""
+    text = TEXT[options.lang]
+    spec = parse_weights(options.weights)
+    kind = spec["kind"]
+    d = spec.get("distance")
+    weights = text[f"weights_{kind}"].format(k=spec.get("k"), d=format_number(d) if d else d)
+    return text["settings"].format(
+        weights=weights,
+        perm=sec.lisa_settings.get("permutations", options.permutations),
+        alpha=options.alpha,
+        corr=text[f"correction_{options.correction or 'none'}"],
+        seed=options.seed,
+    )
 
 
 def section_blocks(rep: Report, sec: Section, options: Options, heading: str) -> None:
     """Settings, tables and maps of one cross-section."""
-    text = TEXT[options.lang]
+    lang = options.lang
+    text, label = TEXT[lang], labeller(sec.gdf, lang)
     rep.heading(heading)
-    perm = sec.lisa_settings.get("permutations", options.permutations)
-    rep.paragraph(
-        text["settings"].format(
-            weights=options.weights,
-            perm=perm,
-            alpha=options.alpha,
-            corr=options.correction or "none",
-            seed=options.seed,
-        ),
-        note=True,
-    )
-    if sec.lisa_settings.get("permutations_note"):
-        rep.paragraph(str(sec.lisa_settings["permutations_note"]), note=True)
-    rep.table(sec.overview, text["overview"], percent=["theil_between_share"])
-    rep.table(sec.moran, text["moran"], digits=4)
-    rep.table(sec.clusters, text["clusters"])
+    rep.paragraph(settings_text(sec, options), note=True)
+    note = sec.lisa_settings.get("permutations_note")
+    if note and getattr(note, "key", "").startswith("auto"):  # a count given is in the settings
+        rep.paragraph(render(note, lang), note=True)
+    _stat_table(rep, sec.overview, label, lang, text["overview"])
+    _stat_table(rep, sec.moran, label, lang, text["moran"])
+    rep.table(_clusters(sec.clusters, label, lang), text["clusters"])
     if sec.per_group is not None:
-        pct = [c for c in sec.per_group.columns if "capital share" in c or "省会首位度" in c]
-        rep.table(sec.per_group, text["per_group"], percent=pct)
+        shown, measures = _per_group(sec.per_group, sec.columns, label, lang)
+        rep.table(shown, text["per_group"], measures=measures)
         key = "per_group_note_county" if sec.level == "county" else "per_group_note"
         rep.paragraph(text[key], note=True)
     if sec.regions is not None:
-        rep.table(sec.regions, text["regions"])
+        rep.table(_regions(sec.regions, label, lang), text["regions"])
     rep.heading(text["maps"], level=3)
     for name, title in sec.maps:
         rep.map(name, title)
+
+
+def _stat_table(
+    rep: Report, frame: pd.DataFrame, label: Callable[[Any], str], lang: str, caption: str
+) -> None:
+    """A table of statistics (one row per indicator): headers and number format by measure."""
+    h = HEADERS[lang]
+    shown = frame.rename(columns=lambda c: h.get(c, c))
+    shown.index = pd.Index([label(i) for i in frame.index], name=h["indicator"])
+    measures = {h.get(c, c): _MEASURES[c] for c in frame.columns if c in _MEASURES}
+    rep.table(shown, caption, measures=measures)
+
+
+def _clusters(frame: pd.DataFrame, label: Callable[[Any], str], lang: str) -> pd.DataFrame:
+    """LISA and Gi* counts with the class names of the maps' legends."""
+    from .. import styles
+
+    h = HEADERS[lang]
+
+    def header(column: str) -> str:
+        kind, _, value = column.partition(" ")
+        if kind == "LISA":
+            return h["lisa_of"].format(label=styles.LISA.label_of(value, lang))
+        if value == GI_UNTESTED:
+            return h["gi_of"].format(label=h["gi_untested"])
+        return h["gi_of"].format(label=styles.HOTSPOTS.label_of(int(value), lang))
+
+    shown = frame.rename(columns=header)
+    shown.index = pd.Index([label(i) for i in frame.index], name=h["indicator"])
+    return shown
+
+
+def _per_group(
+    frame: pd.DataFrame, columns: Sequence[str], label: Callable[[Any], str], lang: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The per-province table (section.per_group_table's columns, in the run's language)."""
+    h = HEADERS[lang]
+    g_word, s_word = ("Gini", "capital share") if lang == "en" else ("基尼", "省会首位度")
+    codes = [str(c) for c in frame.index]
+    shown = pd.DataFrame(index=pd.Index(codes, name=h["province"]))
+    shown.index = [unit_name(frame.loc[c, "province"], c, lang) for c in frame.index]
+    shown.index.name = h["province"]
+    shown[h["n_units"]] = frame["n_units"].to_numpy()
+    measures: dict[str, str] = {}
+    for word, key, measure in ((g_word, "gini_of", "gini"), (s_word, "share_of", "share")):
+        if key == "share_of":
+            shown[h["capital"]] = [
+                unit_name(n, c, lang) if isinstance(n, str) else ""
+                for n, c in zip(frame["capital"], codes, strict=True)
+            ]
+        for c in [*columns, "mean"]:
+            name = h[key].format(label=label(c))
+            shown[name] = frame[f"{word} {c}"].to_numpy()
+            measures[name] = measure
+    shown[h["note"]] = [render(n, lang, label) for n in frame["note"]]
+    return shown, measures
+
+
+def _regions(frame: pd.DataFrame, label: Callable[[Any], str], lang: str) -> pd.DataFrame:
+    """Means by NBS region, regions and columns named in the report's language."""
+    h = HEADERS[lang]
+    shown = frame.drop(columns=["region_zh"], errors="ignore")
+    shown = shown.rename(columns=lambda c: h["n_units"] if c == "n_units" else label(c))
+    shown.index = pd.Index([REGION[lang].get(r, r) for r in frame.index], name=h["region"])
+    return shown
 
 
 def method_keys(level: str, options: Options) -> list[str]:
@@ -102,16 +252,24 @@ def method_keys(level: str, options: Options) -> list[str]:
 
 
 def closing_blocks(
-    rep: Report, messages: Sequence[str], files: Sequence[str], level: str, options: Options
+    rep: Report,
+    messages: Sequence[object],
+    files: Sequence[str],
+    level: str,
+    options: Options,
+    coverage: Sequence[Coverage] = (),
 ) -> None:
     """After the results: the data notes (if any), the method notes and the file list.
 
-    Data notes come after the results: long lists of left-out units, read when needed.
+    Data notes come after the results: long lists of left-out units, read when needed. They
+    are written in the report's language and fold what several statistics said about the
+    units without a value (:func:`~spatialinno.workflow.notes.data_notes`).
     """
     text = TEXT[options.lang]
-    if messages:
+    lines = data_notes(messages, coverage, options.lang)
+    if lines:
         rep.heading(text["warnings"])
-        rep.warnings(messages)
+        rep.warnings(lines)
     rep.method(method_keys(level, options))
     rep.heading(text["files"])
     rep.files(files)
@@ -123,14 +281,15 @@ def write_analyze_report(
     options: Options,
     source: str,
     subtitle: str,
-    messages: Sequence[str],
+    messages: Sequence[object],
 ) -> list[str]:
     """Write report.html of an analyze run into ``out``; return every file of the run."""
     text = TEXT[options.lang]
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=subtitle)
-    join_block(rep, sec.gdf, sec.level, options.lang, source)
+    join_block(rep, sec.gdf, sec.level, options.lang, source, sec.columns)
     section_blocks(rep, sec, options, text["results"])
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
-    closing_blocks(rep, messages, files, sec.level, options)
+    coverage = [coverage_of(sec.gdf, sec.columns, options.lang)]
+    closing_blocks(rep, messages, files, sec.level, options, coverage)
     rep.save(out / REPORT_FILE)
     return files

@@ -31,6 +31,7 @@ __all__ = [
     "check_level",
     "check_permutations_needed",
     "make_options",
+    "parse_labels",
     "parse_permutations",
     "parse_weights",
 ]
@@ -47,7 +48,7 @@ class Options:
     weights: str = "queen"
     permutations: int | str = "auto"
     alpha: float = 0.05
-    correction: str | None = None
+    correction: str | None = "fdr"
     seed: int = 0
     lang: str = "zh"
     formats: tuple[str, ...] = ("gpkg",)
@@ -81,6 +82,25 @@ def parse_weights(spec: str) -> dict[str, Any]:
         f"--weights {spec!r} is not understood; use queen, rook, knn:K (e.g. knn:6) or "
         "distance:KM (e.g. distance:300)"
     )
+
+
+def parse_labels(items: Sequence[str]) -> dict[str, str]:
+    """``labels=`` of :func:`spatialinno.analyze` from ``--label COLUMN=NAME|UNIT`` values.
+
+    >>> parse_labels(["rd=R&D经费|万元", "pat = Patents (items)"])
+    {'rd': 'R&D经费|万元', 'pat': 'Patents (items)'}
+    """
+    labels: dict[str, str] = {}
+    for item in items:
+        column, sep, spec = str(item).partition("=")
+        column, spec = column.strip(), spec.strip().strip("'\"")
+        if not sep or not column or not spec:
+            raise InputError(
+                f"--label {item!r} is not understood; write COLUMN=NAME|UNIT, e.g. "
+                '--label rd="R&D经费|万元" (the unit may also follow in brackets: "R&D经费（万元）")'
+            )
+        labels[column] = spec
+    return labels
 
 
 def parse_permutations(text: str) -> int | str:

@@ -207,6 +207,15 @@ class DataNotes:
         self._cm.__exit__(*exc)
 
     @property
+    def records(self) -> list[object]:
+        """The warnings' messages as raised (notes keep their key and values for the report)."""
+        return [
+            r.message.args[0] if r.message.args else str(r.message)
+            for r in self._records
+            if not issubclass(r.category, (DeprecationWarning, PendingDeprecationWarning))
+        ]
+
+    @property
     def messages(self) -> list[str]:
         """The data notes so far (readable inside the block, so the report can list them)."""
         by_text: dict[str, list[str]] = {}

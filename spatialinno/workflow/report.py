@@ -17,7 +17,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -27,11 +28,12 @@ import pandas as pd
 
 from .._errors import InputError
 from .._escape import html_text, url_path
-from ..styles import PAGE_COLORS, TABLE, format_number, is_missing
+from ..styles import PAGE_COLORS, TABLE, format_measure, format_number, is_missing
 
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
 
 LANGS: tuple[str, ...] = ("zh", "en")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 # colours from the one palette (spatialinno.styles.PAGE_COLORS)
 _CSS = Template("""
@@ -56,32 +58,44 @@ def _esc(value: object) -> str:
     return html_text(value)
 
 
-def format_cell(value: object, digits: int = 3, percent: bool = False) -> str:
-    """Text for one table cell: numbers by :func:`spatialinno.styles.format_number` (``TABLE``).
+def format_cell(
+    value: object, digits: int = 3, percent: bool = False, measure: str | None = None
+) -> str:
+    """Text for one table cell: numbers by the one rule of :mod:`spatialinno.styles.numbers`.
 
-    Floats get ``digits`` decimals (whole numbers from 100 and numbers from 10,000 none), shares
-    in a ``percent`` column one decimal and ``" %"``; integers are written exactly (a count in a
-    share column stays a count); a missing value is "–"; tuples are joined with "; ".
+    ``measure`` names the statistic a column holds (``gini``, ``I``, ``p_sim`` ...; see
+    :func:`~spatialinno.styles.numbers.format_measure`): fixed decimals by measure. Otherwise
+    numbers by magnitude (``digits`` significant digits below 1,000), shares in a ``percent``
+    column as percentages; integers are written exactly (a count in a share column stays a
+    count); a missing value is "–"; tuples are joined with "; ".
 
     >>> format_cell(0.123456), format_cell(0.5, percent=True), format_cell(float("nan"))
-    ('0.123', '50.0 %', '–')
-    >>> format_cell(21893095.0), format_cell(7), format_cell(True)
-    ('21,893,095', '7', 'True')
+    ('0.123', '50 %', '–')
+    >>> format_cell(21893095.0), format_cell(3029.737), format_cell(7), format_cell(True)
+    ('21,893,095', '3,030', '7', 'True')
+    >>> format_cell(0.25713, measure="I"), format_cell(0.00002, measure="p_sim")
+    ('0.2571', '< 0.001')
     """
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, tuple):
         return "; ".join(map(str, value))
-    if is_missing(value) or isinstance(value, (float, np.floating)):
-        return format_number(value, digits, percent=percent, fmt=TABLE)
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, (int, np.integer)) and not is_missing(value):
         return format_number(value, digits, fmt=TABLE)
+    if is_missing(value) or isinstance(value, (float, np.floating)):
+        if measure is not None:
+            return format_measure(value, measure, fmt=TABLE)
+        return format_number(value, digits, percent=percent, fmt=TABLE)
     return str(value)
 
 
 @dataclass(frozen=True)
 class MethodNote:
-    """A method note: what is computed, the formula (plain text) and the reference."""
+    """A method note: what is computed, the formula (plain text) and the reference.
+
+    ``formula_zh`` / ``reference_en``: the formula's words in Chinese and a Chinese reference
+    in English, when they differ (a formula of symbols and an English reference serve both).
+    """
 
     title_zh: str
     title_en: str
@@ -89,6 +103,14 @@ class MethodNote:
     text_zh: str
     text_en: str
     reference: str
+    formula_zh: str = ""
+    reference_en: str = ""
+
+    def say(self, lang: str) -> tuple[str, str, str, str]:
+        """Title, formula, text and reference in ``lang``."""
+        if lang == "en":
+            return self.title_en, self.formula, self.text_en, self.reference_en or self.reference
+        return self.title_zh, self.formula_zh or self.formula, self.text_zh, self.reference
 
 
 #: Method notes shared by the CLI report and the notebooks (formulas in plain Unicode text).
@@ -104,6 +126,7 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "province's prefecture-level units (study scope: without the four municipalities and "
         "Tibet).",
         "赵成伟 等 (2025) 区域创新资源集聚：测算、网络结构特征与国际比较研究, 区域经济评论 2025(2):24-35.",
+        reference_en="Zhao Chengwei, Li Wenya, Chen Hongqi, Sun Jihong (2025). Regional Economic Review 2025(2):24-35 (in Chinese).",
     ),
     "spatial_gini": MethodNote(
         "空间基尼分解",
@@ -123,6 +146,7 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "The provincial capital's share of the province total; above 50 % the province is "
         "capital-dominated, above 80 % extreme.",
         "赵成伟 等 (2025), 区域经济评论 2025(2):24-35.",
+        reference_en="Zhao Chengwei, Li Wenya, Chen Hongqi, Sun Jihong (2025). Regional Economic Review 2025(2):24-35 (in Chinese).",
     ),
     "theil": MethodNote(
         "泰尔指数及其分解",
@@ -174,6 +198,7 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "Controls the false discovery rate over the m units tested; permutations must be at "
         "least about m/α, otherwise no unit can pass the corrected threshold.",
         "Benjamini, Y. & Hochberg, Y. (1995) JRSS B 57(1):289-300.",
+        formula_zh="Benjamini–Hochberg：取满足 p₍ₖ₎ ≤ (k/m) α 的最大 k，p 值最小的 k 个检验为显著",
     ),
     "weights": MethodNote(
         "空间权重",
@@ -183,6 +208,8 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "Built in an equal-area projection (Albers, metres); islands are linked to the unit "
         "with the nearest boundary so that the graph is connected.",
         "Anselin, L. & Rey, S. J. (2014) Modern Spatial Econometrics in Practice. GeoDa Press.",
+        formula_zh="queen：共享顶点；rook：共享边；knn:k：k 个最近邻；distance:d：质心距离 ≤ d 千米"
+        "（Albers 等积投影）",
     ),
 }
 
@@ -226,7 +253,7 @@ class Report:
     >>> r.map("capital.html", "Capital effect, 2021")
     >>> path = r.save(os.path.join(tempfile.mkdtemp(), "report.html"))
     >>> text = open(path, encoding="utf-8").read()
-    >>> "84.0 %" in text, 'src="capital.html"' in text, "<script" in text
+    >>> "84 %" in text, 'src="capital.html"' in text, "<script" in text
     (True, True, False)
     """
 
@@ -270,14 +297,19 @@ class Report:
         percent: Sequence[str] = (),
         index: bool = True,
         max_rows: int | None = None,
+        measures: Mapping[object, str] | None = None,
+        headers: Mapping[object, str] | None = None,
     ) -> None:
         """An HTML table of ``frame``; numbers formatted by :func:`format_cell`.
 
-        ``percent`` lists the columns holding shares in 0..1 (written as percentages); rows beyond
-        ``max_rows`` are counted in a note rather than printed.
+        ``percent`` lists the columns holding shares in 0..1 (written as percentages);
+        ``measures`` maps a column to the statistic it holds (fixed decimals by measure, see
+        :func:`format_cell`); ``headers`` maps a column to the heading shown (its name
+        otherwise); rows beyond ``max_rows`` are counted in a note rather than printed.
         """
         shown = frame if max_rows is None else frame.head(max_rows)
         cols = list(shown.columns)
+        measures, headers = dict(measures or {}), dict(headers or {})
         text_cols = {c for c in cols if not pd.api.types.is_numeric_dtype(shown[c])}
         head = []
         if index:
@@ -285,7 +317,7 @@ class Report:
             head.append(f'<th class="si-text">{_esc(" / ".join(map(str, names)))}</th>')
         for c in cols:
             cls = ' class="si-text"' if c in text_cols else ""
-            head.append(f"<th{cls}>{_esc(c)}</th>")
+            head.append(f"<th{cls}>{_esc(headers.get(c, c))}</th>")
         rows = []
         for idx, row in zip(shown.index, shown.itertuples(index=False), strict=True):
             cells = []
@@ -294,7 +326,8 @@ class Report:
                 cells.append(f'<td class="si-text">{_esc(label)}</td>')
             for c, v in zip(cols, row, strict=True):
                 cls = ' class="si-text"' if c in text_cols else ""
-                cells.append(f"<td{cls}>{_esc(format_cell(v, digits, c in percent))}</td>")
+                text = format_cell(v, digits, c in percent, measures.get(c))
+                cells.append(f"<td{cls}>{_esc(text)}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
         more = ""
@@ -331,11 +364,12 @@ class Report:
         heading = "Methods" if self.lang == "en" else "方法说明"
         items = []
         for n in method_notes(keys):
-            title = n.title_en if self.lang == "en" else f"{n.title_zh} / {n.title_en}"
-            text = n.text_en if self.lang == "en" else n.text_zh
+            title, formula, text, ref = n.say(self.lang)
+            # a reference is cited in the language it was published in: marked as such
+            ref_lang = "zh" if _CJK.search(ref) else "en"
             items.append(
-                f"<dt>{_esc(title)}</dt><dd><code>{_esc(n.formula)}</code><br>{_esc(text)}"
-                f'<br><span class="si-note">{_esc(n.reference)}</span></dd>'
+                f"<dt>{_esc(title)}</dt><dd><code>{_esc(formula)}</code><br>{_esc(text)}"
+                f'<br><span class="si-note si-ref" lang="{ref_lang}">{_esc(ref)}</span></dd>'
             )
         self._blocks.append(f'<h2>{_esc(heading)}</h2><dl class="si-method">{"".join(items)}</dl>')
 

