@@ -26,7 +26,7 @@ from .layout import add_circle_layout, add_labels, layer_label_points
 
 __all__ = ["CAPITAL_RADIUS_PX", "add_capitals", "capital_legend", "capital_shares"]
 
-CAPITAL_RADIUS_PX = 16.0  # radius at a share of 100 %; area ∝ share
+CAPITAL_RADIUS_PX = 18.0  # radius at a share of 100 %; area ∝ share
 
 
 def capital_shares(g: gpd.GeoDataFrame, column: str, year: object) -> np.ndarray:

@@ -24,6 +24,7 @@ import pandas as pd
 from .._errors import ColumnError, DataWarning, InputError
 from .._validate import POLYGON_LEVELS, region_labels
 from ..styles import MAP_TEXT, TEXT, column_label
+from ..tables.labels import label_of
 from .base import boundary_layer
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "name_rows",
     "plain",
     "result_label",
+    "result_unit",
     "row_labels",
 ]
 
@@ -246,3 +248,16 @@ def result_label(
         key = "gini_of" if kind == "gini_by" else "share_of"
         return words[key].format(label=what)
     return column_label(column, lang, frame=frame, labels=spec, unit=with_unit)
+
+
+def result_unit(
+    frame: pd.DataFrame, column: str, lang: str, labels: Mapping[str, object] | None = None
+) -> str:
+    """The unit of ``column`` as ``labels``, the frame or the bundled labels give it ("" if none).
+
+    The columns of a ``gini_by`` or ``capital_share`` table are unitless (a coefficient, a share)
+    unless ``labels`` says otherwise.
+    """
+    if measure_table(frame) is not None and column not in (labels or {}):
+        return ""
+    return label_of(frame, column, labels).unit(lang)

@@ -99,8 +99,9 @@ window.SiLayout = window.SiLayout || (function () {
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
   }
   function hitsCircle(b, c) {
+    // a pixel of clearance: positions are rounded when drawn
     var x = Math.max(b.x, Math.min(c.x, b.x + b.w)), y = Math.max(b.y, Math.min(c.y, b.y + b.h));
-    return (x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) < c.r * c.r;
+    return (x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) < (c.r + 1) * (c.r + 1);
   }
   function controls(map) {
     // the title, legends, layer control and scale: a label is never placed under them
@@ -122,7 +123,10 @@ window.SiLayout = window.SiLayout || (function () {
        [-r * 0.7 - w, r * 0.7], [far, -h / 2], [-far - w, -h / 2], [-w / 2, -far - h],
        [-w / 2, far]].forEach(function (o) { out.push({x: p.x + o[0], y: p.y + o[1]}); });
     } else {
-      [[0, 0], [0, -h * 0.9], [0, h * 0.9], [w / 2 + 3, 0], [-w / 2 - 3, 0]].forEach(
+      // on the point, then just above / below / beside it, then clear of a small mark (a
+      // coastal dot) sitting on the point
+      [[0, 0], [0, -h * 0.9], [0, h * 0.9], [w / 2 + 3, 0], [-w / 2 - 3, 0],
+       [0, -h / 2 - 8], [0, h / 2 + 8], [w / 2 + 9, 0], [-w / 2 - 9, 0]].forEach(
         function (o) { out.push({x: p.x - w / 2 + o[0], y: p.y - h / 2 + o[1]}); });
     }
     return out.map(function (b) { return {x: b.x, y: b.y, w: w, h: h}; });
@@ -171,8 +175,9 @@ window.SiLayout = window.SiLayout || (function () {
       var items = [];
       group.eachLayer(function (layer) {
         if (!layer.getRadius) return;
-        var w = (layer.options.weight || 0) / 2;
-        items.push({layer: layer, anchor: layer.getLatLng(), r: layer.getRadius() + w});
+        // as drawn: Leaflet rounds the radius to whole pixels; plus half the outline
+        var w = (layer.options.weight || 0) / 2, r = Math.max(Math.round(layer.getRadius()), 1);
+        items.push({layer: layer, anchor: layer.getLatLng(), r: r + w});
       });
       var set = {group: group, leaders: leaders, gap: gap, items: items, move: move,
                  leaderStyle: leaderStyle, dotStyle: dotStyle};

@@ -28,7 +28,7 @@ from .._validate import POLYGON_LEVELS
 from .base import boundary_layer
 from .layout import add_labels, label_points, layer_label_points
 
-__all__ = ["NAMES", "add_names", "check_names", "name_texts"]
+__all__ = ["NAMES", "add_names", "check_names", "city_names", "name_texts"]
 
 NAMES: tuple[object, ...] = (None, False, True, *POLYGON_LEVELS)
 
@@ -113,3 +113,20 @@ def add_names(
         styles.MAP_TEXT[lang]["names"],
         css_class=small,
     )
+
+
+def city_names(nodes: pd.DataFrame, lang: str) -> list[str]:
+    """Label of each city of a network (``code``, ``name``, ``name_en``): as in :func:`name_texts`.
+
+    The prefecture layer's short (or English) name when the city's name is the layer's, else
+    the city's own name.
+    """
+    layer = boundary_layer("prefecture").set_index("code")
+    out = []
+    for code, zh, en in zip(nodes["code"], nodes["name"], nodes.get("name_en", nodes["name"]),
+                            strict=True):  # fmt: skip
+        own = zh if lang == "zh" else (en if isinstance(en, str) and en else zh)
+        if code in layer.index and zh == layer.at[code, "name"]:
+            own = layer.at[code, "name_short" if lang == "zh" else "name_en"]
+        out.append("" if own is None or (isinstance(own, float) and np.isnan(own)) else str(own))
+    return out

@@ -33,7 +33,7 @@ from .base import (
 )
 from .capitals import add_capitals, capital_legend, capital_shares
 from .choropleth import add_graduated_regions, choropleth_map
-from .frames import frame_codes, measure_table, result_label, row_labels
+from .frames import frame_codes, measure_table, result_label, result_unit, row_labels
 from .layout import add_circle_layout, layer_label_points
 from .names import add_names, check_names
 
@@ -311,7 +311,8 @@ def coastal_lead_map(
     m = choropleth_map(
         g, column, scheme, k, bins, title=title or words[key].format(label=value, year=year),
         label=label or result_label(frame, column, lang, labels, with_unit=False),
-        unit=unit, labels=labels, lang=lang, tiles=tiles, width=width, height=height, m=m,
+        unit=unit or result_unit(frame, column, lang, labels), labels=labels, lang=lang,
+        tiles=tiles, width=width, height=height, m=m,
     )  # fmt: skip
     drawn = _add_region_outlines(m, lang)
     n_coastal = _add_coastal_marks(m, lang)
@@ -365,7 +366,7 @@ def capital_effect_map(
     Classes are split at the thresholds of the capital effect (省会效应): ≤ 50 %, 50–80 %
     (capital-dominated) and > 80 % (extreme), shared with the QGIS style
     (:func:`spatialinno.styles.capital_share`). Each capital is a circle whose *area* is
-    proportional to the share (radius = 16 px · √share; a thick dark outline above 50 %, red
+    proportional to the share (radius = 18 px · √share; a thick dark outline above 50 %, red
     above 80 %), labelled with its name; circles never hide each other (the page moves one
     that would overlap and draws a leader line to the capital, see
     :mod:`spatialinno.maps.capitals`).
