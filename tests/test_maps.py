@@ -165,7 +165,9 @@ def test_legend_classes_match_independent_quantiles(census, tmp_path):
     for label, n in zip(style.class_labels("zh"), ref["counts"], strict=True):
         assert f'{html.escape(label)} <span class="si-legend-count">({n}个)</span>' in legend
     assert f'{styles.NO_DATA_LABEL["zh"]} <span class="si-legend-count">(16个)</span>' in legend
-    assert "popu_2020（人）" in legend and "分位数 (k=5)" in legend
+    # the column's readable label (its own name when nobody labelled it) with the unit given
+    name = styles.column_label("popu_2020", "zh", frame=census)
+    assert f"{name}（人）" in legend and "分位数 (k=5)" in legend
 
 
 def test_offline_figure_inlines_d3_and_jquery_only_when_used():
@@ -365,7 +367,7 @@ def test_choropleth_in_chromium(browser, census, tmp_path):
     assert_clean(r)
     assert r["paths_by_class"] == {"si-region": 375, "si-border": 8}  # one path per region
     assert r["eval"]["leaflet"] == "1.9.3"
-    assert r["eval"]["layers"] == ["popu_2020", "境界线"]
+    assert r["eval"]["layers"] == [styles.column_label("popu_2020", "zh", frame=census), "境界线"]
     assert int(r["eval"]["borders_z"]) > 400  # border lines above the overlay pane
     assert r["title_text"] == "常住人口 2020"
     # hover: Chinese and English name, formatted value, class
@@ -732,7 +734,8 @@ def test_two_map_kinds_on_one_map_in_chromium(browser, census, lisa_frame, tmp_p
         },
     )
     assert_clean(r)
-    assert r["eval"]["layers"] == ["popu_2020", "境界线", "LISA 聚类"]
+    name = styles.column_label("popu_2020", "zh", frame=census)
+    assert r["eval"]["layers"] == [name, "境界线", "LISA 聚类"]
     assert r["eval"]["controls"] == 1 and r["eval"]["legends"] == 2 and r["eval"]["titles"] == 1
     assert r["paths_by_class"] == {"si-region": 2 * len(census), "si-border": 8}
     assert r["title_text"] == "人口与集聚"  # the map keeps its own title

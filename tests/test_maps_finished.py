@@ -658,10 +658,14 @@ def test_results_go_straight_into_the_next_map_in_chromium(browser, census, tabl
         assert_clean(r)
         assert "None" not in r["title_text"] and "nan" not in r["title_text"], name
         seen[name] = r
-    assert seen["lisa"]["title_text"] == "LISA 聚类：popu_2020"
-    assert seen["hotspots"]["title_text"] == "Getis–Ord Gi* 冷热点：popu_2020"
-    assert seen["gini_by"]["title_text"] == "popu_2020的基尼系数"
-    assert seen["capital_share"]["title_text"] == "省会效应：popu_2020的省会份额"
+    # titles by the column's readable label (with its unit for the values themselves; a Gini
+    # coefficient and a share are unitless); "popu_2020" while nobody labelled the column
+    name = styles.column_label("popu_2020", "zh", frame=census)
+    with_unit = styles.column_label("popu_2020", "zh", frame=census, unit=True)
+    assert seen["lisa"]["title_text"] == f"LISA 聚类：{with_unit}"
+    assert seen["hotspots"]["title_text"] == f"Getis–Ord Gi* 冷热点：{with_unit}"
+    assert seen["gini_by"]["title_text"] == f"{name}的基尼系数"
+    assert seen["capital_share"]["title_text"] == f"省会效应：{name}的省会份额"
     assert seen["one_year"]["title_text"] == "创新资源基尼系数：四大地区与沿海"
     # the gini_by table's values are what the provinces show
     tips = "\n".join(t for t in seen["gini_by"]["all_tooltips"] if t)
@@ -725,6 +729,11 @@ def test_labels_give_titles_and_legends_a_name_and_unit_in_chromium(
         "coastal": (si.coastal_lead_map(t, "g", labels=g_spec), "创新资源基尼系数（无量纲）"),
         "labelled frame": (
             si.choropleth_map(si.with_labels(census, spec), "popu_2020"),
+            "常住人口（人）",
+        ),
+        # the labels a frame carries go through lisa() into the map of its result
+        "labelled lisa": (
+            si.lisa_map(si.lisa(si.with_labels(census, spec), "popu_2020", seed=2)),
             "常住人口（人）",
         ),
     }
