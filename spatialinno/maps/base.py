@@ -112,6 +112,9 @@ _CSS = Template("""
 .si-label-small{font-size:10.5px;font-weight:400}
 .si-label-capital{font-weight:700;color:$label_capital}
 .leaflet-control-scale-line{background:rgba(255,255,255,.85)}
+.leaflet-control-layers-expanded{padding:4px 8px 4px 6px;
+ font:12px/1.45 "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif}
+.leaflet-control-layers-expanded label{margin:0;font-weight:400}
 .si-legend-note{margin-top:4px;color:$note;font-size:11px;white-space:normal}
 .si-legend-count{color:$count}
 .leaflet-container.si-map{background:$background}
