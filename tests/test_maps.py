@@ -24,7 +24,10 @@ from helpers_chromium import Chromium, requires_chromium
 import spatialinno as si
 from spatialinno import styles
 from spatialinno._errors import ColumnError, InputError, OfflineAssetError
+from spatialinno.maps.base import NO_DATA_FILL
+from spatialinno.maps.capitals import CAPITAL_RADIUS_PX
 from spatialinno.maps.offline import external_asset_urls, make_offline
+from spatialinno.measures.classify import scheme_breaks
 
 REF = json.loads((Path(__file__).parent / "reference" / "maps_reference.json").read_text("utf-8"))
 XSS = "<img src=x onerror=alert(1)>"
@@ -147,7 +150,11 @@ def test_county_map_under_6_mb(tmp_path):
 def test_legend_classes_match_independent_quantiles(census, tmp_path):
     ref = REF["census_popu_2020"]
     style = styles.graduated("popu_2020", k=5, unit="人").resolve(census["popu_2020"])
-    np.testing.assert_allclose(style.breaks, ref["breaks"], rtol=1e-12)
+    # head counts are whole numbers: the quantile breaks rounded down hold the same people
+    # (issue 15: integer-aware breaks), so the counts below are those of the reference breaks
+    pop = census["popu_2020"].dropna().to_numpy()
+    assert np.array_equal(pop, np.floor(pop))
+    np.testing.assert_allclose(style.breaks, np.floor(np.round(ref["breaks"], 6)), rtol=1e-12)
     m = si.choropleth_map(census, "popu_2020", unit="人")
     m.save(tmp_path / "m.html")
     page = (tmp_path / "m.html").read_text("utf-8")
@@ -158,7 +165,9 @@ def test_legend_classes_match_independent_quantiles(census, tmp_path):
     for label, n in zip(style.class_labels("zh"), ref["counts"], strict=True):
         assert f'{html.escape(label)} <span class="si-legend-count">({n}个)</span>' in legend
     assert f'{styles.NO_DATA_LABEL["zh"]} <span class="si-legend-count">(16个)</span>' in legend
-    assert "popu_2020 (人)" in legend and "分位数 (k=5)" in legend
+    # the column's readable label (its own name when nobody labelled it) with the unit given
+    name = styles.column_label("popu_2020", "zh", frame=census)
+    assert f"{name}（人）" in legend and "分位数 (k=5)" in legend
 
 
 def test_offline_figure_inlines_d3_and_jquery_only_when_used():
@@ -358,7 +367,7 @@ def test_choropleth_in_chromium(browser, census, tmp_path):
     assert_clean(r)
     assert r["paths_by_class"] == {"si-region": 375, "si-border": 8}  # one path per region
     assert r["eval"]["leaflet"] == "1.9.3"
-    assert r["eval"]["layers"] == ["popu_2020", "境界线"]
+    assert r["eval"]["layers"] == [styles.column_label("popu_2020", "zh", frame=census), "境界线"]
     assert int(r["eval"]["borders_z"]) > 400  # border lines above the overlay pane
     assert r["title_text"] == "常住人口 2020"
     # hover: Chinese and English name, formatted value, class
@@ -369,7 +378,7 @@ def test_choropleth_in_chromium(browser, census, tmp_path):
     ref = REF["census_popu_2020"]
     cls = expected_class(census["popu_2020"].to_numpy(float), ref["breaks"])
     colors = styles.palette(5)
-    expected = [colors[c] if c >= 0 else styles.NO_DATA_COLOR for c in cls]
+    expected = [colors[c] if c >= 0 else NO_DATA_FILL for c in cls]  # no data: hatched
     assert r["eval"]["fills"] == expected
     assert np.bincount(cls[cls >= 0]).tolist() == ref["counts"]
     for label in styles.graduated("popu_2020").resolve(census["popu_2020"]).class_labels():
@@ -414,7 +423,10 @@ def test_lisa_map_in_chromium(browser, lisa_frame, tmp_path):
     )
     assert_clean(r)
     assert r["paths_by_class"]["si-region"] == len(lisa_frame)
-    expected = [styles.LISA.color_of(v) for v in lisa_frame["lisa_cluster"]]
+    expected = [
+        NO_DATA_FILL if v == "no data" else styles.LISA.color_of(v)
+        for v in lisa_frame["lisa_cluster"]
+    ]  # no data: hatched
     assert r["eval"]["fills"] == expected
     counts = lisa_frame["lisa_cluster"].value_counts()
     for cat in styles.LISA.categories:
@@ -442,7 +454,7 @@ def test_hotspot_map_in_chromium(browser, hot_frame, tmp_path):
     no_data = hot_frame["gi_z"].isna()
     assert no_data.sum() == 16  # the units without census data
     assert r["eval"]["fills"] == [
-        styles.NO_DATA_COLOR if nd else styles.HOTSPOTS.color_of(int(b))
+        NO_DATA_FILL if nd else styles.HOTSPOTS.color_of(int(b))  # no data: hatched
         for nd, b in zip(no_data, hot_frame["gi_bin"], strict=True)
     ]
     assert "无数据 (16个)" in r["legend_text"]
@@ -505,8 +517,10 @@ def test_capital_effect_map_in_chromium(browser, table2, tmp_path):
     assert r["paths_by_class"] == {"si-region": 34, "si-capital": 26, "si-border": 8}
     shares = np.array(sorted(ref["shares"].values()))
     radii = np.sort(np.array(r["eval"]["radii"]))
-    # Leaflet draws whole-pixel radii (Math.round); the map asks for 20 px * sqrt(share)
-    np.testing.assert_array_equal(radii, np.floor(20.0 * np.sqrt(shares) + 0.5))
+    # Leaflet draws whole-pixel radii (Math.round); the map asks for 18 px * sqrt(share)
+    # (issue 15: a smaller scale than the 20 px before; the page moves circles that overlap)
+    assert CAPITAL_RADIUS_PX == 18.0
+    np.testing.assert_array_equal(radii, np.floor(CAPITAL_RADIUS_PX * np.sqrt(shares) + 0.5))
     assert len(set(radii.tolist())) >= 8  # sizes really vary with the share
     labels = styles.capital_share().resolve(shares).class_labels()
     assert labels[1:] == ["50 % – 80 %", "80 % – 100 %"]
@@ -583,8 +597,10 @@ def test_fisher_jenks_breaks_are_the_exhaustive_optimum():
 
 
 def test_equal_interval_and_user_bins_by_formula():
+    # the formula's breaks are scheme_breaks (class_breaks merges the empty class (5, 8])
     x = np.array([2.0, 5, 11, 14])
-    assert styles.class_breaks(x, "equal_interval", k=4) == (5.0, 8.0, 11.0, 14.0)
+    assert scheme_breaks(x, "equal_interval", k=4) == (5.0, 8.0, 11.0, 14.0)
+    assert styles.class_breaks(x, "equal_interval", k=4) == (5.0, 11.0, 14.0)
     assert styles.class_breaks(x, "user", bins=[4, 10]) == (4.0, 10.0, 14.0)
     with pytest.raises(InputError, match="needs bins="):
         styles.class_breaks(x, "user")
@@ -718,7 +734,8 @@ def test_two_map_kinds_on_one_map_in_chromium(browser, census, lisa_frame, tmp_p
         },
     )
     assert_clean(r)
-    assert r["eval"]["layers"] == ["popu_2020", "境界线", "LISA 聚类"]
+    name = styles.column_label("popu_2020", "zh", frame=census)
+    assert r["eval"]["layers"] == [name, "境界线", "LISA 聚类"]
     assert r["eval"]["controls"] == 1 and r["eval"]["legends"] == 2 and r["eval"]["titles"] == 1
     assert r["paths_by_class"] == {"si-region": 2 * len(census), "si-border": 8}
     assert r["title_text"] == "人口与集聚"  # the map keeps its own title
@@ -751,6 +768,7 @@ def test_network_on_a_choropleth_in_chromium(browser, table2, tmp_path):
         "创新资源基尼系数",
         "境界线",
         "四大地区界线",
+        "沿海省份",  # issue 15: coastal provinces are marked
         "联系（边）",
         "城市（节点）",
     ]

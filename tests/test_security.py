@@ -117,15 +117,18 @@ def _choropleth(i: int, by_label: bool) -> tuple[Any, Case]:
     if by_label:  # the label replaces the column everywhere; the default title is the label
         m = si.choropleth_map(g, col, label=label, unit=unit)
         case = Case("choropleth_map", {"label": label, "unit": unit, "default title": label})
-        shown, case.title = label, label
+        # issue 15: the default title is the label with its unit (zh: full-width brackets)
+        shown, case.title = label, f"{label}（{unit}）"
+        with_unit = case.title
     else:
         m = si.choropleth_map(g, col, title=title, unit=unit, lang="en")
         case = Case("choropleth_map", {"column": col, "title": title, "unit": unit})
         shown, case.title = col, title
+        with_unit = f"{col} ({unit})"
     case.contexts["region names"] = ALL
-    case.legend = [f"{shown} ({unit})"]
+    case.legend = [with_unit]
     case.layers = [shown]
-    case.tooltips = [f"{shown} ({unit})", *g["name"], *g["name_en"]]
+    case.tooltips = [with_unit, *g["name"], *g["name_en"]]
     return m, case
 
 
@@ -169,13 +172,16 @@ def _coastal(i: int) -> tuple[Any, Case]:
         m = si.coastal_lead_map(t, col, year=2023, title=title, unit=unit, lang="en")
         case = Case("coastal_lead_map", {"column": col, "title": title, "unit": unit})
         shown, case.title = col, title
+        with_unit = f"{col} ({unit})"
     else:
         m = si.coastal_lead_map(t, col, year=2023, label=label, unit=unit)
         case = Case("coastal_lead_map", {"label": label, "unit": unit, "default title": label})
-        shown, case.title = label, f"{label}（2023 年）：四大地区与沿海"
-    case.legend = [f"{shown} ({unit})"]
+        # issue 15: the label with its unit (zh: full-width brackets), in the title too
+        with_unit = f"{label}（{unit}）"
+        shown, case.title = label, f"{with_unit}（2023 年）：四大地区与沿海"
+    case.legend = [with_unit]
     case.layers = [shown]
-    case.tooltips = [f"{shown} ({unit})"]
+    case.tooltips = [with_unit]
     return m, case
 
 

@@ -8,6 +8,9 @@ frames      what a map draws: the user's rows on the simplified boundary layer, 
 choropleth  choropleth_map: a numeric column in classes
 clusters    lisa_map, hotspot_map: local statistics (LISA clusters, Gi* hot and cold spots)
 study       coastal_lead_map, capital_effect_map: the maps of the reference study
+capitals    the capital circles of capital_effect_map (sized, kept apart, labelled)
+names       place-name labels (names=True | "province" | "prefecture" | "county") on any map
+layout      the in-page layout: labels without collisions, circles that never overlap
 network     network_map: a city network (nodes by tier, edges by weight)
 offline     vendored Leaflet/d3/jQuery inlined so a saved map opens without network
 

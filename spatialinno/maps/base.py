@@ -55,8 +55,10 @@ from .offline import LiteralElement, OfflineFigure, make_offline
 __all__ = [
     "CHINA_BOUNDS",
     "COORD_DECIMALS",
+    "NO_DATA_FILL",
     "PANES",
     "LegendRow",
+    "MapScript",
     "add_border_lines",
     "add_features",
     "add_legend",
@@ -70,6 +72,7 @@ __all__ = [
     "feature_collection",
     "finish",
     "legend_html",
+    "region_fill",
     "safe_text",
     "start_map",
 ]
@@ -79,8 +82,14 @@ COORD_DECIMALS = 5  # ~1 m at China's latitudes: invisible on a web map, keeps f
 CHINA_BOUNDS: list[list[float]] = [[3.4, 73.4], [53.6, 135.1]]
 
 # Leaflet panes above the default overlay pane (z-index 400): borders and outlines must stay on
-# top of the coloured regions even after a user toggles the regions layer off and on again.
-PANES: dict[str, int] = {"si-outlines": 430, "si-points": 440, "si-borders": 450}
+# top of the coloured regions even after a user toggles the regions layer off and on again;
+# place-name labels above everything drawn (network nodes are at 460), below tooltips (650).
+PANES: dict[str, int] = {"si-outlines": 430, "si-points": 440, "si-borders": 450, "si-labels": 470}
+_INTERACTIVE_PANES = ("si-points",)
+
+# The fill of a unit without data: white with grey diagonal hatching (an SVG pattern added to
+# the page once), never a flat grey that could read as a class or as "not significant".
+NO_DATA_FILL = "url(#si-no-data)"
 
 _CSS = Template("""
 .si-title{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:800;
@@ -95,11 +104,28 @@ _CSS = Template("""
 .si-swatch{display:inline-block;width:18px;height:12px;border:1px solid $swatch_border;flex:none}
 .si-swatch-circle{display:inline-block;border-radius:50%;border:1.5px solid $symbol_border;flex:none}
 .si-swatch-line{display:inline-block;width:18px;height:0;border-top:3px solid $symbol_border;flex:none}
+.si-swatch-svg{display:inline-block;flex:none;overflow:visible}
+.si-label{background:none;border:none;white-space:nowrap;pointer-events:none;visibility:hidden;
+ font:500 12px/1.15 "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;color:$label_text;
+ text-shadow:-1px -1px 0 $label_halo,1px -1px 0 $label_halo,-1px 1px 0 $label_halo,
+ 1px 1px 0 $label_halo,0 0 3px $label_halo}
+.si-label-small{font-size:10.5px;font-weight:400}
+.si-label-capital{font-weight:700;color:$label_capital}
+.leaflet-control-scale-line{background:rgba(255,255,255,.85)}
+.leaflet-control-layers-expanded{padding:4px 8px 4px 6px;
+ font:12px/1.45 "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif}
+.leaflet-control-layers-expanded label{margin:0;font-weight:400}
 .si-legend-note{margin-top:4px;color:$note;font-size:11px;white-space:normal}
 .si-legend-count{color:$count}
 .leaflet-container.si-map{background:$background}
 .leaflet-tooltip table td,.leaflet-tooltip table th{padding:1px 4px;text-align:left}
-""").substitute(styles.MAP_COLORS)
+""").substitute(
+    styles.MAP_COLORS,
+    label_text=styles.LABEL_COLORS["text"],
+    label_halo=styles.LABEL_COLORS["halo"],
+    label_capital=styles.LABEL_COLORS["capital"],
+)
+_DASH = re.compile(r"^\d+(\.\d+)?( \d+(\.\d+)?)*$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,9 +200,93 @@ class _Html(MacroElement):
 
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
-        # one copy of the stylesheet per page, whatever the number of controls
-        figure.header.add_child(LiteralElement(f"<style>{_CSS}</style>"), name="si_css")
+        _add_css(figure)
         figure.script.add_child(LiteralElement(self.script()), name=self.get_name())
+
+
+def _add_css(figure: Any) -> None:
+    # one copy of the stylesheet per page, whatever the number of controls
+    figure.header.add_child(LiteralElement(f"<style>{_CSS}</style>"), name="si_css")
+
+
+class MapScript(MacroElement):
+    """A fixed piece of JavaScript run on the map it is added to, never parsed as a template.
+
+    ``text`` is written as it is, with every ``__MAP__`` replaced by the map's variable name; it
+    must not hold user text except as :func:`spatialinno._escape.script_json` data. ``library``
+    (optional, with a ``key``) is shared code written once per page before the first script
+    that needs it.
+    """
+
+    def __init__(self, text: str, library: tuple[str, str] | None = None) -> None:
+        super().__init__()
+        self._name = "SiScript"
+        self.text = text
+        self.library = library
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        _add_css(figure)
+        if self.library is not None:
+            key, code = self.library
+            figure.script.add_child(LiteralElement(code), name=key)
+        text = self.text.replace("__MAP__", self._parent.get_name())
+        figure.script.add_child(LiteralElement(text), name=self.get_name())
+
+
+# white with grey diagonal lines (NO_DATA_HATCH), 6 px apart; referenced as NO_DATA_FILL
+_NO_DATA_PATTERN = Template(
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+    '<pattern id="si-no-data" patternUnits="userSpaceOnUse" width="6" height="6" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="$background"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="$line" stroke-width="2"/></pattern>'
+    "</defs></svg>"
+).substitute(styles.NO_DATA_HATCH)
+
+
+class _NoDataPattern(MacroElement):
+    """Adds the SVG pattern of :data:`NO_DATA_FILL` to the page body (once per page)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "SiNoData"
+
+    def render(self, **kwargs: Any) -> None:
+        self.get_root().html.add_child(LiteralElement(_NO_DATA_PATTERN), name="si_no_data")
+
+
+def region_fill(color: str | None) -> str:
+    """The fill of a region: ``color``, or the hatched no-data pattern for None / no data."""
+    if color is None or color == styles.NO_DATA_COLOR:
+        return NO_DATA_FILL
+    return color
+
+
+def _swatch(r: LegendRow, border: str) -> str:
+    """The swatch of a legend row: box (flat or hatched), circle or line (solid or dashed)."""
+    if r.shape == "circle":
+        d = 2 * r.size
+        return (
+            f'<span class="si-swatch-circle" style="width:{d:.0f}px;height:{d:.0f}px;'
+            f'background:{_css(r.color)};border-color:{_css(r.border or border)}"></span>'
+        )
+    if r.shape == "line":
+        if r.dash is None:
+            return f'<span class="si-swatch-line" style="border-top-color:{_css(r.color)}"></span>'
+        if not _DASH.match(r.dash):
+            raise InputError(f"a dash pattern is numbers separated by spaces, not {r.dash!r}")
+        return (
+            '<svg class="si-swatch-svg" width="26" height="10" aria-hidden="true">'
+            f'<line x1="1" y1="5" x2="25" y2="5" stroke="{_css(r.color)}" stroke-width="3" '
+            f'stroke-dasharray="{r.dash}" stroke-linecap="butt"/></svg>'
+        )
+    if r.pattern == "hatch":
+        bg = styles.NO_DATA_HATCH["background"]
+        return (
+            '<span class="si-swatch" style="background:repeating-linear-gradient(45deg,'
+            f'{_css(r.color)} 0 1.2px,{_css(bg)} 1.2px 4px)"></span>'
+        )
+    return f'<span class="si-swatch" style="background:{_css(r.color)}"></span>'
 
 
 def legend_html(
@@ -190,16 +300,7 @@ def legend_html(
     parts = [f'<div class="si-legend-title">{safe_text(title)}</div>']
     border = styles.MAP_COLORS["symbol_border"]
     for r in rows:
-        if r.shape == "circle":
-            d = 2 * r.size
-            sw = (
-                f'<span class="si-swatch-circle" style="width:{d:.0f}px;height:{d:.0f}px;'
-                f'background:{_css(r.color)};border-color:{_css(r.border or border)}"></span>'
-            )
-        elif r.shape == "line":
-            sw = f'<span class="si-swatch-line" style="border-top-color:{_css(r.color)}"></span>'
-        else:
-            sw = f'<span class="si-swatch" style="background:{_css(r.color)}"></span>'
+        sw = _swatch(r, border)
         count = ""
         if r.count is not None:
             n = styles.TEXT[check_lang(lang)]["n"]
@@ -250,13 +351,15 @@ def base_map(
         width=width,
         height=height,
         zoom_snap=0.25,
-        control_scale=True,
+        control_scale=False,  # Leaflet's default scale adds miles: a metric one is added below
     )
     make_offline(m)
     m.fit_bounds(bounds if bounds is not None else CHINA_BOUNDS)
     for pane, z in PANES.items():
-        ensure_pane(m, pane, z, pointer_events=pane == "si-points")
+        ensure_pane(m, pane, z, pointer_events=pane in _INTERACTIVE_PANES)
     add_title(m, title)
+    scale = "L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo(__MAP__);\n"
+    m.add_child(MapScript(scale), name="si_scale")
     return m
 
 
@@ -275,7 +378,7 @@ def start_map(m: folium.Map | None, title: str, lang: str = "zh", **kwargs: Any)
     if not isinstance(m.get_root(), OfflineFigure):
         make_offline(m)
     for pane, z in PANES.items():
-        ensure_pane(m, pane, z, pointer_events=pane == "si-points")
+        ensure_pane(m, pane, z, pointer_events=pane in _INTERACTIVE_PANES)
     return m
 
 
@@ -361,9 +464,15 @@ def add_regions(
 ) -> folium.GeoJson:
     """Polygons of ``frame`` filled with ``fill`` (one colour per row), hover tooltips, one path each.
 
+    A fill of ``None`` or :data:`spatialinno.styles.NO_DATA_COLOR` is drawn as no data: the
+    hatched :data:`NO_DATA_FILL`.
+
     ``tooltip_rows`` maps a label to one *already formatted* string per row (escaped here).
     ``class_name`` is the SVG class of the paths, which lets tests and users count them.
     """
+    fills = [region_fill(color) for color in fill]
+    if NO_DATA_FILL in fills:
+        m.add_child(_NoDataPattern(), name="si_no_data_pattern")
     style = [
         {
             "fillColor": color,
@@ -372,7 +481,7 @@ def add_regions(
             "weight": 0.6,
             "className": class_name,
         }
-        for color in fill
+        for color in fills
     ]
     highlight = {"weight": 2.5, "color": styles.HIGHLIGHT_COLOR, "fillOpacity": 0.95}
     return add_features(

@@ -6,7 +6,7 @@ Built on :mod:`spatialinno.maps.base`; the classes, colours, labels and legend r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
@@ -17,7 +17,8 @@ from .. import styles
 from .._errors import InputError
 from .._validate import numeric_column
 from .base import add_border_lines, add_legend, add_regions, check_lang, finish, start_map
-from .frames import display_frame, name_rows
+from .frames import display_frame, name_rows, result_label
+from .names import add_names, check_names
 
 __all__ = ["add_graduated_regions", "choropleth_map"]
 
@@ -72,6 +73,8 @@ def choropleth_map(
     title: str | None = None,
     label: str | None = None,
     unit: str = "",
+    labels: Mapping[str, object] | None = None,
+    names: bool | str | None = None,
     palette: str = styles.DEFAULT_PALETTE,
     value_format: str = "number",
     lang: str = "zh",
@@ -85,19 +88,30 @@ def choropleth_map(
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame or pandas.DataFrame
-        One row per region, e.g. from ``si.join_indicators``. Rows with a ``code`` (6-digit string)
-        of a boundary level are drawn with the simplified layer; a plain DataFrame must have codes.
+        One row per region, e.g. from ``si.join_indicators``, or a table of ``si.gini_by`` /
+        ``si.capital_share`` (indexed by ``province_code``). Rows with a ``code`` (6-digit
+        string) of a boundary level are drawn with the simplified layer; a plain DataFrame must
+        have codes.
     column : str
-        Numeric column to map; missing values are drawn grey ("no data").
+        Numeric column to map; missing values are drawn hatched ("no data").
     scheme : {"quantiles", "fisher_jenks", "natural_breaks", "equal_interval", "user"}
         Class scheme (mapclassify); ``"user"`` with ``bins`` = upper bounds of the classes.
     k : int
-        Number of classes, 3 to 7 (fewer when the column has fewer distinct values).
+        Number of classes, 3 to 7 at most: fewer when the column has fewer distinct values or
+        ties would leave a class empty; whole-number breaks on integer data
+        (:func:`spatialinno.styles.class_breaks`).
     bins : sequence of float, optional
         User class upper bounds (implies ``scheme="user"``).
-    title, label, unit : str
-        Map title (default: the column), legend label of the value (default: the column) and
-        its unit, e.g. ``"人年"`` or ``"亿元"``.
+    title : str, optional
+        Map title (default: the column's label with its unit).
+    label, unit : str, optional
+        Name and unit of the value, overriding those of ``labels`` / the frame / the bundled
+        data sets (e.g. ``unit="人年"``); an explicit ``unit`` is also written in the classes.
+    labels : mapping of column -> label spec, optional
+        Readable labels, e.g. ``{"rd": "R&D经费|万元"}`` (see :func:`spatialinno.with_labels`).
+    names : {None, True, "province", "prefecture", "county"}
+        Name labels: ``True`` the mapped units, a level name that layer's units (e.g. province
+        names over prefectures); laid out without collisions, hidden where they do not fit.
     palette : str
         ColorBrewer sequential palette (``"YlOrRd"``, ``"Blues"``).
     value_format : {"number", "percent"}
@@ -122,20 +136,22 @@ def choropleth_map(
     --------
     >>> import spatialinno as si
     >>> t = si.load_dataset("province_panel").query("year == 2020 and gb != '156000000'")
-    >>> m = si.choropleth_map(t, "rd_fte_total_person_years", k=5, unit="人年")
+    >>> m = si.choropleth_map(t, "rd_fte_total_person_years", k=5, names=True)
     >>> type(m).__name__
     'Map'
     """
     lang = check_lang(lang)
+    check_names(names)
     style = styles.graduated(
         column, scheme, k, bins, palette_name=palette, unit=unit, value_format=value_format
     )
     g, values, style = _classified(gdf, style)
-    label = label or styles.column_label(column, lang)
-    value_label = label + (f" ({unit})" if unit else "")
-    m = start_map(m, title or label, lang=lang, tiles=tiles, width=width, height=height)
-    classes = add_graduated_regions(m, g, values, style, value_label, label, lang)
+    value_label = result_label(gdf, column, lang, labels, label, unit)
+    name = result_label(gdf, column, lang, labels, label, unit, with_unit=False)
+    m = start_map(m, title or value_label, lang=lang, tiles=tiles, width=width, height=height)
+    classes = add_graduated_regions(m, g, values, style, value_label, name, lang)
     add_border_lines(m, lang)
+    add_names(m, g, names, lang)
     rows = styles.graduated_legend(style, classes, lang)
     notes = [styles.class_note(style, lang), styles.TEXT[lang]["source"]]
     add_legend(m, value_label, rows, notes, lang)

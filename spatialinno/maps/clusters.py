@@ -7,7 +7,7 @@ labels and legend rows from :mod:`spatialinno.styles`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
@@ -19,7 +19,8 @@ from .._errors import InputError
 from .._validate import numeric_column, region_labels, require_columns
 from ..measures import results
 from .base import add_border_lines, add_legend, add_regions, check_lang, finish, start_map
-from .frames import display_frame, name_rows, plain
+from .frames import display_frame, name_rows, plain, result_label
+from .names import add_names, check_names
 
 __all__ = ["add_categorized_regions", "hotspot_map", "lisa_map"]
 
@@ -32,19 +33,22 @@ def add_categorized_regions(
     extra_tips: dict[str, list[str]],
     lang: str,
     notes: Sequence[str] = (),
+    names: bool | str | None = None,
 ) -> folium.Map:
     """Regions of ``g`` coloured by category, the border lines, the legend with counts; finished.
 
-    ``values`` holds one category value (or ``"no data"``) per row; ``extra_tips`` are tooltip
-    rows shown between the names and the class.
+    ``values`` holds one category value, ``"isolated"`` or ``"no data"`` per row; ``extra_tips``
+    are tooltip rows shown between the names and the class; ``names`` as in
+    :func:`~spatialinno.maps.names.add_names`. Units without data are hatched.
     """
     t = styles.TEXT[lang]
     tips = name_rows(g, lang)
     tips.update(extra_tips)
     tips[t["class"]] = [style.label_of(v, lang) for v in values]
-    fill = [style.color_of(v) for v in values]
+    fill = [style.color_of(v) if style.category(v) is not None else None for v in values]
     add_regions(m, g, fill, tips, name=style.title(lang))
     add_border_lines(m, lang)
+    add_names(m, g, names, lang)
     rows = styles.categorized_legend(style, values, lang)
     add_legend(m, style.title(lang), rows, [*notes, t["source"]], lang)
     return finish(m)
@@ -53,6 +57,7 @@ def add_categorized_regions(
 def _local_tips(
     g: gpd.GeoDataFrame,
     value: str | None,
+    value_label: str,
     columns: results.LocalColumns,
     key: str,
     lang: str,
@@ -63,17 +68,25 @@ def _local_tips(
     shown = {columns.statistic: t[key], columns.p: t["p"]}
     extra: dict[str, list[str]] = {}
     if value is not None:
-        extra[value] = [styles.format_number(v) for v in numeric_column(g, value, what)]
+        extra[value_label] = [styles.format_number(v) for v in numeric_column(g, value, what)]
     for col, label in shown.items():
         if col in g.columns:
             extra[label] = [styles.format_number(v) for v in numeric_column(g, col)]
     return extra
 
 
-def _default_title(style: styles.CategorizedStyle, value: str | None, lang: str) -> str:
+def _default_title(style: styles.CategorizedStyle, value_label: str | None, lang: str) -> str:
     if lang == "zh":
-        return f"{style.title_zh}{'：' + value if value else ''}"
-    return f"{style.title_en}{': ' + value if value else ''}"
+        return f"{style.title_zh}{'：' + value_label if value_label else ''}"
+    return f"{style.title_en}{': ' + value_label if value_label else ''}"
+
+
+def _analysed(frame: pd.DataFrame, value: str | None, key: str) -> str | None:
+    """The analysed column: ``value``, else the one ``si.lisa`` / ``si.hotspots`` recorded."""
+    if value is not None:
+        return value
+    column = (getattr(frame, "attrs", {}).get(key) or {}).get("column")
+    return column if isinstance(column, str) and column in frame.columns else None
 
 
 def lisa_map(
@@ -82,13 +95,16 @@ def lisa_map(
     *,
     cluster_column: str = results.LISA.label,
     title: str | None = None,
+    labels: Mapping[str, object] | None = None,
+    names: bool | str | None = None,
     lang: str = "zh",
     tiles: str | None = None,
     width: str | int = "100%",
     height: str | int = "100%",
     m: folium.Map | None = None,
 ) -> folium.Map:
-    """Map of LISA clusters: HH red, LL blue, HL pink, LH light blue, ns grey, isolated, no data.
+    """Map of LISA clusters: HH red, LL blue, HL pink, LH light blue, ns grey, isolated purple,
+    no data hatched.
 
     Parameters
     ----------
@@ -97,10 +113,11 @@ def lisa_map(
         isolated, no data}; missing values count as no data). ``lisa_I`` and ``lisa_p`` are
         shown in the tooltips when present.
     value : str, optional
-        The analysed variable, shown in the tooltips.
+        The analysed variable, shown (by its label) in the title and the tooltips; default: the
+        column ``si.lisa`` analysed (``.attrs["lisa"]``).
     cluster_column : str
         Column holding the cluster labels.
-    title, lang, tiles, width, height, m
+    title, labels, names, lang, tiles, width, height, m
         As in :func:`~spatialinno.choropleth_map` (``m``: draw on an existing map).
 
     Returns
@@ -116,7 +133,9 @@ def lisa_map(
     'Map'
     """
     lang = check_lang(lang)
+    check_names(names)
     require_columns(lisa_gdf, cluster_column, "LISA frame")
+    value = _analysed(lisa_gdf, value, "lisa")
     g = display_frame(lisa_gdf, "LISA frame")
     allowed = [c.value for c in styles.LISA.categories]
     values = results.lisa_classes(g, cluster_column).tolist()
@@ -128,11 +147,12 @@ def lisa_map(
             f"{f' and {len(bad) - 1} more rows' if len(bad) > 1 else ''}; "
             f"LISA clusters must be one of {', '.join(map(str, allowed))}"
         )
-    extra = _local_tips(g, value, results.LISA, "lisa_statistic", lang, "LISA frame")
+    value_label = result_label(lisa_gdf, value, lang, labels) if value else None
+    extra = _local_tips(g, value, value_label, results.LISA, "lisa_statistic", lang, "LISA frame")
     style = styles.lisa(cluster_column)
-    title = title or _default_title(style, value, lang)
+    title = title or _default_title(style, value_label, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
-    return add_categorized_regions(m, g, style, values, extra, lang)
+    return add_categorized_regions(m, g, style, values, extra, lang, names=names)
 
 
 def hotspot_map(
@@ -141,6 +161,8 @@ def hotspot_map(
     *,
     bin_column: str = results.GI.klass,
     title: str | None = None,
+    labels: Mapping[str, object] | None = None,
+    names: bool | str | None = None,
     lang: str = "zh",
     tiles: str | None = None,
     width: str | int = "100%",
@@ -152,15 +174,17 @@ def hotspot_map(
     Parameters
     ----------
     hot_gdf : geopandas.GeoDataFrame
-        Output of ``si.hotspots`` (or any frame with ``gi_bin`` in -3..3). Rows with a missing
-        bin, a missing ``gi_z`` or ``gi_cluster == "no data"`` are drawn as no data
-        (:func:`spatialinno.measures.results.gi_classes`). ``gi_z`` and ``gi_p`` are shown in the
-        tooltips when present.
+        Output of ``si.hotspots`` (or any frame with ``gi_bin`` in -3..3). Rows with
+        ``gi_cluster == "isolated"`` are drawn as isolated (no neighbours), other rows with a
+        missing bin, a missing ``gi_z`` or ``gi_cluster == "no data"`` as no data (hatched)
+        (:func:`spatialinno.measures.results.gi_classes`). ``gi_z`` and ``gi_p`` are shown in
+        the tooltips when present.
     value : str, optional
-        The analysed variable, shown in the tooltips.
+        The analysed variable, shown (by its label) in the title and the tooltips; default: the
+        column ``si.hotspots`` analysed (``.attrs["hotspots"]``).
     bin_column : str
         Column holding the bins.
-    title, lang, tiles, width, height, m
+    title, labels, names, lang, tiles, width, height, m
         As in :func:`~spatialinno.choropleth_map` (``m``: draw on an existing map).
 
     Returns
@@ -176,7 +200,9 @@ def hotspot_map(
     'Map'
     """
     lang = check_lang(lang)
+    check_names(names)
     require_columns(hot_gdf, bin_column, "hot-spot frame")
+    value = _analysed(hot_gdf, value, "hotspots")
     g = display_frame(hot_gdf, "hot-spot frame")
     raw = pd.to_numeric(g[bin_column], errors="coerce")
     bad = (g[bin_column].notna() & raw.isna()) | (raw.notna() & ~raw.isin(results.GI_BINS))
@@ -186,10 +212,12 @@ def hotspot_map(
             f"column {bin_column!r} has {plain(g[bin_column].iloc[i])!r} at "
             f"{region_labels(g).iloc[i]}; Gi* bins are integers -3..3 (99/95/90 % cold .. hot)"
         )
-    # the one no-data rule of Gi* rows (a bin without a z-score is no data, not "ns")
+    # the one rule of Gi* rows: isolated units and units without data (a bin without a z-score)
+    # are their own classes, not "ns"
     values = results.gi_classes(g, bin_column).tolist()
-    extra = _local_tips(g, value, results.GI, "gi_statistic", lang, "hot-spot frame")
+    value_label = result_label(hot_gdf, value, lang, labels) if value else None
+    extra = _local_tips(g, value, value_label, results.GI, "gi_statistic", lang, "hot-spot frame")
     style = styles.hotspots(bin_column)
-    title = title or _default_title(style, value, lang)
+    title = title or _default_title(style, value_label, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
-    return add_categorized_regions(m, g, style, values, extra, lang)
+    return add_categorized_regions(m, g, style, values, extra, lang, names=names)

@@ -15,6 +15,7 @@ geometry in EPSG:4490. Bad input gets an error that names the rows and says what
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -22,10 +23,21 @@ import pandas as pd
 
 from .._errors import ColumnError, DataWarning, InputError
 from .._validate import POLYGON_LEVELS, region_labels
-from ..styles import TEXT
+from ..styles import MAP_TEXT, TEXT, column_label
+from ..tables.labels import label_of
 from .base import boundary_layer
 
-__all__ = ["display_frame", "frame_codes", "name_rows", "plain", "row_labels"]
+__all__ = [
+    "CODE_INDEX_NAMES",
+    "display_frame",
+    "frame_codes",
+    "measure_table",
+    "name_rows",
+    "plain",
+    "result_label",
+    "result_unit",
+    "row_labels",
+]
 
 # columns a map may show or group by, taken from the boundary layer when the frame lacks them
 _LAYER_COLUMNS = ("name", "name_en", "province", "region", "coastal", "is_capital")
@@ -47,12 +59,23 @@ def plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
+#: index names that hold unit codes (the tables of gini_by / capital_share are indexed by the
+#: group column, "province_code" by default)
+CODE_INDEX_NAMES = ("code", "province_code", "prefecture_code", "county_code", "city_code")
+
+
 def frame_codes(frame: pd.DataFrame) -> pd.Series | None:
-    """6-digit codes of ``frame`` from ``code`` (or ``gb`` = "156" + code), else None."""
+    """6-digit codes of ``frame`` from ``code`` (or ``gb`` = "156" + code), else None.
+
+    A frame without such a column whose index is named like a code column (``province_code``:
+    the tables of ``si.gini_by`` and ``si.capital_share``) gives the codes of its index.
+    """
     if "code" in frame.columns:
         codes = frame["code"]
     elif "gb" in frame.columns:
         codes = frame["gb"].astype("string").str.removeprefix("156")
+    elif frame.index.name in CODE_INDEX_NAMES:
+        codes = pd.Series(frame.index.to_numpy(), index=frame.index, dtype="string")
     else:
         return None
     codes = codes.astype("string").str.strip()
@@ -175,3 +198,66 @@ def name_rows(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
         t["name"]: frame["name"].astype("string").fillna("—").tolist(),
         t["name_en"]: frame["name_en"].astype("string").fillna("—").tolist(),
     }
+
+
+# the columns of si.gini_by / si.capital_share tables that are not indicators
+_MEASURE_COLUMNS = ("province", "capital", "n_units", "mean", "note", "geometry", "name")
+
+
+def measure_table(frame: pd.DataFrame) -> str | None:
+    """``"gini_by"`` or ``"capital_share"`` for the tables those functions return, else None.
+
+    Recognised by their columns (``n_units``, ``mean``, ``note``; ``capital`` for the shares),
+    so a map of such a table can say what its values are.
+    """
+    cols = {str(c) for c in frame.columns}
+    if not {"n_units", "mean", "note"} <= cols:
+        return None
+    return "capital_share" if "capital" in cols else "gini_by"
+
+
+def result_label(
+    frame: pd.DataFrame,
+    column: str,
+    lang: str,
+    labels: Mapping[str, object] | None = None,
+    label: str | None = None,
+    unit: str | None = None,
+    with_unit: bool = True,
+) -> str:
+    """The readable label (with its unit) of ``column`` on a map: legend heading and title.
+
+    ``label`` / ``unit`` (the map functions' own arguments) override the name / unit of
+    ``labels`` (column -> label spec), which override the frame's and the bundled labels
+    (:func:`spatialinno.styles.column_label`). A column of a ``gini_by`` or ``capital_share``
+    table is named for what it holds ("R&D 经费的基尼系数", "mean of 3 indicators"), unitless.
+    ``with_unit=False``: the name alone (a layer name).
+    """
+    spec = dict(labels or {})
+    kind = measure_table(frame)
+    if label or unit:
+        spec[column] = {"zh": label or "", "en": label or "", "unit": unit or ""}
+    elif kind is not None and column not in spec:
+        words = MAP_TEXT[lang]
+        indicators = [str(c) for c in frame.columns if str(c) not in _MEASURE_COLUMNS]
+        if column == "mean" and len(indicators) != 1:
+            what = words["mean_of"].format(n=len(indicators))
+        else:
+            source = indicators[0] if column == "mean" else column
+            what = column_label(source, lang, frame=frame, labels=labels)
+        key = "gini_of" if kind == "gini_by" else "share_of"
+        return words[key].format(label=what)
+    return column_label(column, lang, frame=frame, labels=spec, unit=with_unit)
+
+
+def result_unit(
+    frame: pd.DataFrame, column: str, lang: str, labels: Mapping[str, object] | None = None
+) -> str:
+    """The unit of ``column`` as ``labels``, the frame or the bundled labels give it ("" if none).
+
+    The columns of a ``gini_by`` or ``capital_share`` table are unitless (a coefficient, a share)
+    unless ``labels`` says otherwise.
+    """
+    if measure_table(frame) is not None and column not in (labels or {}):
+        return ""
+    return label_of(frame, column, labels).unit(lang)

@@ -8,7 +8,7 @@ from :mod:`spatialinno.styles`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 
 import folium
 import numpy as np
@@ -29,6 +29,8 @@ from .base import (
     finish,
     start_map,
 )
+from .layout import add_circle_layout, add_labels
+from .names import add_names, check_names, city_names
 
 __all__ = ["MAX_EDGES", "network_map"]
 
@@ -118,7 +120,12 @@ def _add_units(m: folium.Map, net: CityNetwork, lang: str) -> None:
 
 
 def _add_edges(
-    m: folium.Map, shown: pd.DataFrame, nodes: pd.DataFrame, max_w: float, lang: str
+    m: folium.Map,
+    shown: pd.DataFrame,
+    nodes: pd.DataFrame,
+    max_w: float,
+    lang: str,
+    weight_label: str,
 ) -> None:
     """One line per shown edge, width ∝ weight, strongest on top; tooltip: cities, weight, records."""
     text = styles.NETWORK_TEXT[lang]
@@ -138,7 +145,7 @@ def _add_edges(
             f"{names[u]} — {names[v]}"
             for u, v in zip(shown["source"], shown["target"], strict=True)
         ],
-        text["weight"]: [_fmt(w) for w in shown["weight"]],
+        weight_label: [_fmt(w) for w in shown["weight"]],
         text["records"]: [_fmt(n) for n in shown["n_records"]],
     }
     highlight = {"opacity": 0.95, "color": styles.NETWORK_COLORS["edge_highlight"]}
@@ -162,8 +169,11 @@ def _province_names(net: CityNetwork, key: object, order: pd.DataFrame, lang: st
 
 def _add_nodes(
     m: folium.Map, net: CityNetwork, key: object, nodes: pd.DataFrame, lang: str
-) -> None:
-    """Circle markers by tier, area ∝ weighted degree, largest first so small ones stay on top."""
+) -> tuple[folium.GeoJson, pd.DataFrame]:
+    """Circle markers by tier, area ∝ weighted degree, largest first so small ones stay on top.
+
+    Returns the layer and the nodes in the order drawn.
+    """
     text = styles.NETWORK_TEXT[lang]
     tiers = styles.network_tiers()
     order = nodes.sort_values(["weighted_degree", "code"], ascending=[False, True])
@@ -193,13 +203,31 @@ def _add_nodes(
         text["betweenness"]: [_fmt(b, 4, fmt=styles.TABLE) for b in order["betweenness"]],
     }
     highlight = {"weight": 2.5, "color": styles.HIGHLIGHT_COLOR}
-    add_features(
+    layer = add_features(
         m, order, style, text["nodes"], tooltip_rows=tips, id_prefix="n",
         marker=folium.CircleMarker(), highlight_function=lambda f: highlight, pane="si-net-nodes",
     )  # fmt: skip
+    return layer, order
 
 
-def _legend_rows(nodes: pd.DataFrame, max_w: float, lang: str) -> list[styles.LegendRow]:
+def _add_city_names(
+    m: folium.Map, layer: folium.GeoJson, order: pd.DataFrame, names: object, lang: str
+) -> None:
+    """Name labels: ``names=True`` the cities (beside their circles), a level name its units."""
+    if names is not True:
+        add_names(m, boundary_layer("prefecture"), names, lang)  # validated; None adds nothing
+        return
+    circles = add_circle_layout(m, layer, move=False)  # nodes stay; labels keep clear of them
+    texts = city_names(order, lang)
+    latlon = order[["lat", "lon"]].to_numpy(dtype=float)
+    priority = order["weighted_degree"].to_numpy(dtype=float)
+    add_labels(m, latlon, texts, priority, styles.MAP_TEXT[lang]["names"],
+               css_class="si-label-small", circles=circles, circle_index=range(len(order)))  # fmt: skip
+
+
+def _legend_rows(
+    nodes: pd.DataFrame, max_w: float, lang: str, weight_label: str
+) -> list[styles.LegendRow]:
     """Tiers with counts, node size keys and the edge width key."""
     text = styles.NETWORK_TEXT[lang]
     tiers = styles.network_tiers()
@@ -215,9 +243,7 @@ def _legend_rows(nodes: pd.DataFrame, max_w: float, lang: str) -> list[styles.Le
         r = float(_radius(np.array([s]), max_s)[0])
         key_fill = styles.NETWORK_COLORS["key_fill"]
         rows.append(styles.LegendRow(key_fill, f"{text['strength']} {_fmt(s)}", "circle", r))
-    rows.append(
-        styles.LegendRow(styles.EDGE_COLOR, f"{text['weight']} {_fmt(max_w)}", shape="line")
-    )
+    rows.append(styles.LegendRow(styles.EDGE_COLOR, f"{weight_label} {_fmt(max_w)}", shape="line"))
     return rows
 
 
@@ -261,6 +287,8 @@ def network_map(
     title: str | None = None,
     tiles: str | None = None,
     *,
+    names: bool | str | None = None,
+    labels: Mapping[str, object] | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """Offline folium map of a city network on the prefecture boundaries.
@@ -290,6 +318,11 @@ def network_map(
         Default "城市联系网络 <year>" / "Inter-city network <year>".
     tiles : str, optional
         Background tiles for :class:`folium.Map` (default none: nothing is fetched).
+    names : {None, True, "province", "prefecture", "county"}
+        Name labels: ``True`` the cities (beside their circles, larger weighted degree first),
+        a level name the units of that layer; laid out without collisions.
+    labels : mapping, optional
+        ``{"weight": "航班数|班"}``: a readable label of the tie weight (tooltips, legend).
     m : folium.Map, optional
         Draw on this map (e.g. a choropleth), as ``GeoDataFrame.explore(m=...)``: the map keeps
         its title, tiles and view, and the units and provincial borders are left out.
@@ -316,6 +349,10 @@ def network_map(
     []
     """
     lang = _check(net, lang, top, lines)
+    check_names(names)
+    weight_label = styles.NETWORK_TEXT[lang]["weight"]
+    if labels and "weight" in labels:
+        weight_label = styles.column_label("weight", lang, labels=labels, unit=True)
     key, nodes, edges, shown, cut = _to_draw(net, year, top, lines)
     title, rule = _title_and_rule(edges, shown, cut, key, top, title, lang)
     own = m is None
@@ -326,8 +363,10 @@ def network_map(
         _add_units(m, net, lang)
     add_border_lines(m, lang)
     max_w = float(edges["weight"].max())
-    _add_edges(m, shown, nodes, max_w, lang)
-    _add_nodes(m, net, key, nodes, lang)
-    rows, notes = _legend_rows(nodes, max_w, lang), _legend_notes(net, rule, lang)
+    _add_edges(m, shown, nodes, max_w, lang, weight_label)
+    layer, order = _add_nodes(m, net, key, nodes, lang)
+    _add_city_names(m, layer, order, names, lang)
+    rows = _legend_rows(nodes, max_w, lang, weight_label)
+    notes = _legend_notes(net, rule, lang)
     add_legend(m, styles.NETWORK_TEXT[lang]["tier"], rows, notes, lang, "bottomleft")
     return finish(m)

@@ -15,13 +15,22 @@ plus about 1.5-1.9 s to import mapclassify; :func:`fisher_jenks` finds the same 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from .._errors import InputError
 
-__all__ = ["SCHEMES", "class_breaks", "class_index", "fisher_jenks"]
+__all__ = [
+    "SCHEMES",
+    "class_breaks",
+    "class_index",
+    "fisher_jenks",
+    "is_integer_data",
+    "scheme_breaks",
+    "tidy_breaks",
+]
 
 SCHEMES: tuple[str, ...] = ("quantiles", "fisher_jenks", "natural_breaks", "equal_interval", "user")
 
@@ -32,17 +41,41 @@ def class_breaks(
     k: int = 5,
     bins: Sequence[float] | None = None,
 ) -> tuple[float, ...]:
-    """Upper bounds of the classes of ``values`` (NaN ignored).
+    """Upper bounds of the classes of ``values`` (NaN ignored): no class empty, no class twice.
+
+    The breaks of ``scheme`` (:func:`scheme_breaks`) made usable for a legend
+    (:func:`tidy_breaks`): a break repeated by tied values is kept once, a class that no value
+    falls in is merged into the next one (so ``k`` is an upper limit: fewer distinct values or
+    heavy ties give fewer classes), and on integer data (every value a whole number: counts,
+    patents, staff) every break is a whole number, so class ``i`` holds the integers
+    ``breaks[i-1] + 1 .. breaks[i]``. User ``bins`` are kept as given (an empty class there is a
+    threshold the user asked for, such as the 50 % of the capital effect), only deduplicated.
+
+    >>> class_breaks([1] * 14 + [2, 2, 3, 4, 5, 7, 9, 12, 20], "quantiles", k=5)
+    (1.0, 4.0, 20.0)
+    >>> class_breaks([0.5, 1.5, 2.5, 9.5], "equal_interval", k=4)  # (2.75, 4.5] and (4.5, 7.25] empty
+    (2.75, 9.5)
+    """
+    x = _finite(values)
+    user = scheme == "user" or bins is not None
+    return tidy_breaks(x, scheme_breaks(x, scheme, k, bins), keep_empty=user)
+
+
+def scheme_breaks(
+    values: Sequence[float] | np.ndarray,
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins: Sequence[float] | None = None,
+) -> tuple[float, ...]:
+    """Upper bounds of the classes of ``values`` by the formula of ``scheme`` (NaN ignored).
 
     ``scheme`` is one of quantiles, fisher_jenks, natural_breaks, equal_interval or user (with
     ``bins``, the upper bounds; the maximum is appended when the last bin is below it).
     ``fisher_jenks`` is the exact optimum (:func:`fisher_jenks`); ``natural_breaks`` is seeded
-    so the same data always gives the same breaks.
+    so the same data always gives the same breaks. The bounds are those of the formula, empty or
+    repeated classes included; maps and styles use :func:`class_breaks`.
     """
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        raise InputError("cannot classify: no finite values")
+    x = _finite(values)
     if scheme == "user" or bins is not None:
         if bins is None:
             raise InputError("scheme='user' needs bins=, the upper bounds of the classes")
@@ -58,7 +91,11 @@ def class_breaks(
     import mapclassify  # lazy: keeps ``import spatialinno`` fast
 
     if scheme == "quantiles":
-        cls = mapclassify.Quantiles(x, k=k)
+        with warnings.catch_warnings():
+            # "not enough unique values to form k classes": tied quantiles are merged by
+            # tidy_breaks, which is what class_breaks returns
+            warnings.simplefilter("ignore", UserWarning)
+            cls = mapclassify.Quantiles(x, k=k)
     elif scheme == "natural_breaks":
         # mapclassify's NaturalBreaks draws random starts from numpy's *global* RNG: seed it so
         # the same data always gives the same breaks, and restore the caller's RNG state after
@@ -71,6 +108,60 @@ def class_breaks(
     else:
         cls = mapclassify.EqualInterval(x, k=k)
     return tuple(float(b) for b in cls.bins)
+
+
+def is_integer_data(values: Sequence[float] | np.ndarray) -> bool:
+    """True when every finite value is a whole number (counts: patents, staff, people).
+
+    >>> is_integer_data([1.0, 2, 30]), is_integer_data([1, 2.5]), is_integer_data([])
+    (True, False, False)
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    return bool(x.size) and bool(np.all(x == np.floor(x)))
+
+
+def tidy_breaks(
+    values: Sequence[float] | np.ndarray, breaks: Sequence[float], keep_empty: bool = False
+) -> tuple[float, ...]:
+    """``breaks`` without repeated bounds, without empty classes, whole numbers on integer data.
+
+    On integer data each bound is rounded down (``v <= 2.75`` and ``v <= 2`` hold for the same
+    whole numbers, so no value changes class). Then each class ``(previous bound, bound]`` that
+    no value falls in is merged into the next (the last bound, the maximum, always stays);
+    ``keep_empty=True`` (user bins) keeps them. Class membership of every value is unchanged
+    except that empty classes disappear.
+
+    >>> tidy_breaks([1, 1, 1, 2, 5], (1.0, 1.0, 1.2, 4.6, 5.0))
+    (1.0, 4.0, 5.0)
+    >>> tidy_breaks([0.5, 0.9, 3.0], (1.0, 2.0, 3.0))  # (1, 2] is empty
+    (1.0, 3.0)
+    """
+    x = _finite(values)
+    b = np.asarray(breaks, dtype=float)
+    if is_integer_data(x):
+        b = np.floor(b)
+    b = np.unique(b)  # sorted, each bound once
+    if keep_empty:
+        return tuple(float(v) for v in b)
+    kept: list[float] = []
+    lower = -np.inf
+    for i, upper in enumerate(b):
+        last = i == b.size - 1
+        if last or np.any((x > lower) & (x <= upper)):
+            kept.append(float(upper))
+            lower = upper
+    if len(kept) > 1 and not np.any((x > kept[-2]) & (x <= kept[-1])):
+        kept.pop(-2)  # the last class is empty (bounds above the data): merge it downwards
+    return tuple(kept)
+
+
+def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        raise InputError("cannot classify: no finite values")
+    return x
 
 
 def class_index(values: Sequence[float] | np.ndarray, breaks: Sequence[float]) -> np.ndarray:

@@ -6,10 +6,14 @@ clusters, not significant, isolated or without data.
 Maps, the QGIS export, the report and the CLI read local results through this module instead of
 repeating column names or re-deriving the rule, so a change here changes every output at once.
 
-The rule for Gi* rows: :func:`~spatialinno.hotspots` keeps every unit and gives units it could
-not test ``gi_bin`` 0 with no z-score; a bin without a z-score is therefore not "not
-significant" but *no data* (``gi_cluster`` says "no data" or "isolated"). LISA rows carry their
-label in ``lisa_cluster``; a missing label is no data.
+The rule for Gi* rows (:func:`gi_classes`): :func:`~spatialinno.hotspots` keeps every unit and
+gives units it could not test ``gi_bin`` 0 with no z-score, so a bin without a z-score is not
+"not significant". A row whose ``gi_cluster`` is "isolated" (a unit without neighbours) is
+*isolated*; any other row without a bin, without a z-score or whose ``gi_cluster`` is "no data"
+is *no data*; every other row is its bin. LISA rows carry their label in ``lisa_cluster``
+("isolated" among them); a missing label is no data. Maps, legends and QGIS styles show
+isolated units and units without data as two classes of their own, both apart from "not
+significant".
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ __all__ = [
     "LocalColumns",
     "Moran",
     "gi_classes",
+    "gi_isolated_conditions",
     "gi_no_data_conditions",
     "lisa_classes",
 ]
@@ -121,20 +126,33 @@ def _gi_missing(frame: pd.DataFrame, bins: pd.Series) -> np.ndarray:
 
 
 def gi_classes(frame: pd.DataFrame, column: str = GI.klass) -> pd.Series:
-    """The Gi* class of every row: its bin (int -3..3), or ``"no data"``.
+    """The Gi* class of every row: its bin (int -3..3), ``"isolated"`` or ``"no data"``.
 
-    A row is no data when its bin is missing, its z-score is missing (units :func:`hotspots`
-    could not test get bin 0 and no z) or its ``gi_cluster`` says "no data". Bins are returned as
-    given (checking that they are -3..3 is the caller's business).
+    A row is isolated when its ``gi_cluster`` says "isolated" (a unit without neighbours:
+    :func:`hotspots` gives it bin 0 and no z-score). Any other row is no data when its bin is
+    missing, its z-score is missing (units :func:`hotspots` could not test) or its
+    ``gi_cluster`` says "no data". Bins are returned as given (checking that they are -3..3 is
+    the caller's business).
 
-    >>> f = pd.DataFrame({"gi_bin": [3, 0, 0], "gi_z": [3.1, 0.2, None]})
+    >>> f = pd.DataFrame({"gi_bin": [3, 0, 0, 0], "gi_z": [3.1, 0.2, None, None],
+    ...                   "gi_cluster": ["hot", "ns", "no data", "isolated"]})
     >>> gi_classes(f).tolist()
-    [3, 0, 'no data']
+    [3, 0, 'no data', 'isolated']
     """
     bins = pd.to_numeric(frame[column], errors="coerce")
     missing = _gi_missing(frame, bins)
-    values = [NO_DATA if m else int(v) for m, v in zip(missing, bins, strict=True)]
+    isolated = _gi_isolated(frame)
+    values = [
+        ISOLATED if iso else NO_DATA if m else int(v)
+        for iso, m, v in zip(isolated, missing, bins, strict=True)
+    ]
     return pd.Series(values, index=frame.index, dtype=object)
+
+
+def _gi_isolated(frame: pd.DataFrame) -> np.ndarray:
+    if GI.label not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[GI.label].astype(object).eq(ISOLATED).to_numpy()
 
 
 def gi_no_data_conditions(frame: pd.DataFrame, column: str = GI.klass) -> list[tuple[str, object]]:
@@ -142,7 +160,9 @@ def gi_no_data_conditions(frame: pd.DataFrame, column: str = GI.klass) -> list[t
 
     As ``(column, value)`` pairs for a QGIS expression (``value`` None means NULL). Only the
     conditions that change some row are returned, so a layer without such rows keeps a plain
-    field renderer that users can edit as usual.
+    field renderer that users can edit as usual. An isolated row (no z-score) meets these
+    conditions too: a renderer that tells isolated rows apart tests
+    :func:`gi_isolated_conditions` first, as :func:`gi_classes` does.
 
     >>> f = pd.DataFrame({"gi_bin": [3, 0], "gi_z": [3.1, None], "gi_cluster": ["hot", "no data"]})
     >>> gi_no_data_conditions(f)
@@ -159,6 +179,18 @@ def gi_no_data_conditions(frame: pd.DataFrame, column: str = GI.klass) -> list[t
         if (no_data & has_bin).any():
             out.append((GI.label, NO_DATA))
     return out
+
+
+def gi_isolated_conditions(frame: pd.DataFrame) -> list[tuple[str, object]]:
+    """The condition of :func:`gi_classes` that makes a row isolated, when some row meets it.
+
+    As ``(column, value)`` pairs (the form of :func:`gi_no_data_conditions`); checked before the
+    no-data conditions. Empty when no row is isolated.
+
+    >>> gi_isolated_conditions(pd.DataFrame({"gi_bin": [0], "gi_cluster": ["isolated"]}))
+    [('gi_cluster', 'isolated')]
+    """
+    return [(GI.label, ISOLATED)] if _gi_isolated(frame).any() else []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Modules
 palette      every colour (class palettes, LISA / Gi* / tier colours, borders, page chrome)
 numbers      the one number formatter (maps and figures: LABEL; report tables: TABLE)
 text         words in Chinese and English, readable column labels
+mapwords     words the web maps added with issue 15 (labels, coastal marks, result titles)
 categorized  categorised styles: LISA clusters, Gi* bins, network tiers
 graduated    graduated styles: choropleth classes, the capital share, edge weights
 legend       legend rows (colour, label, count) of a style and the values drawn with it
@@ -20,13 +21,22 @@ Class breaks come from the one class-break function, :func:`spatialinno.measures
 '#d7191c'
 >>> s = styles.graduated("rd_staff", scheme="quantiles", k=4).resolve([1, 2, 3, 4, 5, 6, 7, 8])
 >>> s.breaks
-(2.75, 4.5, 6.25, 8.0)
+(2.0, 4.0, 6.0, 8.0)
 """
 
 from __future__ import annotations
 
-from ..measures.classify import SCHEMES, class_breaks, class_index
-from .categorized import HOTSPOTS, LISA, CategorizedStyle, Category, hotspots, lisa, network_tiers
+from ..measures.classify import SCHEMES, class_breaks, class_index, is_integer_data
+from .categorized import (
+    HOTSPOTS,
+    ISOLATED_CATEGORY,
+    LISA,
+    CategorizedStyle,
+    Category,
+    hotspots,
+    lisa,
+    network_tiers,
+)
 from .graduated import (
     CAPITAL_SHARE_THRESHOLDS,
     GraduatedStyle,
@@ -35,7 +45,15 @@ from .graduated import (
     edge_weights,
     graduated,
 )
-from .legend import LegendRow, categorized_legend, class_counts, class_note, graduated_legend
+from .legend import (
+    LegendRow,
+    categorized_legend,
+    class_counts,
+    class_note,
+    graduated_legend,
+    no_data_row,
+)
+from .mapwords import MAP_TEXT
 from .numbers import (
     LABEL,
     TABLE,
@@ -50,17 +68,23 @@ from .numbers import (
 from .palette import (
     BORDER_COLOR,
     CAPITAL_COLORS,
+    COASTAL_COLORS,
     DEFAULT_PALETTE,
     EDGE_COLOR,
     HIGHLIGHT_COLOR,
     HOTSPOT_COLORS,
+    ISOLATED_COLOR,
+    LABEL_COLORS,
     LISA_COLORS,
     MAP_COLORS,
     NATIONAL_BORDER_COLOR,
     NETWORK_COLORS,
     NO_DATA_COLOR,
+    NO_DATA_HATCH,
     PAGE_COLORS,
     REGION_OUTLINE_COLOR,
+    REGION_OUTLINE_COLORS,
+    REGION_OUTLINE_DASHES,
     TIER_COLORS,
     palette,
 )
@@ -70,23 +94,31 @@ __all__ = [
     "BORDER_COLOR",
     "CAPITAL_COLORS",
     "CAPITAL_SHARE_THRESHOLDS",
+    "COASTAL_COLORS",
     "DEFAULT_PALETTE",
     "EDGE_COLOR",
     "HIGHLIGHT_COLOR",
     "HOTSPOTS",
     "HOTSPOT_COLORS",
+    "ISOLATED_CATEGORY",
+    "ISOLATED_COLOR",
     "LABEL",
+    "LABEL_COLORS",
     "LANGS",
     "LISA",
     "LISA_COLORS",
     "MAP_COLORS",
+    "MAP_TEXT",
     "NATIONAL_BORDER_COLOR",
     "NETWORK_COLORS",
     "NETWORK_TEXT",
     "NO_DATA_COLOR",
+    "NO_DATA_HATCH",
     "NO_DATA_LABEL",
     "PAGE_COLORS",
     "REGION_OUTLINE_COLOR",
+    "REGION_OUTLINE_COLORS",
+    "REGION_OUTLINE_DASHES",
     "SCHEMES",
     "TABLE",
     "TEXT",
@@ -113,9 +145,11 @@ __all__ = [
     "graduated",
     "graduated_legend",
     "hotspots",
+    "is_integer_data",
     "is_missing",
     "lisa",
     "measure_kind",
     "network_tiers",
+    "no_data_row",
     "palette",
 ]

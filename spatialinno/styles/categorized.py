@@ -7,6 +7,8 @@ the colours come from :mod:`spatialinno.styles.palette`.
 ('lisa_cluster', '#d7191c', 'not significant')
 >>> HOTSPOTS.column, HOTSPOTS.color_of(-3), HOTSPOTS.color_of(9)
 ('gi_bin', '#4575b5', '#d9d9d9')
+>>> HOTSPOTS.color_of("isolated") == LISA.color_of("isolated"), HOTSPOTS.label_of("isolated", "en")
+(True, 'isolated (no neighbours)')
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..measures import results
-from .palette import HOTSPOT_COLORS, LISA_COLORS, NO_DATA_COLOR, TIER_COLORS
+from .palette import HOTSPOT_COLORS, ISOLATED_COLOR, LISA_COLORS, NO_DATA_COLOR, TIER_COLORS
 from .text import NO_DATA_LABEL
 
 __all__ = [
     "HOTSPOTS",
+    "ISOLATED_CATEGORY",
     "LISA",
     "CategorizedStyle",
     "Category",
@@ -50,17 +53,26 @@ class CategorizedStyle:
     title_zh: str = ""
     title_en: str = ""
 
-    def color_of(self, value: object) -> str:
+    def category(self, value: object) -> Category | None:
+        """The category of ``value``: the style's own, the shared "isolated" one, or None.
+
+        Every style of a local statistic tells isolated units (no neighbours) apart from units
+        without data, with the same colour and words, whether or not it lists them.
+        """
         for cat in self.categories:
             if cat.value == value:
-                return cat.color
-        return NO_DATA_COLOR
+                return cat
+        if isinstance(value, str) and value == results.ISOLATED:
+            return ISOLATED_CATEGORY
+        return None
+
+    def color_of(self, value: object) -> str:
+        cat = self.category(value)
+        return cat.color if cat is not None else NO_DATA_COLOR
 
     def label_of(self, value: object, lang: str = "zh") -> str:
-        for cat in self.categories:
-            if cat.value == value:
-                return cat.label(lang)
-        return NO_DATA_LABEL[lang]
+        cat = self.category(value)
+        return cat.label(lang) if cat is not None else NO_DATA_LABEL[lang]
 
     def bilingual_label(self, value: object) -> str:
         return f"{self.label_of(value, 'zh')} / {self.label_of(value, 'en')}"
@@ -81,6 +93,9 @@ _LISA_WORDS: dict[str, tuple[str, str]] = {
     results.NOT_SIGNIFICANT: ("不显著", "not significant"),
     results.ISOLATED: ("孤立（无邻居）", "isolated (no neighbours)"),
 }
+
+#: the class of units without neighbours, shared by every local statistic's style
+ISOLATED_CATEGORY = Category(results.ISOLATED, ISOLATED_COLOR, *_LISA_WORDS[results.ISOLATED])
 
 LISA = CategorizedStyle(
     column=results.LISA.klass,

@@ -1,12 +1,16 @@
 """Graduated styles: sequential colours by class of a numeric column (choropleths, capital share, edges).
 
 Breaks come from the one class-break function, :func:`spatialinno.measures.classify.class_breaks`
-(mapclassify), and are fixed once a style is resolved on data, so the web map, the print figure
-and the QGIS layer of the same values draw the same classes with the same labels.
+(mapclassify underneath: no empty class, no class twice, whole-number breaks on integer data),
+and are fixed once a style is resolved on data, so the web map, the print figure and the QGIS
+layer of the same values draw the same classes with the same labels.
 
 >>> s = graduated("rd_staff", scheme="quantiles", k=4).resolve([1, 2, 3, 4, 5, 6, 7, 8])
->>> s.breaks, s.colors[0], s.class_labels()[0]
-((2.75, 4.5, 6.25, 8.0), '#ffffb2', '1 – 2.75')
+>>> s.breaks, s.colors[0], s.class_labels()
+((2.0, 4.0, 6.0, 8.0), '#ffffb2', ['1 – 2', '3 – 4', '5 – 6', '7 – 8'])
+>>> s = graduated("x", scheme="quantiles", k=4).resolve([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4])
+>>> s.breaks, s.class_labels()[0]
+((1.375, 2.25, 3.125, 4.0), '0.5 – 1.38')
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .._errors import InputError
-from ..measures.classify import SCHEMES, class_breaks, class_index
+from ..measures.classify import SCHEMES, class_breaks, class_index, is_integer_data
 from .numbers import VALUE_FORMATS, format_value
 from .palette import CAPITAL_COLORS, DEFAULT_PALETTE, palette
 
@@ -49,6 +53,9 @@ class GraduatedStyle:
     # "percent": values are shares in 0..1, labelled "50 %" (capital share); added after the
     # first release of this class, so it comes last and defaults to the old behaviour
     value_format: str = "number"
+    # the data are whole numbers: breaks are whole numbers and class i holds breaks[i-1] + 1 ..
+    # breaks[i] ("1", "2 – 3", "4 – 10"); set by resolve()
+    integer: bool = False
 
     def format_value(self, value: float) -> str:
         """One value as the legend and tooltips write it (``value_format`` applied)."""
@@ -60,7 +67,8 @@ class GraduatedStyle:
             return self
         breaks = class_breaks(values, self.scheme, self.k, self.bins)
         x = np.asarray(values, dtype=float)
-        return replace(self, breaks=breaks, lower=float(np.nanmin(x)))
+        lower = float(np.nanmin(np.where(np.isfinite(x), x, np.nan)))
+        return replace(self, breaks=breaks, lower=lower, integer=is_integer_data(x))
 
     @property
     def colors(self) -> tuple[str, ...]:
@@ -72,22 +80,33 @@ class GraduatedStyle:
         return palette(n, self.palette_name)
 
     def class_labels(self, lang: str = "zh") -> list[str]:
-        """Label per class, such as ``"1,200 – 3,400"``; ``lang`` only changes the unit text."""
+        """Label per class, such as ``"1,200 – 3,400"``; ``lang`` only changes the unit text.
+
+        A class holding one value is labelled by it (``"1"``, never ``"1 – 1"``); on integer data
+        class ``i`` runs from ``breaks[i-1] + 1`` (``"2 – 3"`` after ``"1"``).
+
+        >>> graduated("n", scheme="user", bins=[1, 3, 10]).resolve([1, 1, 2, 3, 7, 10]).class_labels()
+        ['1', '2 – 3', '4 – 10']
+        """
         if self.breaks is None:
             raise InputError("style not resolved: call .resolve(values) first")
         suffix = f" {self.unit}" if self.unit else ""
-        labels = [
-            f"{self.format_value(lo)} – {self.format_value(hi)}{suffix}"
-            for lo, hi in zip(self.breaks[:-1], self.breaks[1:], strict=True)
-        ]
-        b0 = self.breaks[0]
+        b = [float(v) for v in self.breaks]
+        step = 1.0 if self.integer else 0.0
+        lows = [b[i - 1] + step for i in range(1, len(b))]
+        labels = [self._range(lo, hi, suffix) for lo, hi in zip(lows, b[1:], strict=True)]
         # the first class runs from the data minimum; with user bins the minimum can lie above
         # the first bound (shares 0.6..0.9 with bins 0.5/0.8/1.0): "≤ 50 %", never "60 % – 50 %"
-        if self.lower is None or self.lower > b0:
-            first = f"≤ {self.format_value(b0)}{suffix}"
+        if self.lower is None or self.lower > b[0]:
+            first = f"≤ {self.format_value(b[0])}{suffix}"
         else:
-            first = f"{self.format_value(self.lower)} – {self.format_value(b0)}{suffix}"
+            first = self._range(self.lower, b[0], suffix)
         return [first, *labels]
+
+    def _range(self, lo: float, hi: float, suffix: str) -> str:
+        if lo == hi:
+            return f"{self.format_value(hi)}{suffix}"
+        return f"{self.format_value(lo)} – {self.format_value(hi)}{suffix}"
 
     def classify(self, values: Sequence[float] | np.ndarray) -> np.ndarray:
         """Class (0-based) of each value under this resolved style; -1 for missing values."""

@@ -7,7 +7,10 @@ number of units in each class, so both legends agree with each other and with th
 >>> from spatialinno.styles import graduated
 >>> s = graduated("x", scheme="equal_interval", k=3).resolve([0.0, 3, 6, 9])
 >>> [(r.label, r.count) for r in graduated_legend(s, s.classify([0.0, 3, 6, 9, None]), "en")]
-[('0 – 3', 2), ('3 – 6', 1), ('6 – 9', 1), ('no data', 1)]
+[('0 – 3', 2), ('4 – 6', 1), ('7 – 9', 1), ('no data', 1)]
+>>> graduated_legend(s, s.classify([0.0, None]), "en")[-1].pattern
+'hatch'
+
 >>> class_note(s, "en")
 'classes: equal interval (k=3)'
 """
@@ -23,10 +26,17 @@ import pandas as pd
 from ..measures import results
 from .categorized import CategorizedStyle
 from .graduated import GraduatedStyle
-from .palette import NO_DATA_COLOR
+from .palette import NO_DATA_HATCH
 from .text import TEXT
 
-__all__ = ["LegendRow", "categorized_legend", "class_counts", "class_note", "graduated_legend"]
+__all__ = [
+    "LegendRow",
+    "categorized_legend",
+    "class_counts",
+    "class_note",
+    "graduated_legend",
+    "no_data_row",
+]
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,10 @@ class LegendRow:
     """One legend entry: a colour swatch (``box``), a circle of ``size`` px, or a ``line``.
 
     ``count`` is the number of units drawn in the class (shown in brackets), ``border`` the
-    outline colour of a circle.
+    outline colour of a circle. ``pattern="hatch"``: the box is white
+    (``NO_DATA_HATCH["background"]``) with diagonal lines in ``color`` (units without data).
+    ``dash``: the dash pattern of a ``line`` (SVG ``stroke-dasharray``, e.g. ``"10 5"``; None:
+    solid).
     """
 
     color: str
@@ -43,6 +56,13 @@ class LegendRow:
     size: float = 12.0
     count: int | None = None
     border: str | None = None
+    pattern: str | None = None
+    dash: str | None = None
+
+
+def no_data_row(lang: str, count: int | None = None) -> LegendRow:
+    """The legend row of units without data: a hatched box, "无数据" / "no data"."""
+    return LegendRow(NO_DATA_HATCH["line"], TEXT[lang]["no_data"], count=count, pattern="hatch")
 
 
 def class_counts(classes: np.ndarray, n: int) -> list[int]:
@@ -61,7 +81,7 @@ def graduated_legend(style: GraduatedStyle, classes: np.ndarray, lang: str) -> l
     rows = [LegendRow(c, lab, count=n) for c, lab, n in zip(colors, labels, counts, strict=True)]
     missing = int((np.asarray(classes) < 0).sum())
     if missing:
-        rows.append(LegendRow(NO_DATA_COLOR, TEXT[lang]["no_data"], count=missing))
+        rows.append(no_data_row(lang, missing))
     return rows
 
 
@@ -70,19 +90,30 @@ def categorized_legend(
 ) -> list[LegendRow]:
     """One row per category of ``style`` with the number of ``values`` in it.
 
-    ``values`` are category values or ``"no data"``; "isolated" and "no data" are listed only when
-    some unit has them.
+    ``values`` are category values, ``"isolated"`` or ``"no data"``; "isolated" (its own colour)
+    and "no data" (hatched) are listed, after the categories, only when some unit has them.
+
+    >>> from spatialinno.styles import HOTSPOTS
+    >>> rows = categorized_legend(HOTSPOTS, [3, 0, "isolated", "no data"], "en")
+    >>> [(r.label, r.count, r.pattern) for r in rows[-3:]]
+    [('Cold spot, 99% confidence', 0, None), ('isolated (no neighbours)', 1, None), ('no data', 1, 'hatch')]
     """
     counts = pd.Series(list(values), dtype=object).value_counts()
     optional = (results.ISOLATED, results.NO_DATA)
     rows = [
         LegendRow(c.color, c.label(lang), count=int(counts.get(c.value, 0)))
         for c in style.categories
-        if counts.get(c.value, 0) > 0 or c.value not in optional
+        if c.value not in optional
     ]
-    n_missing = int(counts.get(results.NO_DATA, 0))
-    if n_missing and all(c.value != results.NO_DATA for c in style.categories):
-        rows.append(LegendRow(NO_DATA_COLOR, TEXT[lang]["no_data"], count=n_missing))
+    n_isolated = int(counts.get(results.ISOLATED, 0))
+    if n_isolated:
+        cat = style.category(results.ISOLATED)
+        rows.append(LegendRow(cat.color, cat.label(lang), count=n_isolated))
+    # values the style has no category for are drawn as no data, and counted so
+    known = {c.value for c in style.categories} | {results.ISOLATED}
+    n_missing = int(sum(n for v, n in counts.items() if v not in known or v == results.NO_DATA))
+    if n_missing:
+        rows.append(no_data_row(lang, n_missing))
     return rows
 
 

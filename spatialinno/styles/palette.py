@@ -20,26 +20,55 @@ from ..measures.results import ISOLATED, NOT_SIGNIFICANT
 __all__ = [
     "BORDER_COLOR",
     "CAPITAL_COLORS",
+    "COASTAL_COLORS",
     "DEFAULT_PALETTE",
     "EDGE_COLOR",
     "HIGHLIGHT_COLOR",
     "HOTSPOT_COLORS",
+    "ISOLATED_COLOR",
+    "LABEL_COLORS",
     "LISA_COLORS",
     "MAP_COLORS",
     "NATIONAL_BORDER_COLOR",
     "NETWORK_COLORS",
     "NO_DATA_COLOR",
+    "NO_DATA_HATCH",
     "PAGE_COLORS",
     "REGION_OUTLINE_COLOR",
+    "REGION_OUTLINE_COLORS",
+    "REGION_OUTLINE_DASHES",
     "SEQUENTIAL",
     "TIER_COLORS",
     "palette",
 ]
 
+# No data: the web maps (and print figures) draw units without a value white with grey diagonal
+# hatching, so they never read as a class -- in particular not as "not significant", which is a
+# flat light grey (LISA_COLORS["ns"], HOTSPOT_COLORS[0]). NO_DATA_COLOR is the flat grey used
+# where a pattern cannot be drawn.
 NO_DATA_COLOR = "#d9d9d9"
+NO_DATA_HATCH: dict[str, str] = {"background": "#ffffff", "line": "#8c8c8c"}
 BORDER_COLOR = "#636363"  # thin outline of every region (web map and QGIS symbol)
 NATIONAL_BORDER_COLOR = "#252525"  # 境界线, incl. the South China Sea line
 REGION_OUTLINE_COLOR = "#111111"  # the four NBS regions drawn over the provinces
+# each NBS region outlined in its own colour and dash pattern (told apart in colour and in
+# grey print): dark, saturated hues that stand out on the yellow-orange-red class colours
+REGION_OUTLINE_COLORS: dict[str, str] = {
+    "east": "#08519c",
+    "central": "#006d2c",
+    "west": "#54278f",
+    "northeast": "#111111",
+}
+REGION_OUTLINE_DASHES: dict[str, str | None] = {
+    "east": None,
+    "central": "10 5",
+    "west": "2 4",
+    "northeast": "12 4 2 4",
+}
+# coastal provinces on the coastal-lead map: a small anchor-blue dot with a white rim
+COASTAL_COLORS: dict[str, str] = {"fill": "#0868ac", "rim": "#ffffff"}
+# place-name labels: dark text with a white halo, readable on every class colour
+LABEL_COLORS: dict[str, str] = {"text": "#1a1a1a", "halo": "#ffffff", "capital": "#3f007d"}
 HIGHLIGHT_COLOR = "#000000"  # outline of the feature under the mouse
 
 # ColorBrewer sequential palettes (Cynthia Brewer, Apache-2.0 licensed colour specs), 3..7 classes
@@ -71,6 +100,9 @@ LISA_COLORS: dict[str, str] = {
     ISOLATED: "#8c6bb1",
 }
 
+# units without neighbours: one colour on the LISA and the Gi* maps
+ISOLATED_COLOR = LISA_COLORS[ISOLATED]
+
 # Gi* bins -3..3: cold blue to hot red (ArcGIS Pro's hot spot colours)
 HOTSPOT_COLORS: dict[int, str] = {
     3: "#d62f27",
@@ -101,6 +133,7 @@ CAPITAL_COLORS: dict[str, str] = {
     "low": "#555555",
     "dominant": "#222222",
     "extreme": "#b2182b",
+    "leader": "#4d4d4d",  # the line from a displaced circle back to its capital
 }
 
 # the web maps' title box, legend and background (CSS; three-digit forms as the CSS writes them)

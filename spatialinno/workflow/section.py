@@ -251,7 +251,7 @@ def _cluster_counts(
     for b in GI_BINS:
         row[f"Gi* {b:+d}" if b else "Gi* 0"] = n_bin = int((classes == b).sum())
         run.summary.add(section, col, "gi_bin_count", n_bin, b)
-    row[f"Gi* {GI_UNTESTED}"] = n_untested = int((classes == NO_DATA).sum())
+    row[f"Gi* {GI_UNTESTED}"] = n_untested = int(classes.isin([ISOLATED, NO_DATA]).sum())
     run.summary.add(section, col, "gi_bin_count", n_untested, GI_UNTESTED)
     return row
 
