@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .._progress import Progress
+from ..measures.arrangements import reused_draws
 from ..measures.results import (
     GI,
     GI_BINS,
@@ -124,7 +125,13 @@ def cross_section(
     slugs = {c: prefix + slug(c, taken, f"col{i + 1}") for i, c in enumerate(columns)}
     run.bar.advance(f"{section}: weights")
     w = run_weights(gdf, run.options)
-    done = [_one_column(gdf, level, c, slugs[c], w, run, section, title_suffix) for c in columns]
+    # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
+    # are drawn once per number of units and reused by every column (the same draws, so the
+    # same p-values, as drawing them again)
+    with reused_draws():
+        done = [
+            _one_column(gdf, level, c, slugs[c], w, run, section, title_suffix) for c in columns
+        ]
     per_group = _per_province(gdf, level, columns, run, section)
     regions = _region_means(gdf, columns, run, section)
     return Section(
