@@ -29,6 +29,7 @@ from shapely.geometry import LineString, Point, box
 import spatialinno as si
 from spatialinno import styles
 from spatialinno.qgis.export import DBF_TEXT_BYTES, ExportResult, dbf_field_names
+from spatialinno.qgis.qml import NO_DATA_VALUE
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LISA_VALUES = np.array(["HH", "LL", "HL", "LH", "ns", "isolated", "no data"])
@@ -562,8 +563,10 @@ def test_graduated_breaks_equal_mapclassify_on_the_exported_values(tmp_path, pro
     lowers = [float(u) for u in re.findall(r'lower="([^"]+)"', qml)]
     x = prov["rd_staff_2021"].dropna().to_numpy()
     expected = mapclassify.Quantiles(x, k=5).bins  # independent of spatialinno's wrapper
-    assert uppers == expected.tolist()
-    assert lowers == [x.min(), *expected[:-1].tolist()]
+    # issue 15: a last "no data" range holds the value units without data are classified as
+    no_data = NO_DATA_VALUE
+    assert uppers == [*expected.tolist(), no_data]
+    assert lowers == [x.min(), *expected[:-1].tolist(), no_data]
 
 
 # --------------------------------------------------------------------------------------------
@@ -668,9 +671,10 @@ def test_qgis_opens_gpkg_lisa_styled_with_chinese_names(qgis_reports, pref):
     r = rep["renderer"]
     assert r["type"] == "categorizedSymbol" and r["attribute"] == "lisa_cluster"
     assert r["attribute_found"]
+    # issue 15: every style ends with the grey "no data" class (QGIS' catch-all category)
     assert [(c["value"], c["label"], c["color"]) for c in r["categories"]] == [
         (c.value, f"{c.label_zh} / {c.label_en}", c.color) for c in styles.LISA.categories
-    ]
+    ] + [("", "无数据 / no data", styles.NO_DATA_COLOR)]
     # QGIS' own renderer puts every feature in the class the folium maps use
     assert rep["feature_colors"] == [styles.LISA.color_of(v) for v in pref["lisa_cluster"]]
     render = rep["render"]
@@ -716,16 +720,20 @@ def test_qgis_graduated_classes_equal_the_map_breaks(qgis_reports, prov):
         prov["rd_staff_2021"]
     )
     idx = styles.class_index(prov["rd_staff_2021"], style.breaks)
-    expected = [style.colors[i] if i >= 0 else None for i in idx]  # NaN (HK, MO, TW): not drawn
+    # issue 15: NaN (HK, MO, TW) drawn grey as "no data" (they were not drawn at all before)
+    expected = [style.colors[i] if i >= 0 else styles.NO_DATA_COLOR for i in idx]
+    assert expected.count(styles.NO_DATA_COLOR) == 3
     for key, attr in (("gpkg_grad", "rd_staff_2021"), ("shp_grad", "rd_stf_21")):
         rep = qgis_reports["reports"][key]
         assert rep["valid"] and rep["feature_count"] == 34 and warnings_in(rep) == []
         r = rep["renderer"]
-        assert r["type"] == "graduatedSymbol" and r["attribute"] == attr and r["attribute_found"]
-        assert [g["upper"] for g in r["ranges"]] == list(style.breaks)
+        assert r["type"] == "graduatedSymbol" and r["attribute_found"]
+        assert r["attribute"] == f'coalesce("{attr}", -1e+300)'
+        assert [g["upper"] for g in r["ranges"]] == [*style.breaks, NO_DATA_VALUE]
         assert r["ranges"][0]["lower"] == np.nanmin(prov["rd_staff_2021"])
-        assert [g["color"] for g in r["ranges"]] == list(style.colors)
-        assert [g["label"] for g in r["ranges"]] == style.class_labels()
+        assert r["ranges"][-1]["lower"] == NO_DATA_VALUE
+        assert [g["color"] for g in r["ranges"]] == [*style.colors, styles.NO_DATA_COLOR]
+        assert [g["label"] for g in r["ranges"]] == [*style.class_labels(), "无数据 / no data"]
         assert rep["feature_colors"] == expected, key
         top = rep["render"]["top_colors"]
         assert all(top.get(c, 0) > 100 for c in style.colors), top
@@ -743,7 +751,7 @@ def test_qgis_shapefile_with_colliding_and_chinese_names_keeps_every_column(qgis
     mapping = dict(res.fields)
     assert first[mapping["研发人员"]] == 12.0 and first[mapping["省会首位度"]] == 14.0
     assert first[mapping["rd_staff_total_2020"]] == 10.0
-    assert rep["renderer"]["attribute"] == mapping["rd_staff_total_2021"]
+    assert rep["renderer"]["attribute"] == f'coalesce("{mapping["rd_staff_total_2021"]}", -1e+300)'
     assert rep["renderer"]["attribute_found"] and rep["renderer"]["type"] == "graduatedSymbol"
     assert None not in rep["feature_colors"]
     # control: a style keyed on the long name loads, but QGIS finds no such field and draws
@@ -794,7 +802,10 @@ def test_qgis_reads_the_stored_sld_into_the_same_classes(qgis_reports, pref, pro
     style = styles.graduated("rd_staff_2021", k=5).resolve(prov["rd_staff_2021"])
     idx = styles.class_index(prov["rd_staff_2021"], style.breaks)
     assert grad["sld_loaded"]
-    assert grad["feature_colors"] == [style.colors[i] if i >= 0 else None for i in idx]
+    # issue 15: units without a value match the "no data" rule (IS NULL), drawn grey
+    assert grad["feature_colors"] == [
+        style.colors[i] if i >= 0 else styles.NO_DATA_COLOR for i in idx
+    ]
     assert grad["features_with_several_symbols"] == 0  # breaks: lower bound exclusive
 
 
@@ -828,8 +839,9 @@ def test_qgis_user_bins_with_minimum_above_the_first_bin(qgis_reports, prov):
     rep = qgis_reports["reports"]["capshare"]
     assert rep["valid"] and rep["feature_count"] == 34
     r = rep["renderer"]
-    assert r["type"] == "graduatedSymbol" and r["attribute"] == "capital_share"
-    assert [g["upper"] for g in r["ranges"]] == [0.5, 0.8, 1.0]
+    assert r["type"] == "graduatedSymbol" and r["attribute_found"]
+    assert r["attribute"] == 'coalesce("capital_share", -1e+300)'
+    assert [g["upper"] for g in r["ranges"]] == [0.5, 0.8, 1.0, NO_DATA_VALUE]  # + no data
     assert all(g["lower"] <= g["upper"] for g in r["ranges"])
     shares = 0.55 + (prov["code"].astype(int) // 10000 % 9) * 0.05
     style = styles.capital_share().resolve(shares)

@@ -138,6 +138,7 @@ def style_sld(
     user = ET.SubElement(named, "UserStyle")
     ET.SubElement(user, "se:Name").text = layer
     fts = ET.SubElement(user, "se:FeatureTypeStyle")
+    graduated = any(c.lower is not None for c in classes)
     for i, cls in enumerate(classes):
         rule = ET.SubElement(fts, "se:Rule")
         ET.SubElement(rule, "se:Name").text = cls.label
@@ -145,6 +146,9 @@ def style_sld(
         ET.SubElement(desc, "se:Title").text = cls.label
         if cls.lower is not None and cls.upper is not None:
             _range_filter(rule, column, cls, first=i == 0)
+        elif cls.value is None and graduated:
+            # the "no data" class of a graduated style: the units without a value
+            _is_null(ET.SubElement(rule, "ogc:Filter"), column)
         elif cls.value is None:
             _catch_all_filter(rule, column, classes, no_data_when)
         else:
