@@ -74,7 +74,8 @@ def bilingual(zh: str, en: str, lang: str = "both") -> str:
 def categorized_classes(
     style: _styles.CategorizedStyle, lang: str = "both", other: bool = False
 ) -> list[StyleClass]:
-    """Legend entries of a categorised style; ``other=True`` appends the "no data" catch-all.
+    """Legend entries of a categorised style; ``other=True`` appends the "no data" catch-all
+    (which then also stands for a "no data" category of the style, drawn in the same grey).
 
     The catch-all mirrors :meth:`CategorizedStyle.color_of`, which colours every value without a
     category (and NULL) grey in the folium maps.
@@ -82,6 +83,9 @@ def categorized_classes(
     out = [
         StyleClass(color=c.color, label=bilingual(c.label_zh, c.label_en, lang), value=c.value)
         for c in style.categories
+        # with the catch-all, a category of its own for "no data" (LISA's) would be a second
+        # identical legend entry: the catch-all draws those units (an unlisted value) instead
+        if not (other and c.label_en == _styles.NO_DATA_LABEL["en"])
     ]
     if other:
         out.append(no_data_class(lang))

@@ -55,6 +55,7 @@ __all__ = [
     "graduated_qml",
     "hex_to_qgis",
     "no_data_expression",
+    "single_symbol_qml",
     "style_documents",
     "style_sld",
 ]
@@ -336,6 +337,20 @@ def graduated_qml(column: str, classes: Sequence[StyleClass], kind: str = "polyg
         "labelFormat",
         {"format": "%1 - %2", "labelprecision": "4", "trimtrailingzeroes": "1"},
     )
+    return _qml_string(root, renderer)
+
+
+def single_symbol_qml(kind: str, color: str, label: str = "") -> str:
+    """QML of a single-symbol renderer: every feature drawn in ``color`` (e.g. border lines).
+
+    >>> 'type="singleSymbol"' in single_symbol_qml("line", "#252525")
+    True
+    """
+    check_xml_text(label, "legend label")
+    root, renderer = _renderer(kind, "singleSymbol", "")
+    del renderer.attrib["attr"]
+    symbols = ET.SubElement(renderer, "symbols")
+    _symbol(symbols, "0", kind, color)
     return _qml_string(root, renderer)
 
 

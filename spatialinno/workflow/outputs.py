@@ -116,12 +116,21 @@ def export_layer(
 ) -> list[str]:
     """Write ``frame`` as a styled layer of results.gpkg (and a Shapefile if "shp" in ``formats``).
 
-    Returns the Shapefile parts written (relative to ``out``); results.gpkg is listed once by the
-    caller. ``overwrite=True`` is safe here: ``out`` is the run's own staging folder.
+    In results.gpkg the layers of a run share their geometry (one outline per unit, each layer a
+    styled view, :func:`spatialinno.qgis.shared.export_shared`), and the first layer brings the
+    styled national border lines (境界线, incl. the South China Sea line) with it, so a map made
+    in QGIS from the file is complete. Returns the Shapefile parts written (relative to
+    ``out``); results.gpkg is listed once by the caller. Layers are replaced: ``out`` is the
+    run's own staging folder.
     """
     from ..qgis.export import export
+    from ..qgis.shared import BORDER_LINES_LAYER, export_border_lines, export_shared
 
-    export(frame, out / GPKG_FILE, layer=layer, style=style, overwrite=True)
+    gpkg = out / GPKG_FILE
+    new = not gpkg.exists()
+    export_shared(frame, gpkg, layer, style)
+    if new and layer != BORDER_LINES_LAYER:
+        export_border_lines(gpkg)
     written: list[str] = []
     if "shp" in formats:
         res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True)
