@@ -15,6 +15,7 @@ import re
 import sqlite3
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import geopandas as gpd
 import mapclassify
@@ -898,3 +899,102 @@ def test_si_export_is_the_function_whatever_the_import_order(tmp_path, prov):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+# --------------------------------------------------------------------------------------------
+# the GeoPackage a run writes (issue 15): shared geometry, border lines, every unit drawn
+
+# results.gpkg of `spatialinno demo` on main before issue 15: six layers with full geometry
+DEMO_GPKG_BYTES_BEFORE = 24_182_784
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory) -> Path:
+    from spatialinno import cli
+
+    out = tmp_path_factory.mktemp("demo") / "out"
+    assert cli.main(["demo", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_demo_gpkg_stores_each_outline_once(demo_out) -> None:
+    gpkg = demo_out / "results.gpkg"
+    assert gpkg.stat().st_size <= DEMO_GPKG_BYTES_BEFORE / 4  # measured: 5.0 MB
+    with sqlite3.connect(gpkg) as con:
+        kinds = dict(con.execute("SELECT name, type FROM sqlite_master WHERE type IN "
+                                 "('table', 'view')").fetchall())  # fmt: skip
+        contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")}
+    features = {n for n, t in contents.items() if t == "features"}
+    tables = {n for n in features if kinds[n] == "table"}
+    # one geometry table per layer of units, the border lines; every other layer is a view
+    assert tables == {"units_province", "units_prefecture", "境界线"}
+    views = features - tables
+    assert {"lisa_Patent", "hotspots_popu_2020", "study_capital_share_2021"} <= views
+    assert all(kinds[v] == "view" for v in views) and len(views) >= 6
+    assert features <= styled  # every layer opens styled
+    # the views give back exactly the frames written: columns and values
+    lisa = gpd.read_file(gpkg, layer="lisa_Patent")
+    units = gpd.read_file(gpkg, layer="units_prefecture")
+    assert len(lisa) == len(units) == 375 and lisa["code"].tolist() == units["code"].tolist()
+    assert {"lisa_I", "lisa_p", "lisa_cluster", "Patent"} <= set(lisa.columns)
+    assert lisa.geometry.geom_equals(units.geometry).all()
+    assert set(lisa["lisa_cluster"].dropna()) <= set(LISA_VALUES)
+
+
+def test_export_shared_reads_back_what_was_written(tmp_path, prov) -> None:
+    from spatialinno.qgis.shared import export_shared
+
+    path = tmp_path / "r.gpkg"
+    a = prov[["code", "name", "rd_staff_2021", "geometry"]]
+    b = prov[["code", "name", "lisa_cluster", "gi_bin", "geometry"]].assign(
+        flag=prov["rd_staff_2021"] > 1e5, n=np.arange(34), rd_staff_2021=-1.0
+    )
+    export_shared(a, path, "a", styles.graduated("rd_staff_2021", k=3))
+    export_shared(b, path, "b", "lisa")
+    export_shared(a.iloc[:5], path, "c")  # other geometries: a table of their own
+    for layer, frame in (("a", a), ("b", b), ("c", a.iloc[:5])):
+        back = gpd.read_file(path, layer=layer)
+        data = [c for c in frame.columns if c != "geometry"]
+        assert list(back.columns) == [*data, "geometry"], layer
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(back.drop(columns="geometry")),
+            pd.DataFrame(frame.drop(columns="geometry")).reset_index(drop=True),
+            check_dtype=False,
+        )
+        assert back.geometry.geom_equals(frame.geometry.reset_index(drop=True)).all()
+    with sqlite3.connect(path) as con:
+        cols = [r[1] for r in con.execute('PRAGMA table_info("units")')]
+    # code and name stored once; b's rd_staff_2021 differs from a's: stored under its layer
+    assert cols.count("code") == 1 and "b.rd_staff_2021" in cols and "b.code" not in cols
+    export_shared(b.assign(n=0), path, "b", "lisa")  # replaced
+    assert (gpd.read_file(path, layer="b")["n"] == 0).all()
+
+
+@requires_qgis
+@pytest.mark.qgis
+def test_qgis_draws_every_unit_of_every_demo_layer(demo_out, tmp_path) -> None:
+    gpkg = demo_out / "results.gpkg"
+    names = [n for n, geom in pyogrio.list_layers(gpkg) if geom]
+    specs = [
+        {"path": gpkg, "layer": n, "png": tmp_path / f"{i}.png", "nfeat": 40}
+        for i, n in enumerate(names)
+    ]
+    reports = dict(zip(names, inspect_layers(specs), strict=True))
+    for name, rep in reports.items():
+        assert rep["valid"] and warnings_in(rep) == [], name
+        assert rep["crs"] == "EPSG:4490", name
+        # issue 15: no unit vanishes (a NULL value is drawn as "no data", not skipped)
+        assert None not in rep["feature_colors"], name
+        assert rep["render"]["nonbackground_pixels"] > 1000, name
+    cap = reports["study_capital_share_2021"]
+    grey = {r["name"] for r, c in zip(cap["first_features"], cap["feature_colors"], strict=False)
+            if c == styles.NO_DATA_COLOR}  # fmt: skip
+    assert {"北京市", "上海市", "天津市", "重庆市"} <= grey  # municipalities: no capital share
+    lines = reports["境界线"]
+    assert lines["feature_count"] == 8 and lines["geometry_type"] == "MultiLineString"
+    assert lines["renderer"] == {"type": "singleSymbol", "color": styles.NATIONAL_BORDER_COLOR}
+    assert lines["render"]["top_colors"].get(styles.NATIONAL_BORDER_COLOR, 0) > 300
+    # the southernmost line segments (South China Sea, below 12°N) are in the layer
+    south = gpd.read_file(gpkg, layer="境界线").geometry.bounds["miny"].min()
+    assert south < 5.0

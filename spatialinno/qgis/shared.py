@@ -187,8 +187,10 @@ def _store_columns(
                 stored = None
         if stored is None:
             stored = f"{layer}.{col}"
-            if stored.lower() in {c.lower() for c in existing}:
-                raise ExportError(f"column {stored!r} exists in {units!r}; use another layer name")
+            old = [c for c in existing if c.lower() == stored.lower()]
+            if old:  # an earlier layer of this name (its view is gone): its values replaced
+                con.execute(f'ALTER TABLE "{_q(units)}" DROP COLUMN "{_q(old[0])}"')
+                existing.remove(old[0])
             con.execute(
                 f'ALTER TABLE "{_q(units)}" ADD COLUMN "{_q(stored)}" {_sql_type(data[col])}'
             )
