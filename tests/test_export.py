@@ -964,9 +964,11 @@ def test_export_shared_reads_back_what_was_written(tmp_path, prov) -> None:
         )
         assert back.geometry.geom_equals(frame.geometry.reset_index(drop=True)).all()
     with sqlite3.connect(path) as con:
-        cols = [r[1] for r in con.execute('PRAGMA table_info("units")')]
+        cols = [r[1] for t in ("units", "units_results")
+                for r in con.execute(f'PRAGMA table_info("{t}")')]  # fmt: skip
     # code and name stored once; b's rd_staff_2021 differs from a's: stored under its layer
     assert cols.count("code") == 1 and "b.rd_staff_2021" in cols and "b.code" not in cols
+    assert "b.lisa_cluster" in cols and "b.name" not in cols
     export_shared(b.assign(n=0), path, "b", "lisa")  # replaced
     assert (gpd.read_file(path, layer="b")["n"] == 0).all()
 

@@ -4,14 +4,16 @@ A run writes three layers per column (values, LISA clusters, Gi* bins) on the sa
 as separate layers each carries the full geometry (the demo's results.gpkg: 24 MB, a county run
 with five columns: 147 MB). :func:`export_shared` writes
 
-* one **units table** per set of geometries (``units_<level>``): the geometry of each unit once,
-  with the columns of the first layer written on it and the further result columns, named
-  ``<layer>.<column>`` when they differ from a column already there (a column with the very same
-  values, such as ``code`` or the indicator, is stored once);
-* one **spatial view** per layer (``CREATE VIEW <layer> AS SELECT ... FROM units_<level>``),
-  registered in ``gpkg_contents`` and ``gpkg_geometry_columns`` as GDAL documents for spatial
-  views (feature id ``OGC_FID``), with the layer's own column names and its QGIS style as the
-  default in ``layer_styles``: QGIS lists it as a layer and opens it styled, as before.
+* one **units table** per set of geometries (``units_<level>``, written by GDAL with the
+  columns of the first layer on these units): the geometry of each unit once;
+* beside it ``units_<level>_results``, an attributes table with the further columns of every
+  layer (``<layer>.<column>``), one row per unit; a column with the very same values as one
+  stored already (``code``, ``name``, the indicator ...) is not stored again;
+* one **spatial view** per layer (``CREATE VIEW <layer> AS SELECT ... FROM units_<level> JOIN
+  units_<level>_results``), registered in ``gpkg_contents`` and ``gpkg_geometry_columns`` as
+  GDAL documents for spatial views (feature id ``OGC_FID``), with the layer's own column names
+  and its QGIS style as the default in ``layer_styles``: QGIS lists it as a layer and opens it
+  styled, as before.
 
 :func:`export_border_lines` adds the national border lines (境界线, incl. the South China Sea
 line) as a styled line layer, so a map made in QGIS from the file is complete.
@@ -20,6 +22,7 @@ line) as a styled line layer, so a map made in QGIS from the file is complete.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -85,7 +88,7 @@ def export_shared(
     docs = layer_style(resolved, frame, kind, layer=layer, lang=lang) if resolved else None
     _drop_layer(target, layer)
     units = _units_table(frame, target, promote)
-    with closing(_connect(target)) as con, con:
+    with closing(sqlite3.connect(target)) as con, con:
         columns = _store_columns(con, units, layer, data)
         _create_view(con, units, layer, columns)
     if docs is not None:
@@ -102,25 +105,21 @@ def _sql_type(values: pd.Series) -> str | None:
     if pd.api.types.is_numeric_dtype(values):
         return _SQL_TYPES.get(values.dtype.kind, "REAL")
     if pd.api.types.is_string_dtype(values) or values.dtype == object:
-        ok = values.map(lambda v: v is None or isinstance(v, str) or v is pd.NA or v != v)
-        return "TEXT" if bool(ok.all()) else None
+        v = values.dropna()
+        return "TEXT" if all(isinstance(x, str) for x in v.tolist()) else None
     return None
 
 
 def _cells(values: pd.Series) -> list[object]:
-    """Python values for sqlite3: NaN/NA as NULL, numpy scalars as int/float/str."""
-    kind = _sql_type(values)
-    out: list[object] = []
-    for v in values.astype(object):
-        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            out.append(None)
-        elif kind in ("INTEGER", "BOOLEAN"):
-            out.append(int(v))
-        elif kind == "REAL":
-            out.append(float(v))
-        else:
-            out.append(str(v))
-    return out
+    """Python values for sqlite3 (NaN/NA as NULL), in row order."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def _column_digest(cells: list[object]) -> str:
+    """Identity of a column's values (numbers compared exactly, 1 and 1.0 alike)."""
+    return hashlib.sha1(
+        repr([float(c) if isinstance(c, int) else c for c in cells]).encode()
+    ).hexdigest()
 
 
 def _digest(frame: pd.DataFrame) -> str:
@@ -134,7 +133,12 @@ def _digest(frame: pd.DataFrame) -> str:
 
 
 def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
-    """The units table holding ``frame``'s geometries, written (with its columns) if new."""
+    """The units table holding ``frame``'s geometries, written (with its columns) if new.
+
+    Beside it, ``<units>_results`` (an attributes table, one row per unit, joined on ``fid``)
+    takes the further columns of the layers on these units; its ``gpkg_contents.description``
+    records a digest of every stored column, so an equal column is stored once.
+    """
     digest = _digest(frame)
     taken: list[str] = []
     if path.exists():
@@ -147,7 +151,7 @@ def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
     levels = frame["level"].dropna().unique() if "level" in frame.columns else []
     base = f"units_{levels[0]}" if len(levels) == 1 and str(levels[0]).isidentifier() else "units"
     name, i = base, 2
-    while name.lower() in taken:
+    while name.lower() in taken or f"{name}_results".lower() in taken:
         name, i = f"{base}_{i}", i + 1
     options = None if path.exists() else {"VERSION": "1.2"}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,13 +159,24 @@ def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
         frame, path, name, "GPKG", promote,
         layer_options={"GEOMETRY_NAME": "geom", "FID": "fid"}, dataset_options=options,
     )  # fmt: skip
+    data = frame.drop(columns=frame.geometry.name)
+    known = {str(c): _column_digest(_cells(data[c])) for c in data.columns}
     with closing(sqlite3.connect(path)) as con, con:
         con.execute(
             "UPDATE gpkg_contents SET description = ? WHERE table_name = ?",
             (_UNITS_NOTE + digest, name),
         )
+        results = f"{name}_results"
+        con.execute(f'CREATE TABLE "{_q(results)}" (fid INTEGER PRIMARY KEY NOT NULL)')
+        con.execute(f'INSERT INTO "{_q(results)}" (fid) SELECT fid FROM "{_q(name)}"')
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+            "last_change, srs_id) VALUES (?, 'attributes', ?, ?, "
+            "strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)",
+            (results, results, json.dumps({"units": known, "results": {}})),
+        )
     # the units themselves, drawn as plain outlines (a base map under the styled layers)
-    label = f"{name}: every column of every layer"
+    label = f"{name}: the units the layers share"
     qml = single_symbol_qml("polygon", "#ffffff", label)
     store_gpkg_style(path, name, "geom", qml, single_symbol_sld(name, "polygon", "#ffffff"), label)
     return name
@@ -170,36 +185,39 @@ def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
 def _store_columns(
     con: sqlite3.Connection, units: str, layer: str, data: pd.DataFrame
 ) -> list[tuple[str, str]]:
-    """``(stored column, layer column)`` pairs: equal columns reused, the others added."""
-    info = con.execute(f'PRAGMA table_info("{_q(units)}")').fetchall()
-    existing = [str(r[1]) for r in info]
-    fids = [r[0] for r in con.execute(f'SELECT fid FROM "{_q(units)}" ORDER BY fid')]
-    if len(fids) != len(data):
-        raise ExportError(f"table {units!r} holds {len(fids)} units, the layer {len(data)}")
-    pairs = []
+    """``(stored column, layer column)`` pairs (stored as ``u."x"`` or ``r."x"``): a column
+    equal to one stored already is reused, the others go into the results table."""
+    results = f"{units}_results"
+    note = con.execute(
+        "SELECT description FROM gpkg_contents WHERE table_name = ?", (results,)
+    ).fetchone()
+    known = json.loads(note[0])
+    n = con.execute(f'SELECT count(*) FROM "{_q(results)}"').fetchone()[0]
+    if n != len(data):
+        raise ExportError(f"table {units!r} holds {n} units, the layer {len(data)}")
+    pairs, added = [], []
     for col in data.columns:
         cells = _cells(data[col])
-        same = [c for c in existing if c.lower() == str(col).lower()]
-        stored = same[0] if same else None
-        if stored is not None:
-            q = f'SELECT "{_q(stored)}" FROM "{_q(units)}" ORDER BY fid'
-            if [r[0] for r in con.execute(q)] != cells:
-                stored = None
-        if stored is None:
-            stored = f"{layer}.{col}"
-            old = [c for c in existing if c.lower() == stored.lower()]
-            if old:  # an earlier layer of this name (its view is gone): its values replaced
-                con.execute(f'ALTER TABLE "{_q(units)}" DROP COLUMN "{_q(old[0])}"')
-                existing.remove(old[0])
-            con.execute(
-                f'ALTER TABLE "{_q(units)}" ADD COLUMN "{_q(stored)}" {_sql_type(data[col])}'
-            )
-            con.executemany(
-                f'UPDATE "{_q(units)}" SET "{_q(stored)}" = ? WHERE fid = ?',
-                list(zip(cells, fids, strict=True)),
-            )
-            existing.append(stored)
-        pairs.append((stored, str(col)))
+        digest = _column_digest(cells)
+        if known["units"].get(str(col)) == digest:
+            pairs.append((f'u."{_q(col)}"', str(col)))
+            continue
+        stored = f"{layer}.{col}"
+        if stored in known["results"]:  # an earlier layer of this name (its view is gone)
+            con.execute(f'ALTER TABLE "{_q(results)}" DROP COLUMN "{_q(stored)}"')
+        con.execute(f'ALTER TABLE "{_q(results)}" ADD COLUMN "{_q(stored)}" {_sql_type(data[col])}')
+        known["results"][stored] = digest
+        added.append((stored, cells))
+        pairs.append((f'r."{_q(stored)}"', str(col)))
+    if added:
+        sets = ", ".join(f'"{_q(s)}" = ?' for s, _ in added)
+        fids = [r[0] for r in con.execute(f'SELECT fid FROM "{_q(results)}" ORDER BY fid')]
+        rows = zip(*(c for _, c in added), fids, strict=True)  # GDAL numbers rows 1..n
+        con.executemany(f'UPDATE "{_q(results)}" SET {sets} WHERE fid = ?', rows)
+    con.execute(
+        "UPDATE gpkg_contents SET description = ? WHERE table_name = ?",
+        (json.dumps(known), results),
+    )
     return pairs
 
 
@@ -207,9 +225,10 @@ def _create_view(
     con: sqlite3.Connection, units: str, layer: str, columns: list[tuple[str, str]]
 ) -> None:
     """The spatial view ``layer`` on ``units``, registered as GDAL reads spatial views."""
-    select = ", ".join(f'"{_q(s)}" AS "{_q(c)}"' for s, c in columns)
+    select = ", ".join(f'{s} AS "{_q(c)}"' for s, c in columns)
     con.execute(
-        f'CREATE VIEW "{_q(layer)}" AS SELECT fid AS OGC_FID, geom, {select} FROM "{_q(units)}"'
+        f'CREATE VIEW "{_q(layer)}" AS SELECT u.fid AS OGC_FID, u.geom AS geom, {select} '
+        f'FROM "{_q(units)}" AS u JOIN "{_q(units)}_results" AS r ON r.fid = u.fid'
     )
     con.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
@@ -244,31 +263,6 @@ def _drop_layer(path: Path, layer: str) -> None:
         con.execute(f'DROP VIEW "{_q(layer)}"')
         for table in ("gpkg_geometry_columns", "gpkg_contents"):
             con.execute(f"DELETE FROM {table} WHERE lower(table_name) = lower(?)", (layer,))
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection with the geometry functions GDAL's R-tree triggers name (``ST_IsEmpty``,
-    ``ST_MinX`` ...): SQLite needs them to prepare any UPDATE of the units table, although the
-    triggers only run when a geometry changes, which never happens here."""
-    import shapely
-
-    con = sqlite3.connect(path)
-
-    def geometry(blob: bytes | None) -> object:
-        if blob is None:
-            return None
-        envelope = (0, 32, 48, 48, 64)[(blob[3] >> 1) & 7]  # GeoPackage binary header
-        return shapely.from_wkb(bytes(blob[8 + envelope :]))
-
-    con.create_function("ST_IsEmpty", 1, lambda b: None if b is None else int(b[3] & 0x10 != 0))
-    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
-
-        def bound(b: bytes | None, i: int = i) -> float | None:
-            g = geometry(b)
-            return None if g is None else float(g.bounds[i])
-
-        con.create_function(name, 1, bound)
-    return con
 
 
 def _q(name: str) -> str:
