@@ -78,7 +78,8 @@ def export_shared(
     """
     from .export import _resolve_style
 
-    frame = plain_columns(check_frame(gdf))
+    frame = plain_columns(check_frame(gdf)).copy(deep=False)
+    frame.attrs = {}  # else pandas deep-copies them into every column read below
     target = Path(path)
     kind, promote = geometry_kind(frame)
     resolved = _resolve_style(style, frame)

@@ -123,6 +123,11 @@ def cross_section(
     """
     taken: set[str] = set()
     slugs = {c: prefix + slug(c, taken, f"col{i + 1}") for i, c in enumerate(columns)}
+    # pandas deep-copies .attrs (the join report: tables of every row) into every frame and
+    # series derived from this one -- thousands of copies, 7 s of a county run; the statistics
+    # and maps never read it, so they work on a frame without it
+    full, gdf = gdf, gdf.copy(deep=False)
+    gdf.attrs = {}
     run.bar.advance(f"{section}: weights")
     w = run_weights(gdf, run.options)
     # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
@@ -135,7 +140,7 @@ def cross_section(
     per_group = _per_province(gdf, level, columns, run, section)
     regions = _region_means(gdf, columns, run, section)
     return Section(
-        gdf=gdf,
+        gdf=full,
         level=level,
         columns=columns,
         slugs=slugs,
