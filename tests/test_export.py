@@ -989,6 +989,10 @@ def test_qgis_draws_every_unit_of_every_demo_layer(demo_out, tmp_path) -> None:
         # issue 15: no unit vanishes (a NULL value is drawn as "no data", not skipped)
         assert None not in rep["feature_colors"], name
         assert rep["render"]["nonbackground_pixels"] > 1000, name
+    # the demo runs in Chinese: legends in Chinese only (issue 15, one language)
+    labels = [c["label"] for c in reports["lisa_Patent"]["renderer"]["categories"]]
+    assert labels[0] == "高-高集聚" and labels[-1] == "无数据"
+    assert not any(re.search("[A-Za-z]", t) for t in labels), labels
     cap = reports["study_capital_share_2021"]
     grey = {r["name"] for r, c in zip(cap["first_features"], cap["feature_colors"], strict=False)
             if c == styles.NO_DATA_COLOR}  # fmt: skip

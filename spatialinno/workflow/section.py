@@ -310,7 +310,7 @@ def _write_layers(
     )
     layers, extra = [], []
     for layer, frame, style in layer_frames:
-        extra += export_layer(frame, run.out, layer, style, run.options.formats)
+        extra += export_layer(frame, run.out, layer, style, run.options.formats, run.options.lang)
         layers.append(layer)
     return layers, extra
 
