@@ -76,7 +76,7 @@ requires_qgis = pytest.mark.skipif(
 
 _SCRIPT = r"""
 import json, os, re, sys
-from qgis.core import (Qgis, QgsApplication, QgsExpressionContext, QgsExpressionContextUtils,
+from qgis.core import (Qgis, QgsApplication, QgsExpression, QgsExpressionContext, QgsExpressionContextUtils,
                        QgsMapRendererSequentialJob, QgsMapSettings, QgsRectangle,
                        QgsRenderContext, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize, QVariant
@@ -115,8 +115,14 @@ def renderer_info(layer):
         return {"type": None}
     out = {"type": r.type()}
     if r.type() in ("categorizedSymbol", "graduatedSymbol"):
-        out["attribute"] = r.classAttribute()
-        out["attribute_found"] = layer.fields().lookupField(r.classAttribute()) >= 0
+        out["attribute"] = attr = r.classAttribute()
+        found = layer.fields().lookupField(attr) >= 0
+        if not found:  # an expression: valid, and every field it reads is in the layer
+            e = QgsExpression(attr)
+            cols = e.referencedColumns()
+            found = not e.hasParserError() and bool(cols) and all(
+                layer.fields().lookupField(c) >= 0 for c in cols)
+        out["attribute_found"] = found
     if r.type() == "categorizedSymbol":
         out["categories"] = [
             {"value": py(c.value()), "label": c.label(),

@@ -123,7 +123,9 @@ def test_analyze_writes_every_output(run: dict) -> None:
     expected_layers = sorted(
         [*slugs, *(f"lisa_{s}" for s in slugs), *(f"hotspots_{s}" for s in slugs)]
     )
-    assert layers == expected_layers
+    # issue 15: the layers share one units table (geometry stored once) and the file carries
+    # the national border lines
+    assert layers == sorted([*expected_layers, "units_prefecture", "境界线"])
     for layer in expected_layers:
         for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml"):
             assert (out / "shp" / f"{layer}{ext}").is_file(), f"{layer}{ext}"
@@ -278,8 +280,13 @@ def test_layers_open_styled_in_qgis(run: dict) -> None:
     specs = [{"path": str(gpkg), "layer": n} for n, geom in pyogrio.list_layers(gpkg) if geom]
     specs += [{"path": str(p)} for p in sorted((out / "shp").glob("*.shp"))]
     reports = inspect_layers(specs)
-    assert len(reports) == 12
+    assert len(reports) == 14  # 6 layers in the GeoPackage and 6 Shapefiles + units and 境界线
+    lines = [r for r in reports if r.get("layer") == "境界线"]
+    assert len(lines) == 1 and lines[0]["feature_count"] == 8  # incl. the South China Sea line
+    assert lines[0]["renderer"]["type"] == "singleSymbol" and warnings_in(lines[0]) == []
     for r in reports:
+        if r in lines:
+            continue
         where = r.get("layer") or Path(r["path"]).name
         assert r["valid"], where
         assert r["feature_count"] == 375, where
@@ -293,9 +300,11 @@ def test_layers_open_styled_in_qgis(run: dict) -> None:
             assert {c["value"] for c in renderer["categories"]} >= {"HH", "LL", "ns"}, where
         elif name.startswith("hotspots_"):
             assert renderer["type"] == "categorizedSymbol", where
+        elif name == "units_prefecture":
+            assert renderer["type"] == "singleSymbol", where
         else:
             assert renderer["type"] == "graduatedSymbol", where
-            assert len(renderer["ranges"]) == 5, where
+            assert len(renderer["ranges"]) == 5 + 1, where  # + "no data" (issue 15)
 
 
 def test_same_seed_same_summary_and_overwrite(run: dict, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import re
 import sqlite3
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import geopandas as gpd
 import mapclassify
@@ -29,6 +30,7 @@ from shapely.geometry import LineString, Point, box
 import spatialinno as si
 from spatialinno import styles
 from spatialinno.qgis.export import DBF_TEXT_BYTES, ExportResult, dbf_field_names
+from spatialinno.qgis.qml import NO_DATA_VALUE
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LISA_VALUES = np.array(["HH", "LL", "HL", "LH", "ns", "isolated", "no data"])
@@ -562,8 +564,10 @@ def test_graduated_breaks_equal_mapclassify_on_the_exported_values(tmp_path, pro
     lowers = [float(u) for u in re.findall(r'lower="([^"]+)"', qml)]
     x = prov["rd_staff_2021"].dropna().to_numpy()
     expected = mapclassify.Quantiles(x, k=5).bins  # independent of spatialinno's wrapper
-    assert uppers == expected.tolist()
-    assert lowers == [x.min(), *expected[:-1].tolist()]
+    # issue 15: a last "no data" range holds the value units without data are classified as
+    no_data = NO_DATA_VALUE
+    assert uppers == [*expected.tolist(), no_data]
+    assert lowers == [x.min(), *expected[:-1].tolist(), no_data]
 
 
 # --------------------------------------------------------------------------------------------
@@ -668,9 +672,13 @@ def test_qgis_opens_gpkg_lisa_styled_with_chinese_names(qgis_reports, pref):
     r = rep["renderer"]
     assert r["type"] == "categorizedSymbol" and r["attribute"] == "lisa_cluster"
     assert r["attribute_found"]
+    # issue 15: every style ends with the grey "no data" class (QGIS' catch-all category)
+    # (LISA's own "no data" category merges into it: one legend entry, the same grey)
     assert [(c["value"], c["label"], c["color"]) for c in r["categories"]] == [
-        (c.value, f"{c.label_zh} / {c.label_en}", c.color) for c in styles.LISA.categories
-    ]
+        (c.value, f"{c.label_zh} / {c.label_en}", c.color)
+        for c in styles.LISA.categories
+        if c.value != "no data"
+    ] + [("", "无数据 / no data", styles.NO_DATA_COLOR)]
     # QGIS' own renderer puts every feature in the class the folium maps use
     assert rep["feature_colors"] == [styles.LISA.color_of(v) for v in pref["lisa_cluster"]]
     render = rep["render"]
@@ -716,16 +724,20 @@ def test_qgis_graduated_classes_equal_the_map_breaks(qgis_reports, prov):
         prov["rd_staff_2021"]
     )
     idx = styles.class_index(prov["rd_staff_2021"], style.breaks)
-    expected = [style.colors[i] if i >= 0 else None for i in idx]  # NaN (HK, MO, TW): not drawn
+    # issue 15: NaN (HK, MO, TW) drawn grey as "no data" (they were not drawn at all before)
+    expected = [style.colors[i] if i >= 0 else styles.NO_DATA_COLOR for i in idx]
+    assert expected.count(styles.NO_DATA_COLOR) == 3
     for key, attr in (("gpkg_grad", "rd_staff_2021"), ("shp_grad", "rd_stf_21")):
         rep = qgis_reports["reports"][key]
         assert rep["valid"] and rep["feature_count"] == 34 and warnings_in(rep) == []
         r = rep["renderer"]
-        assert r["type"] == "graduatedSymbol" and r["attribute"] == attr and r["attribute_found"]
-        assert [g["upper"] for g in r["ranges"]] == list(style.breaks)
+        assert r["type"] == "graduatedSymbol" and r["attribute_found"]
+        assert r["attribute"] == f'coalesce("{attr}", -1e+300)'
+        assert [g["upper"] for g in r["ranges"]] == [*style.breaks, NO_DATA_VALUE]
         assert r["ranges"][0]["lower"] == np.nanmin(prov["rd_staff_2021"])
-        assert [g["color"] for g in r["ranges"]] == list(style.colors)
-        assert [g["label"] for g in r["ranges"]] == style.class_labels()
+        assert r["ranges"][-1]["lower"] == NO_DATA_VALUE
+        assert [g["color"] for g in r["ranges"]] == [*style.colors, styles.NO_DATA_COLOR]
+        assert [g["label"] for g in r["ranges"]] == [*style.class_labels(), "无数据 / no data"]
         assert rep["feature_colors"] == expected, key
         top = rep["render"]["top_colors"]
         assert all(top.get(c, 0) > 100 for c in style.colors), top
@@ -743,7 +755,7 @@ def test_qgis_shapefile_with_colliding_and_chinese_names_keeps_every_column(qgis
     mapping = dict(res.fields)
     assert first[mapping["研发人员"]] == 12.0 and first[mapping["省会首位度"]] == 14.0
     assert first[mapping["rd_staff_total_2020"]] == 10.0
-    assert rep["renderer"]["attribute"] == mapping["rd_staff_total_2021"]
+    assert rep["renderer"]["attribute"] == f'coalesce("{mapping["rd_staff_total_2021"]}", -1e+300)'
     assert rep["renderer"]["attribute_found"] and rep["renderer"]["type"] == "graduatedSymbol"
     assert None not in rep["feature_colors"]
     # control: a style keyed on the long name loads, but QGIS finds no such field and draws
@@ -794,7 +806,10 @@ def test_qgis_reads_the_stored_sld_into_the_same_classes(qgis_reports, pref, pro
     style = styles.graduated("rd_staff_2021", k=5).resolve(prov["rd_staff_2021"])
     idx = styles.class_index(prov["rd_staff_2021"], style.breaks)
     assert grad["sld_loaded"]
-    assert grad["feature_colors"] == [style.colors[i] if i >= 0 else None for i in idx]
+    # issue 15: units without a value match the "no data" rule (IS NULL), drawn grey
+    assert grad["feature_colors"] == [
+        style.colors[i] if i >= 0 else styles.NO_DATA_COLOR for i in idx
+    ]
     assert grad["features_with_several_symbols"] == 0  # breaks: lower bound exclusive
 
 
@@ -828,8 +843,9 @@ def test_qgis_user_bins_with_minimum_above_the_first_bin(qgis_reports, prov):
     rep = qgis_reports["reports"]["capshare"]
     assert rep["valid"] and rep["feature_count"] == 34
     r = rep["renderer"]
-    assert r["type"] == "graduatedSymbol" and r["attribute"] == "capital_share"
-    assert [g["upper"] for g in r["ranges"]] == [0.5, 0.8, 1.0]
+    assert r["type"] == "graduatedSymbol" and r["attribute_found"]
+    assert r["attribute"] == 'coalesce("capital_share", -1e+300)'
+    assert [g["upper"] for g in r["ranges"]] == [0.5, 0.8, 1.0, NO_DATA_VALUE]  # + no data
     assert all(g["lower"] <= g["upper"] for g in r["ranges"])
     shares = 0.55 + (prov["code"].astype(int) // 10000 % 9) * 0.05
     style = styles.capital_share().resolve(shares)
@@ -883,3 +899,108 @@ def test_si_export_is_the_function_whatever_the_import_order(tmp_path, prov):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+# --------------------------------------------------------------------------------------------
+# the GeoPackage a run writes (issue 15): shared geometry, border lines, every unit drawn
+
+# results.gpkg of `spatialinno demo` on main before issue 15: six layers with full geometry
+DEMO_GPKG_BYTES_BEFORE = 24_182_784
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory) -> Path:
+    from spatialinno import cli
+
+    out = tmp_path_factory.mktemp("demo") / "out"
+    assert cli.main(["demo", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_demo_gpkg_stores_each_outline_once(demo_out) -> None:
+    gpkg = demo_out / "results.gpkg"
+    assert gpkg.stat().st_size <= DEMO_GPKG_BYTES_BEFORE / 4  # measured: 5.0 MB
+    with sqlite3.connect(gpkg) as con:
+        kinds = dict(con.execute("SELECT name, type FROM sqlite_master WHERE type IN "
+                                 "('table', 'view')").fetchall())  # fmt: skip
+        contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")}
+    features = {n for n, t in contents.items() if t == "features"}
+    tables = {n for n in features if kinds[n] == "table"}
+    # one geometry table per layer of units, the border lines; every other layer is a view
+    assert tables == {"units_province", "units_prefecture", "境界线"}
+    views = features - tables
+    assert {"lisa_Patent", "hotspots_popu_2020", "study_capital_share_2021"} <= views
+    assert all(kinds[v] == "view" for v in views) and len(views) >= 6
+    assert features <= styled  # every layer opens styled
+    # the views give back exactly the frames written: columns and values
+    lisa = gpd.read_file(gpkg, layer="lisa_Patent")
+    units = gpd.read_file(gpkg, layer="units_prefecture")
+    assert len(lisa) == len(units) == 375 and lisa["code"].tolist() == units["code"].tolist()
+    assert {"lisa_I", "lisa_p", "lisa_cluster", "Patent"} <= set(lisa.columns)
+    assert lisa.geometry.geom_equals(units.geometry).all()
+    assert set(lisa["lisa_cluster"].dropna()) <= set(LISA_VALUES)
+
+
+def test_export_shared_reads_back_what_was_written(tmp_path, prov) -> None:
+    from spatialinno.qgis.shared import export_shared
+
+    path = tmp_path / "r.gpkg"
+    a = prov[["code", "name", "rd_staff_2021", "geometry"]]
+    b = prov[["code", "name", "lisa_cluster", "gi_bin", "geometry"]].assign(
+        flag=prov["rd_staff_2021"] > 1e5, n=np.arange(34), rd_staff_2021=-1.0
+    )
+    export_shared(a, path, "a", styles.graduated("rd_staff_2021", k=3))
+    export_shared(b, path, "b", "lisa")
+    export_shared(a.iloc[:5], path, "c")  # other geometries: a table of their own
+    for layer, frame in (("a", a), ("b", b), ("c", a.iloc[:5])):
+        back = gpd.read_file(path, layer=layer)
+        data = [c for c in frame.columns if c != "geometry"]
+        assert list(back.columns) == [*data, "geometry"], layer
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(back.drop(columns="geometry")),
+            pd.DataFrame(frame.drop(columns="geometry")).reset_index(drop=True),
+            check_dtype=False,
+        )
+        assert back.geometry.geom_equals(frame.geometry.reset_index(drop=True)).all()
+    with sqlite3.connect(path) as con:
+        cols = [r[1] for t in ("units", "units_results")
+                for r in con.execute(f'PRAGMA table_info("{t}")')]  # fmt: skip
+    # code and name stored once; b's rd_staff_2021 differs from a's: stored under its layer
+    assert cols.count("code") == 1 and "b.rd_staff_2021" in cols and "b.code" not in cols
+    assert "b.lisa_cluster" in cols and "b.name" not in cols
+    export_shared(b.assign(n=0), path, "b", "lisa")  # replaced
+    assert (gpd.read_file(path, layer="b")["n"] == 0).all()
+
+
+@requires_qgis
+@pytest.mark.qgis
+def test_qgis_draws_every_unit_of_every_demo_layer(demo_out, tmp_path) -> None:
+    gpkg = demo_out / "results.gpkg"
+    names = [n for n, geom in pyogrio.list_layers(gpkg) if geom]
+    specs = [
+        {"path": gpkg, "layer": n, "png": tmp_path / f"{i}.png", "nfeat": 40}
+        for i, n in enumerate(names)
+    ]
+    reports = dict(zip(names, inspect_layers(specs), strict=True))
+    for name, rep in reports.items():
+        assert rep["valid"] and warnings_in(rep) == [], name
+        assert rep["crs"] == "EPSG:4490", name
+        # issue 15: no unit vanishes (a NULL value is drawn as "no data", not skipped)
+        assert None not in rep["feature_colors"], name
+        assert rep["render"]["nonbackground_pixels"] > 1000, name
+    # the demo runs in Chinese: legends in Chinese only (issue 15, one language)
+    labels = [c["label"] for c in reports["lisa_Patent"]["renderer"]["categories"]]
+    assert labels[0] == "高-高集聚" and labels[-1] == "无数据"
+    assert not any(re.search("[A-Za-z]", t) for t in labels), labels
+    cap = reports["study_capital_share_2021"]
+    grey = {r["name"] for r, c in zip(cap["first_features"], cap["feature_colors"], strict=False)
+            if c == styles.NO_DATA_COLOR}  # fmt: skip
+    assert {"北京市", "上海市", "天津市", "重庆市"} <= grey  # municipalities: no capital share
+    lines = reports["境界线"]
+    assert lines["feature_count"] == 8 and lines["geometry_type"] == "MultiLineString"
+    assert lines["renderer"] == {"type": "singleSymbol", "color": styles.NATIONAL_BORDER_COLOR}
+    assert lines["render"]["top_colors"].get(styles.NATIONAL_BORDER_COLOR, 0) > 300
+    # the southernmost line segments (South China Sea, below 12°N) are in the layer
+    south = gpd.read_file(gpkg, layer="境界线").geometry.bounds["miny"].min()
+    assert south < 5.0

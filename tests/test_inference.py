@@ -561,3 +561,43 @@ def test_cli_refuses_useless_permutation_counts(province_table, tmp_path, capsys
     assert status == 2 and time.perf_counter() - start < 30
     err = capsys.readouterr().err
     assert err.startswith("spatialinno: error: ") and re.search(message, err), err
+
+
+def test_reused_draws_give_the_same_results_as_fresh_draws(prov) -> None:
+    """Issue 15 (speed): inside ``reused_draws`` the permutations of one seed are made once and
+    handed to every test of the same number of units; Moran's I and the spatial Gini of several
+    columns must come out exactly as when each test draws its own, in any order, and the shared
+    draws must really be shared (one entry per seed and count)."""
+    from spatialinno.measures import arrangements
+
+    w = si.spatial_weights(prov)
+    cols = {"v": prov["v"], "w": prov["v"].rank() ** 2, "u": np.log1p(prov["v"].abs())}
+    g = prov.assign(**cols)
+
+    def run() -> list:
+        out = []
+        for c in cols:
+            out.append(si.moran(g, c, w=w, permutations=999, seed=3))
+            out.append(si.spatial_gini(g, c, w=w, permutations=999, seed=3))
+        out.append(si.moran(g, "v", w=w, permutations=499, seed=4))
+        return out
+
+    fresh = run()
+    seen = []
+    real = arrangements._Draws
+
+    class Counting(real):
+        def __init__(self, max_bytes: int) -> None:
+            super().__init__(max_bytes)
+            seen.append(self)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(arrangements, "_Draws", Counting)
+        with arrangements.reused_draws():
+            shared = run()
+    assert shared == fresh
+    # seed 3 x 999 on n units (Moran and spatial Gini share it) and seed 4 x 499: two draws
+    assert len(seen) == 1 and len(seen[0].permutations) == 2
+    # a budget too small for the draws: every test draws as usual, same results again
+    with arrangements.reused_draws(max_bytes=1):
+        assert run() == fresh

@@ -50,7 +50,7 @@ from .. import styles
 from .._errors import InputError
 from .._escape import css_color, html_text, script_json
 from ..styles import LegendRow, check_lang
-from .offline import LiteralElement, OfflineFigure, make_offline
+from .offline import GeometryTextGeoJson, LiteralElement, OfflineFigure, make_offline
 
 __all__ = [
     "CHINA_BOUNDS",
@@ -71,6 +71,7 @@ __all__ = [
     "ensure_pane",
     "feature_collection",
     "finish",
+    "geometry_texts",
     "legend_html",
     "region_fill",
     "safe_text",
@@ -387,6 +388,52 @@ def _round_coords(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
+# GeoJSON text of geometries already written, by the id of the (immutable) shapely object. The
+# entry keeps the object alive, so its id cannot be reused by another geometry while cached. The
+# boundary layers hand out the same geometry objects on every load, so the maps of a run (15 of
+# the 2,891 counties for five columns) serialise each geometry once.
+_TEXTS: dict[int, tuple[Any, str, str]] = {}
+_TEXTS_MAX = 60_000  # a little over every unit of the three levels, twice
+
+
+def geometry_texts(geoms: Sequence[Any] | np.ndarray) -> tuple[list[str | None], list[str | None]]:
+    """GeoJSON text and type of each geometry, coordinates rounded to 5 decimals (``None``: none).
+
+    Made once per geometry object and reused (see ``_TEXTS``); the text is what
+    ``json.dumps`` of the parsed GeoJSON would write, the shortest form of every number.
+
+    >>> from shapely.geometry import Point
+    >>> geometry_texts([Point(116.123456789, 40.0), None])
+    (['{"type":"Point","coordinates":[116.12346,40.0]}', None], ['Point', None])
+    """
+    arr = np.asarray(geoms, dtype=object)
+    texts: list[str | None] = [None] * arr.size
+    kinds: list[str | None] = [None] * arr.size
+    todo = []
+    for i, g in enumerate(arr):
+        hit = _TEXTS.get(id(g))
+        if hit is not None and hit[0] is g:
+            texts[i], kinds[i] = hit[1], hit[2]
+        elif g is not None:
+            todo.append(i)
+    if todo:
+        if len(_TEXTS) + len(todo) > _TEXTS_MAX:
+            _TEXTS.clear()
+        new = arr[todo]
+        for i, g, text, kind in zip(
+            todo, new, shapely.to_geojson(_round_coords(new)), shapely.get_type_id(new), strict=True
+        ):
+            texts[i], kinds[i] = str(text), _GEOM_TYPES[int(kind)]
+            _TEXTS[id(g)] = (g, texts[i], kinds[i])
+    return texts, kinds
+
+
+_GEOM_TYPES = (
+    "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+    "MultiPolygon", "GeometryCollection",
+)  # fmt: skip
+
+
 def feature_collection(
     frame: gpd.GeoDataFrame, properties: pd.DataFrame, ids: Sequence[str]
 ) -> dict[str, Any]:
@@ -394,7 +441,7 @@ def feature_collection(
 
     ``properties`` has one row per row of ``frame`` (its values must already be safe text).
     """
-    geoms = _round_coords(frame.geometry.to_numpy())
+    texts, _ = geometry_texts(frame.geometry.to_numpy())
     records = properties.to_dict(orient="records")
     return {
         "type": "FeatureCollection",
@@ -403,9 +450,9 @@ def feature_collection(
                 "type": "Feature",
                 "id": fid,
                 "properties": props,
-                "geometry": json.loads(shapely.to_geojson(g)),
+                "geometry": None if text is None else json.loads(text),
             }
-            for fid, props, g in zip(ids, records, geoms, strict=True)
+            for fid, props, text in zip(ids, records, texts, strict=True)
         ],
     }
 
@@ -425,15 +472,14 @@ def add_features(
     ``tooltip_rows`` maps a label to one *already formatted* value per row; labels, values and
     the layer ``name`` are escaped here (Leaflet's tooltip and the layer control insert them as
     HTML). ``geojson`` goes to :class:`folium.GeoJson` (``pane=``, ``marker=``,
-    ``interactive=``, ``highlight_function=``, ``smooth_factor=`` ...).
+    ``interactive=``, ``highlight_function=``, ``smooth_factor=`` ...). The geometries are
+    written as ready text (:class:`~spatialinno.maps.offline.GeometryTextGeoJson`), never
+    parsed into Python lists.
     """
     ids = [f"{id_prefix}{i}" for i in range(len(frame))]
     rows = dict(tooltip_rows or {})
     fields = [f"t{j}" for j in range(len(rows))]
-    props = pd.DataFrame(
-        {f: [safe_text(v) for v in vals] for f, vals in zip(fields, rows.values(), strict=True)},
-        index=range(len(frame)),
-    )
+    columns = [[safe_text(v) for v in vals] for vals in rows.values()]
     if isinstance(style, Mapping):
         style_function = lambda f: style  # noqa: E731 -- one style for every feature
     else:
@@ -443,8 +489,20 @@ def add_features(
         geojson["tooltip"] = folium.GeoJsonTooltip(
             fields=fields, aliases=[safe_text(k) for k in rows], labels=True, sticky=True
         )
-    layer = folium.GeoJson(
-        feature_collection(frame, props, ids),
+    texts, kinds = geometry_texts(frame.geometry.to_numpy())
+    features = [
+        {
+            "type": "Feature",
+            "id": fid,
+            "properties": {f: col[i] for f, col in zip(fields, columns, strict=True)},
+            "geometry": None,
+        }
+        for i, fid in enumerate(ids)
+    ]
+    layer = GeometryTextGeoJson(
+        {"type": "FeatureCollection", "features": features},
+        texts,
+        kinds,
         name=safe_text(name),  # the layer control inserts names as HTML
         style_function=style_function,
         **geojson,

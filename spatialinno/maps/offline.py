@@ -16,6 +16,18 @@ blank (``L is not defined``). This module swaps the map's :class:`branca.element
 The substitution is done on the rendered string, not inside a branca ``Element``, because
 ``Element`` treats its text as a Jinja template and minified JavaScript contains ``{{``.
 
+Geometry written as text
+------------------------
+A map of the 2,891 counties carries about 5 MB of coordinates. folium would parse them into Python
+lists, dump them again with Jinja's ``tojson`` and then, in branca's wrapper (below), scan the
+whole text once more as a template: about 1 s per county map. A :class:`GeometryTextGeoJson`
+layer instead holds each geometry as ready GeoJSON text (made once per geometry by
+:func:`spatialinno.maps.base.geometry_texts` and shared by every map of a process), gives folium
+a small placeholder per feature (``{"si_geometry": "<layer id>:<i>", "type": ...}``) and
+:meth:`OfflineFigure.render` puts the texts in place of the placeholders in the finished page,
+where no template pass follows. The placeholders carry only the layer's hex id and a number, and
+user text reaches the page only escaped (quotes as ``&quot;``), so no user text can look like one.
+
 No second template pass
 -----------------------
 branca renders each folium element's macros to text and wraps that text in a new
@@ -38,27 +50,37 @@ API for the other map modules (:mod:`spatialinno.maps.base` uses it for every ma
 from __future__ import annotations
 
 import base64
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
+import folium
 from branca.element import Element, Figure, Link
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
+from folium.utilities import get_obj_in_upper_tree
 
 from .._errors import OfflineAssetError
 
 __all__ = [
     "ASSETS",
     "D3_VERSION",
+    "GEOMETRY_KEY",
     "JQUERY_VERSION",
     "LEAFLET_VERSION",
     "Asset",
+    "GeometryTextGeoJson",
     "LiteralElement",
     "OfflineFigure",
     "asset_text",
     "external_asset_urls",
     "freeze_rendered",
     "make_offline",
+    "put_geometry_texts",
 ]
 
 LEAFLET_VERSION = "1.9.3"
@@ -143,8 +165,15 @@ def asset_text(relpath: str) -> str:
     return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
 
 
+@cache
 def _inline_tag(asset: Asset) -> str:
+    """The ``<script>``/``<style>`` element of a vendored file, checked once to fetch nothing."""
     body = asset_text(asset.relpath)
+    leaks = external_asset_urls(body)
+    if leaks:  # a vendored file that fetches something is a packaging error, not a user's
+        raise OfflineAssetError(
+            f"the vendored {asset.relpath} references external assets: {', '.join(leaks[:5])}"
+        )
     if asset.kind == "css":
         return f"<style>/* {asset.relpath}: see spatialinno/_assets/README.md */\n{body}\n</style>"
     return f"<script>/* {asset.relpath}: see spatialinno/_assets/README.md */\n{body}\n</script>"
@@ -212,6 +241,126 @@ def freeze_rendered(container: Element) -> int:
     return n
 
 
+#: key of the placeholder geometry folium writes for each feature of a GeometryTextGeoJson
+GEOMETRY_KEY = "si_geometry"
+# what Jinja's tojson makes of a placeholder (keys sorted; spaces allowed in case a folium
+# version changes the JSON policy): {"si_geometry": "<32 hex>:<index>", "type": "Polygon"}
+_GEOMETRY_PLACEHOLDER = re.compile(
+    r'\{\s*"' + GEOMETRY_KEY + r'"\s*:\s*"([0-9a-f]{32}):(\d+)"\s*,\s*"type"\s*:\s*"[A-Za-z]+"\s*\}'
+)
+
+
+class GeometryTextGeoJson(folium.GeoJson):
+    """A :class:`folium.GeoJson` layer whose geometries are written as ready GeoJSON text.
+
+    ``data`` is a FeatureCollection whose features carry their ``id`` and ``properties``;
+    ``geometry_texts`` holds the GeoJSON text of each feature's geometry (``None`` for a feature
+    without one) and ``geometry_types`` its type (``"MultiPolygon"`` ...). The features get a
+    placeholder geometry; folium styles and renders the layer as usual, and
+    :meth:`OfflineFigure.render` replaces each placeholder by its text in the finished page.
+    Everything else (styles, tooltips, panes, markers) is folium's own.
+    """
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        geometry_texts: Sequence[str | None],
+        geometry_types: Sequence[str | None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.geometry_texts = list(geometry_texts)
+        # the placeholders name the layer by its id, which exists only now
+        features = self.data["features"]
+        for i, (feature, kind) in enumerate(zip(features, geometry_types, strict=True)):
+            feature["geometry"] = (
+                None if kind is None else {GEOMETRY_KEY: f"{self._id}:{i}", "type": kind}
+            )
+
+    def render(self, **kwargs: Any) -> None:
+        """folium's render, without its per-feature work where the layer allows it.
+
+        folium's ``GeoJson.render`` calls the style (and highlight) function and ``json.dumps``
+        once per feature, then ``MacroElement.render`` wraps the script in a branca ``Element``,
+        which parses it again as a template (see "No second template pass"). Here the same style
+        maps are built with one ``json.dumps`` per distinct style, and the script is added as a
+        :class:`LiteralElement`. Anything this shortcut does not cover (a style holding folium
+        objects, class includes, a page that is not an :class:`OfflineFigure`) takes folium's
+        own path.
+        """
+        root = self.get_root()
+        if not isinstance(root, OfflineFigure):
+            # rendered by a page that does not replace placeholders: put the geometries in
+            for feature, text in zip(self.data["features"], self.geometry_texts, strict=True):
+                if text is not None:
+                    feature["geometry"] = json.loads(text)
+            self.geometry_texts = [None] * len(self.geometry_texts)
+            return super().render(**kwargs)
+        script = getattr(self._template.module, "script", None)
+        maps = {
+            kind: self._style_map(getattr(self, f"{kind}_function"))
+            for kind, on in (("style", self.style), ("highlight", self.highlight))
+            if on
+        }
+        if self.includes or script is None or any(v is None for v in maps.values()):
+            return super().render(**kwargs)
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)
+        for kind, mapping in maps.items():
+            setattr(self, f"{kind}_map", mapping)
+        if self.show:  # what folium.map.Layer.render adds
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        root.script.add_child(LiteralElement(script(self, kwargs)), name=self.get_name())
+        for child in list(self._children.values()):
+            child.render(**kwargs)
+
+    def _style_map(self, function: Any) -> dict[str, Any] | None:
+        """folium's style map (style JSON -> feature ids, the largest group as "default"), made
+        with one ``json.dumps`` per distinct style; None when a style holds anything but plain
+        values (folium then renders the layer itself)."""
+        if self.feature_identifier != "feature.id" or not self.data["features"]:
+            return None
+        mapping: dict[str, Any] = {}
+        keys: dict[tuple[Any, ...], str] = {}
+        for feature in self.data["features"]:
+            content = function(feature)
+            if not all(isinstance(v, (str, int, float, bool)) for v in content.values()):
+                return None
+            plain = tuple(sorted(content.items()))
+            key = keys.get(plain)
+            if key is None:
+                key = keys[plain] = GeoJsonStyleMapper._to_key(content)
+            mapping.setdefault(key, []).append(feature["id"])
+        GeoJsonStyleMapper._set_default_key(mapping)
+        return mapping
+
+
+def put_geometry_texts(html: str, root: Element) -> str:
+    """``html`` with every geometry placeholder of the :class:`GeometryTextGeoJson` layers under
+    ``root`` replaced by the geometry's GeoJSON text."""
+    texts: dict[str, list[str | None]] = {}
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, GeometryTextGeoJson):
+            texts[element._id] = element.geometry_texts
+        stack.extend(element._children.values())
+    if not texts:
+        return html
+
+    def text_of(match: re.Match[str]) -> str:
+        layer = texts.get(match.group(1))
+        if layer is None:  # not one of ours: leave it as it is
+            return match.group(0)
+        return layer[int(match.group(2))] or "null"
+
+    return _GEOMETRY_PLACEHOLDER.sub(text_of, html)
+
+
 class OfflineFigure(Figure):
     """A branca Figure that renders a self-contained page (vendored assets inlined, no CDN).
 
@@ -236,17 +385,22 @@ class OfflineFigure(Figure):
             header[name] = LiteralElement(_PLACEHOLDER.format(key=asset.key))
             needed[asset.key] = asset
         html = self._template.render(this=self, kwargs=kwargs)
-        for key, asset in needed.items():
-            placeholder = _PLACEHOLDER.format(key=key)
-            # d3 is linked only by a branca colormap that renders, so a linked d3 is a used d3
-            use = key != "jquery" or _USES_JQUERY.search(html) is not None
-            html = html.replace(placeholder, _inline_tag(asset) if use else "", 1)
+        # Both scans read the page before the geometry and the vendored files go in: the
+        # geometry is numbers only and each vendored file is checked once (_inline_tag), so the
+        # result is the same as on the finished page, which is ten times longer.
         leaks = external_asset_urls(html)
         if leaks:
             raise OfflineAssetError(
                 f"the rendered map still references external assets: {', '.join(leaks[:5])}; "
                 "remove the elements that add them or build the map with offline=False"
             )
+        uses_jquery = _USES_JQUERY.search(html) is not None
+        html = put_geometry_texts(html, self)
+        for key, asset in needed.items():
+            placeholder = _PLACEHOLDER.format(key=key)
+            # d3 is linked only by a branca colormap that renders, so a linked d3 is a used d3
+            use = key != "jquery" or uses_jquery
+            html = html.replace(placeholder, _inline_tag(asset) if use else "", 1)
         return html
 
 

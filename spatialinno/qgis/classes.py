@@ -30,6 +30,7 @@ __all__ = [
     "check_labels",
     "check_xml_text",
     "graduated_classes",
+    "no_data_class",
     "number_text",
 ]
 
@@ -73,7 +74,8 @@ def bilingual(zh: str, en: str, lang: str = "both") -> str:
 def categorized_classes(
     style: _styles.CategorizedStyle, lang: str = "both", other: bool = False
 ) -> list[StyleClass]:
-    """Legend entries of a categorised style; ``other=True`` appends the "no data" catch-all.
+    """Legend entries of a categorised style; ``other=True`` appends the "no data" catch-all
+    (which then also stands for a "no data" category of the style, drawn in the same grey).
 
     The catch-all mirrors :meth:`CategorizedStyle.color_of`, which colours every value without a
     category (and NULL) grey in the folium maps.
@@ -81,18 +83,24 @@ def categorized_classes(
     out = [
         StyleClass(color=c.color, label=bilingual(c.label_zh, c.label_en, lang), value=c.value)
         for c in style.categories
+        # with the catch-all, a category of its own for "no data" (LISA's) would be a second
+        # identical legend entry: the catch-all draws those units (an unlisted value) instead
+        if not (other and c.label_en == _styles.NO_DATA_LABEL["en"])
     ]
     if other:
-        label = bilingual(_styles.NO_DATA_LABEL["zh"], _styles.NO_DATA_LABEL["en"], lang)
-        out.append(StyleClass(color=_styles.NO_DATA_COLOR, label=label, value=None))
+        out.append(no_data_class(lang))
     return out
 
 
-def graduated_classes(style: _styles.GraduatedStyle, lang: str = "both") -> list[StyleClass]:
+def graduated_classes(
+    style: _styles.GraduatedStyle, lang: str = "both", no_data: bool = False
+) -> list[StyleClass]:
     """Legend entries of a resolved graduated style: one range per class break.
 
     The first range starts at ``style.lower`` (the minimum of the data the style was resolved on),
-    each next range at the previous upper bound, exactly like the map legend.
+    each next range at the previous upper bound, exactly like the map legend. ``no_data=True``
+    appends the grey "no data" class (no value, no range) for units without a value, which the
+    writers draw as such (:func:`spatialinno.qgis.qml.graduated_qml`).
     """
     if style.breaks is None:
         raise ExportError("graduated style not resolved: call style.resolve(values) first")
@@ -102,10 +110,23 @@ def graduated_classes(style: _styles.GraduatedStyle, lang: str = "both") -> list
     # with bins 0.5/0.8/1.0); QGIS needs lower <= upper for every range
     lows = [min(first, breaks[0]), *breaks[:-1]]
     zh, en = style.class_labels("zh"), style.class_labels("en")
-    return [
+    out = [
         StyleClass(color=col, label=bilingual(z, e, lang), lower=lo, upper=hi)
         for lo, hi, col, z, e in zip(lows, breaks, style.colors, zh, en, strict=True)
     ]
+    if no_data:
+        out.append(no_data_class(lang))
+    return out
+
+
+def no_data_class(lang: str = "both") -> StyleClass:
+    """The grey "no data" class (the colour and label of the maps' no-data entry).
+
+    >>> no_data_class("en").label
+    'no data'
+    """
+    label = bilingual(_styles.NO_DATA_LABEL["zh"], _styles.NO_DATA_LABEL["en"], lang)
+    return StyleClass(color=_styles.NO_DATA_COLOR, label=label, value=None)
 
 
 def number_text(x: float) -> str:

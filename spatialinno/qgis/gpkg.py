@@ -31,7 +31,7 @@ from .writing import (
     write_layer,
 )
 
-__all__ = ["GPKG_LAYER_STYLES", "export_gpkg"]
+__all__ = ["GPKG_LAYER_STYLES", "export_gpkg", "store_gpkg_style"]
 
 GPKG_LAYER_STYLES = "layer_styles"
 # The exact table QGIS creates when a user saves a style into a GeoPackage (QGIS 3.22,
@@ -134,7 +134,7 @@ def export_gpkg(
     check_written_fields(path, name, [f for _, f in fields])
     where: str | None = None
     if docs is not None:
-        _store_gpkg_style(path, name, geom_col, docs[0], docs[1], style_title(style))
+        store_gpkg_style(path, name, geom_col, docs[0], docs[1], style_title(style))
         where = GPKG_LAYER_STYLES
     elif overwrite:
         _drop_gpkg_style(path, name)  # a replaced layer must not keep a style for old columns
@@ -161,9 +161,7 @@ def _warn_sub_millisecond(frame: pd.DataFrame) -> None:
         )
 
 
-def _store_gpkg_style(
-    path: Path, layer: str, geom_col: str, qml: str, sld: str, title: str
-) -> None:
+def store_gpkg_style(path: Path, layer: str, geom_col: str, qml: str, sld: str, title: str) -> None:
     """Insert the style as the layer's default in ``layer_styles``, the table QGIS reads."""
     description = f"spatialinno {__version__}: {title}".strip()
     with closing(sqlite3.connect(path)) as con, con:

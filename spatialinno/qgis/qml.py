@@ -46,6 +46,7 @@ from .sld import style_sld
 
 __all__ = [
     "GEOMETRY_KINDS",
+    "NO_DATA_VALUE",
     "StyleClass",
     "bilingual",
     "categorized_classes",
@@ -54,6 +55,7 @@ __all__ = [
     "graduated_qml",
     "hex_to_qgis",
     "no_data_expression",
+    "single_symbol_qml",
     "style_documents",
     "style_sld",
 ]
@@ -273,6 +275,12 @@ def categorized_qml(
     return _qml_string(root, renderer)
 
 
+#: the value units without data take in a graduated style's classification expression: far below
+#: any indicator, so it falls in the "no data" range only (QGIS' graduated renderer draws nothing
+#: for a NULL value, so without it those units would vanish from the layer)
+NO_DATA_VALUE = -1e300
+
+
 def graduated_qml(column: str, classes: Sequence[StyleClass], kind: str = "polygon") -> str:
     """QML of a graduated renderer on ``column`` with one range per class.
 
@@ -280,24 +288,40 @@ def graduated_qml(column: str, classes: Sequence[StyleClass], kind: str = "polyg
     implementations give other breaks than mapclassify, and "Custom" keeps the map's breaks if the
     user reopens the classification dialog.
 
+    A last class without range (:func:`~spatialinno.qgis.classes.no_data_class`) draws the units
+    without a value: the renderer then classifies ``coalesce("column", NO_DATA_VALUE)`` and the
+    "no data" range holds that one value.
+
     >>> from spatialinno import styles
     >>> s = styles.graduated("x", scheme="equal_interval", k=3).resolve([0, 3, 6, 9])
     >>> qml = graduated_qml("x", graduated_classes(s))
-    >>> 'lower="0.0"' in qml and 'upper="9.0"' in qml
+    >>> 'lower="0.0"' in qml and 'upper="9.0"' in qml and 'attr="x"' in qml
+    True
+    >>> qml = graduated_qml("x", graduated_classes(s, no_data=True))
+    >>> 'attr="coalesce(&quot;x&quot;, -1e+300)"' in qml and 'lower="-1e+300"' in qml
     True
     """
-    root, renderer = _renderer(kind, "graduatedSymbol", column, graduatedMethod="GraduatedColor")
+    ranged = [c for c in classes if c.lower is not None or c.upper is not None]
+    no_data = [c for c in classes if c.lower is None and c.upper is None]
+    attr = column
+    if no_data:
+        attr = f"coalesce({_quote_field(column)}, {number_text(NO_DATA_VALUE)})"
+    root, renderer = _renderer(kind, "graduatedSymbol", attr, graduatedMethod="GraduatedColor")
     ranges = ET.SubElement(renderer, "ranges")
     symbols = ET.SubElement(renderer, "symbols")
     for i, cls in enumerate(classes):
-        if cls.lower is None or cls.upper is None:
+        if cls in no_data:
+            lower = upper = number_text(NO_DATA_VALUE)
+        elif cls.lower is None or cls.upper is None:
             raise ExportError(f"range {i} of the graduated style has no lower/upper bound")
+        else:
+            lower, upper = number_text(cls.lower), number_text(cls.upper)
         ET.SubElement(
             ranges,
             "range",
             {
-                "lower": number_text(cls.lower),
-                "upper": number_text(cls.upper),
+                "lower": lower,
+                "upper": upper,
                 "symbol": str(i),
                 "label": cls.label,
                 "render": "true",
@@ -305,7 +329,7 @@ def graduated_qml(column: str, classes: Sequence[StyleClass], kind: str = "polyg
         )
         _symbol(symbols, str(i), kind, cls.color)
     source = ET.SubElement(renderer, "source-symbol")
-    _symbol(source, "0", kind, classes[-1].color if classes else _styles.NO_DATA_COLOR)
+    _symbol(source, "0", kind, ranged[-1].color if ranged else _styles.NO_DATA_COLOR)
     method = ET.SubElement(renderer, "classificationMethod", {"id": "Custom"})
     ET.SubElement(method, "symmetricMode", {"enabled": "0", "symmetrypoint": "0", "astride": "0"})
     ET.SubElement(
@@ -313,6 +337,20 @@ def graduated_qml(column: str, classes: Sequence[StyleClass], kind: str = "polyg
         "labelFormat",
         {"format": "%1 - %2", "labelprecision": "4", "trimtrailingzeroes": "1"},
     )
+    return _qml_string(root, renderer)
+
+
+def single_symbol_qml(kind: str, color: str, label: str = "") -> str:
+    """QML of a single-symbol renderer: every feature drawn in ``color`` (e.g. border lines).
+
+    >>> 'type="singleSymbol"' in single_symbol_qml("line", "#252525")
+    True
+    """
+    check_xml_text(label, "legend label")
+    root, renderer = _renderer(kind, "singleSymbol", "")
+    del renderer.attrib["attr"]
+    symbols = ET.SubElement(renderer, "symbols")
+    _symbol(symbols, "0", kind, color)
     return _qml_string(root, renderer)
 
 
@@ -325,6 +363,7 @@ def style_documents(
     lang: str = "both",
     other: bool = False,
     no_data_when: Sequence[tuple[str, object]] = (),
+    no_data: bool = False,
 ) -> tuple[str, str]:
     """``(qml, sld)`` for ``style`` drawn on geometries of ``kind`` (polygon, line or point).
 
@@ -346,6 +385,8 @@ def style_documents(
     no_data_when : sequence of (str, object)
         Categorised styles only: ``(field, value)`` conditions (``value=None``: field is NULL)
         under which a row is drawn as no data whatever its category value; implies ``other``.
+    no_data : bool
+        Graduated styles only: add the grey "no data" class for units without a value.
 
     Examples
     --------
@@ -368,7 +409,7 @@ def style_documents(
             style_sld(layer, col, classes, kind, no_data_when),
         )
     if isinstance(style, _styles.GraduatedStyle):
-        classes = graduated_classes(style, lang)
+        classes = graduated_classes(style, lang, no_data)
         check_labels(classes)
         return graduated_qml(col, classes, kind), style_sld(layer, col, classes, kind)
     raise ExportError(

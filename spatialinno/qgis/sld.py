@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from .. import styles as _styles
 from .classes import StyleClass, category_value, check_kind, number_text
 
-__all__ = ["style_sld"]
+__all__ = ["single_symbol_sld", "style_sld"]
 
 _SLD_NS = {
     "xmlns": "http://www.opengis.net/sld",
@@ -138,6 +138,7 @@ def style_sld(
     user = ET.SubElement(named, "UserStyle")
     ET.SubElement(user, "se:Name").text = layer
     fts = ET.SubElement(user, "se:FeatureTypeStyle")
+    graduated = any(c.lower is not None for c in classes)
     for i, cls in enumerate(classes):
         rule = ET.SubElement(fts, "se:Rule")
         ET.SubElement(rule, "se:Name").text = cls.label
@@ -145,10 +146,32 @@ def style_sld(
         ET.SubElement(desc, "se:Title").text = cls.label
         if cls.lower is not None and cls.upper is not None:
             _range_filter(rule, column, cls, first=i == 0)
+        elif cls.value is None and graduated:
+            # the "no data" class of a graduated style: the units without a value
+            _is_null(ET.SubElement(rule, "ogc:Filter"), column)
         elif cls.value is None:
             _catch_all_filter(rule, column, classes, no_data_when)
         else:
             _category_filter(rule, column, cls, no_data_when)
         _sld_symbolizer(rule, kind, cls.color)
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def single_symbol_sld(layer: str, kind: str, color: str, label: str = "") -> str:
+    """SLD 1.1 document with one rule without filter: every feature in ``color``.
+
+    >>> single_symbol_sld("lines", "line", "#252525").count("<se:Rule>")
+    1
+    """
+    check_kind(kind)
+    root = ET.Element("StyledLayerDescriptor", _SLD_NS)
+    named = ET.SubElement(root, "NamedLayer")
+    ET.SubElement(named, "se:Name").text = layer
+    user = ET.SubElement(named, "UserStyle")
+    ET.SubElement(user, "se:Name").text = layer
+    rule = ET.SubElement(ET.SubElement(user, "se:FeatureTypeStyle"), "se:Rule")
+    ET.SubElement(rule, "se:Name").text = label or layer
+    _sld_symbolizer(rule, kind, color)
     ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

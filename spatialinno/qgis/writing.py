@@ -176,19 +176,27 @@ def layer_style(
 ) -> tuple[str, str]:
     """``(qml, sld)`` of ``style`` for the layer written from ``frame``.
 
-    A categorised style gets the "no data" catch-all when some values have no category (with a
-    warning naming them) or are missing; a Gi* style also the no-data conditions of
-    :mod:`spatialinno.measures.results`. ``names`` maps columns to the field names in the file
+    Every style gets the grey "no data" class, so every unit is drawn (issue 15): a categorised
+    style the catch-all (values without a category get a warning naming them), a Gi* style also
+    the no-data conditions of :mod:`spatialinno.measures.results`, a graduated style a class for
+    units without a value. ``names`` maps columns to the field names in the file
     (Shapefile); the documents then refer to those.
     """
-    other = _needs_other(style, frame[style.column])
+    _needs_other(style, frame[style.column])  # warns about values without a category
     no_data = _no_data_when(style, frame)
     column = None
     if names is not None:
         no_data = [(names[c], v) for c, v in no_data]
         column = names[style.column]
     return style_documents(
-        style, kind, column=column, layer=layer, lang=lang, other=other, no_data_when=no_data
+        style,
+        kind,
+        column=column,
+        layer=layer,
+        lang=lang,
+        other=True,
+        no_data_when=no_data,
+        no_data=True,
     )
 
 

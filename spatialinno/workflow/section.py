@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .._progress import Progress
+from ..measures.arrangements import reused_draws
 from ..measures.results import (
     GI,
     GI_BINS,
@@ -123,13 +124,24 @@ def cross_section(
     """
     taken: set[str] = set()
     slugs = {c: prefix + slug(c, taken, f"col{i + 1}") for i, c in enumerate(columns)}
+    # pandas deep-copies .attrs (the join report: tables of every row) into every frame and
+    # series derived from this one -- thousands of copies, 7 s of a county run; the statistics
+    # and maps never read it, so they work on a frame without it
+    full, gdf = gdf, gdf.copy(deep=False)
+    gdf.attrs = {}
     run.bar.advance(f"{section}: weights")
     w = run_weights(gdf, run.options)
-    done = [_one_column(gdf, level, c, slugs[c], w, run, section, title_suffix) for c in columns]
+    # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
+    # are drawn once per number of units and reused by every column (the same draws, so the
+    # same p-values, as drawing them again)
+    with reused_draws():
+        done = [
+            _one_column(gdf, level, c, slugs[c], w, run, section, title_suffix) for c in columns
+        ]
     per_group = _per_province(gdf, level, columns, run, section)
     regions = _region_means(gdf, columns, run, section)
     return Section(
-        gdf=gdf,
+        gdf=full,
         level=level,
         columns=columns,
         slugs=slugs,
@@ -302,7 +314,7 @@ def _write_layers(
     )
     layers, extra = [], []
     for layer, frame, style in layer_frames:
-        extra += export_layer(frame, run.out, layer, style, run.options.formats)
+        extra += export_layer(frame, run.out, layer, style, run.options.formats, run.options.lang)
         layers.append(layer)
     return layers, extra
 

@@ -230,7 +230,9 @@ def _study_part(run: RunContext, written: _Written) -> dict[str, Any]:
         (2023, "study_gini_2023", styles.graduated("gini_innovation", scheme="quantiles", k=5)),
     ):
         frame = joined[joined["year"] == year].drop(columns="year")
-        written.files += export_layer(frame, run.out, layer, style, run.options.formats)
+        written.files += export_layer(
+            frame, run.out, layer, style, run.options.formats, run.options.lang
+        )
     means = facts["region_means"]
     written.tables["study_gini_region_means"] = pd.concat(
         {y: m["gini_innovation"] for y, m in means.items()}, axis=1
@@ -352,7 +354,12 @@ def _panel_part(run: RunContext, written: _Written) -> None:
         written.maps.append((file, title))
     style = styles.graduated(DEMO_PANEL_COLUMNS[0], scheme="quantiles", k=5)
     written.files += export_layer(
-        last.drop(columns="year"), run.out, f"province_rd_{last_year}", style, run.options.formats
+        last.drop(columns="year"),
+        run.out,
+        f"province_rd_{last_year}",
+        style,
+        run.options.formats,
+        run.options.lang,
     )
 
 
