@@ -192,7 +192,7 @@ def plot_capital_shares(
     >>> import spatialinno as si
     >>> fig = si.plot_capital_shares(si.load_dataset("zhao2025_table2"), year=2021, lang="en")
     >>> fig.axes[0].get_yticklabels()[-1].get_text()  # the largest share on top
-    'Qinghai'
+    'Gansu'
     """
     page = Page.of(width, dpi, lang, style)
     g = province_rows(frame, column, year, "table")

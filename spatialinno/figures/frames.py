@@ -9,8 +9,8 @@ CRS, no empty geometry), with messages that name the rows.
 >>> import spatialinno as si
 >>> t = si.load_dataset("zhao2025_table2").query("year == 2023")
 >>> d = drawn_rows(t, "table", inset=None)
->>> len(d.frame), d.level, d.national, d.inset
-(26, 'province', True, True)
+>>> len(d.frame), d.level, d.national, d.inset  # the 8 provinces the table lacks are added
+(34, 'province', True, True)
 """
 
 from __future__ import annotations

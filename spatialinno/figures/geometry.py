@@ -15,7 +15,7 @@ the same colours.
 
 >>> x0, y0, x1, y1 = scs_extent()
 >>> round((x1 - x0) / 1e3), round((y1 - y0) / 1e3)  # km
-(1652, 2613)
+(1894, 2660)
 """
 
 from __future__ import annotations

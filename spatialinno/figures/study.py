@@ -178,7 +178,22 @@ def capital_shares(g: pd.DataFrame, column: str, year: int | None) -> np.ndarray
     return share / 100.0 if share[finite].max() > 1.0 else share
 
 
-def _capital_points(g: pd.DataFrame, share: np.ndarray, radius: float) -> Points:
+# greyscale capitals: the class in the fill (light ≤ 50 %, mid 50-80 %, dark > 80 %), black
+# outlines (the web map tells the classes apart by outline colour, which grey cannot)
+_GREY_CAPITAL = ("#d9d9d9", "#969696", "#252525")
+
+
+def _capital_look(share: float, grey: bool) -> tuple[str, str, float]:
+    """Fill, outline colour and outline width (pt) of a capital's circle."""
+    color, width = styles.capital_outline(share)
+    if not grey:
+        return styles.CAPITAL_COLORS["fill"], color, width * 0.5
+    lo, hi = styles.CAPITAL_SHARE_THRESHOLDS
+    klass = 2 if share > hi else 1 if share > lo else 0
+    return _GREY_CAPITAL[klass], PRINT_COLORS["arrow_dark"], 0.6
+
+
+def _capital_points(g: pd.DataFrame, share: np.ndarray, radius: float, grey: bool) -> Points:
     """A circle per capital at the point on the surface of its unit, area ∝ share."""
     pref = projected_layer("prefecture", True)
     caps = pref[pref["is_capital"].astype(bool)].drop_duplicates("province_code")
@@ -186,21 +201,22 @@ def _capital_points(g: pd.DataFrame, share: np.ndarray, radius: float) -> Points
     has = np.isfinite(share) & g["code"].isin(caps.index).to_numpy()
     points = shapely.point_on_surface(caps.loc[g.loc[has, "code"], "mainland"].to_numpy())
     s = share[has]
-    outline = [styles.capital_outline(v) for v in s]
+    looks = [_capital_look(v, grey) for v in s]
     return Points(shapely.get_x(points), shapely.get_y(points), (2 * radius) ** 2 * np.maximum(s, 0),
-                  styles.CAPITAL_COLORS["fill"], [c for c, _ in outline],
-                  np.array([w for _, w in outline]) * 0.5, zorder=4.5, alpha=0.6)  # fmt: skip
+                  [f for f, _, _ in looks], [c for _, c, _ in looks],
+                  np.array([w for _, _, w in looks]), zorder=4.5, alpha=1.0 if grey else 0.6)  # fmt: skip
 
 
-def _capital_entries(style: styles.GraduatedStyle, radius: float, lang: str) -> list[Entry]:
+def _capital_entries(
+    style: styles.GraduatedStyle, radius: float, lang: str, grey: bool
+) -> list[Entry]:
     """One example circle per class: a typical share, its size and outline."""
     t = styles.TEXT[lang]
     out = []
     for example, text in zip((0.3, 0.65, 0.9), style.class_labels(lang), strict=False):
-        color, lw = styles.capital_outline(example)
-        row = styles.LegendRow(styles.CAPITAL_COLORS["fill"], f"{t['capital']} {text}",
-                               shape="circle", border=color)  # fmt: skip
-        out.append(Entry(row, lw=lw * 0.5, size_pt=2 * radius * np.sqrt(example)))
+        fill, color, lw = _capital_look(example, grey)
+        row = styles.LegendRow(fill, f"{t['capital']} {text}", shape="circle", border=color)
+        out.append(Entry(row, lw=lw, size_pt=2 * radius * np.sqrt(example)))
     return out
 
 
@@ -241,9 +257,10 @@ def plot_capital_effect(
     Examples
     --------
     >>> import spatialinno as si
+    >>> from matplotlib.legend import Legend
     >>> fig = si.plot_capital_effect(si.load_dataset("zhao2025_table2"), year=2021, lang="en")
-    >>> fig.axes[0].get_legend().get_title().get_text()
-    'Capital share'
+    >>> [lg.get_title().get_text() for lg in fig.axes[0].findobj(Legend)]
+    ['Capital share', 'Provincial capitals']
     """
     page = Page.of(width, dpi, lang, style)
     g = province_rows(frame, column, year, "table")
@@ -256,8 +273,8 @@ def plot_capital_effect(
     t = styles.TEXT[page.lang]
     legend_title = value_label(column, page.lang, frame, label, "")
     entries = graduated_entries(cstyle, classes, page.lang, page.grey)
-    extra = (t["capitals"], _capital_entries(cstyle, radius, page.lang))
-    spec = MapSpec([*layers, _capital_points(g, share, radius)], legend_title, entries,
+    extra = (t["capitals"], _capital_entries(cstyle, radius, page.lang, page.grey))
+    spec = MapSpec([*layers, _capital_points(g, share, radius, page.grey)], legend_title, entries,
                    [t["capital_circle"], t["thresholds"]], extra_legend=extra)  # fmt: skip
     if title is None:
         title = (f"省会效应：{legend_title}（{year} 年）" if page.lang == "zh"
