@@ -15,6 +15,7 @@ Sections (each a ``bench_*.py`` module with ``run(quick) -> Section``; run one a
 ``local``       si.lisa / si.hotspots vs esda Moran_Local / G_Local (target: no slower)
 ``classify``    classify.fisher_jenks vs mapclassify.FisherJenks (target: no slower, same breaks)
 ``maps``        saved HTML size of the choropleths (prefecture < 1.5 MB, county < 6 MB)
+``figures``     print figures: prefecture choropleth with inset (< 3 s), 5-panel small multiple (< 8 s)
 ``e2e``         import spatialinno (< 1 s, no heavy module), analyze (< 10 s), demo
 
 All statistics sections run in this one Python process (same data, same graphs, same warm

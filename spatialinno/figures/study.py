@@ -22,7 +22,7 @@ from .._errors import InputError
 from .._validate import region_labels
 from ..boundaries.regions import REGION_EN, REGION_ZH, REGIONS
 from ..measures.concentration import region_summary
-from ..styles.printing import PRINT_COLORS, PRINT_TEXT, REGION_LINESTYLES
+from ..styles.printing import GREY_CAPITAL, PRINT_COLORS, PRINT_TEXT, REGION_LINESTYLES
 from .base import MapSpec, map_figure
 from .cartography import Entry
 from .choropleth import graduated_entries, graduated_layers, resolve_style, value_label
@@ -178,11 +178,6 @@ def capital_shares(g: pd.DataFrame, column: str, year: int | None) -> np.ndarray
     return share / 100.0 if share[finite].max() > 1.0 else share
 
 
-# greyscale capitals: the class in the fill (light ≤ 50 %, mid 50-80 %, dark > 80 %), black
-# outlines (the web map tells the classes apart by outline colour, which grey cannot)
-_GREY_CAPITAL = ("#d9d9d9", "#969696", "#252525")
-
-
 def _capital_look(share: float, grey: bool) -> tuple[str, str, float]:
     """Fill, outline colour and outline width (pt) of a capital's circle."""
     color, width = styles.capital_outline(share)
@@ -190,7 +185,7 @@ def _capital_look(share: float, grey: bool) -> tuple[str, str, float]:
         return styles.CAPITAL_COLORS["fill"], color, width * 0.5
     lo, hi = styles.CAPITAL_SHARE_THRESHOLDS
     klass = 2 if share > hi else 1 if share > lo else 0
-    return _GREY_CAPITAL[klass], PRINT_COLORS["arrow_dark"], 0.6
+    return GREY_CAPITAL[klass], PRINT_COLORS["arrow_dark"], 0.6
 
 
 def _capital_points(g: pd.DataFrame, share: np.ndarray, radius: float, grey: bool) -> Points:

@@ -31,6 +31,7 @@ __all__ = [
     "COLUMN_WIDTH_MM",
     "FIGURE_STYLES",
     "GREYS",
+    "GREY_CAPITAL",
     "PRINT_COLORS",
     "PRINT_TEXT",
     "REGION_COLORS",
@@ -96,6 +97,11 @@ _GREY_GI: dict[object, tuple[str, str]] = {
     -3: ("#cccccc", "\\\\\\\\\\\\"),
     results.NO_DATA: GREY_NO_DATA,
 }
+
+# greyscale capitals (capital-effect map): the class in the fill (light ≤ 50 %, mid 50-80 %,
+# dark > 80 %) with black outlines -- the web map tells the classes apart by outline colour,
+# which grey cannot
+GREY_CAPITAL: tuple[str, str, str] = ("#d9d9d9", "#969696", "#252525")
 
 # the four NBS regions in the charts (Okabe & Ito's colour-blind-safe colours), and the line
 # styles and markers that tell them apart in greyscale and on the coastal-lead map's outlines
