@@ -475,3 +475,21 @@ def test_lisa_legend_counts_match_the_data(classes: pd.DataFrame) -> None:
     assert rows[styles.LISA.label_of("LL", "en")] == counts["LL"]
     assert rows[styles.LISA.label_of("HL", "en")] == 1
     assert sum(rows.values()) == len(classes)
+
+
+def test_network_plot_method_forwards_and_matplotlib_loads_only_then(network: object) -> None:
+    import subprocess
+    import sys
+
+    a = network.plot(top=100, lang="en")
+    b = si.plot_network(network, top=100, lang="en")
+    assert [t.get_text() for t in a.axes[0].get_legend().get_texts()] == [
+        t.get_text() for t in b.axes[0].get_legend().get_texts()
+    ]
+    code = (
+        "import sys, spatialinno as si; air = si.load_dataset('air_routes_2014'); "
+        "net = si.city_network(air, 'gb_o', 'gb_d', weight='n_route_records', year='year'); "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
