@@ -78,6 +78,11 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
         default=[],
         help="add 'shp' for Shapefiles beside results.gpkg",
     )
+    d.add_argument(
+        "--figures",
+        default=None,
+        help="also write the study's print figures under figures/ (png,pdf; png, tif, pdf, svg)",
+    )
     _common(d)
 
 
@@ -226,6 +231,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         lang=args.lang,
         correction=None if args.correction == "none" else args.correction,
         formats=args.format,
+        figures=args.figures,
         overwrite=args.overwrite,
         quiet=args.quiet,
     )

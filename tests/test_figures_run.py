@@ -97,3 +97,21 @@ def test_overwrite_replaces_the_figures(run: dict) -> None:
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<img" not in html  # no PNG asked for: nothing embedded, the SVGs listed
     assert 'href="figures/map_capital_share.svg"' in html
+
+
+@requires_chromium
+def test_demo_writes_and_embeds_the_study_figures(tmp_path: Path) -> None:
+    from spatialinno.figures.run import STUDY_FIGURES
+
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--out", str(out), "--figures", "png", "--lang", "en", "-q"]) == 0
+    names = [n for n, _, _ in STUDY_FIGURES]
+    assert sorted(p.stem for p in (out / "figures").iterdir()) == sorted(names)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for n in names:
+        assert f'<img src="figures/{n}.png"' in html
+    r = render(out / "report.html", evaluate={
+        "imgs": "Array.from(document.querySelectorAll('.si-figure img'))"
+                ".filter(i => i.complete && i.naturalWidth > 1000).length"})  # fmt: skip
+    assert r["failed_requests"] == [] and r["console_errors"] == []
+    assert r["eval"]["imgs"] == len(names)

@@ -19,12 +19,20 @@ from typing import Any
 import pyogrio
 
 from .._errors import FontWarning, InputError
-from .charts import plot_moran_scatter
+from .charts import plot_capital_shares, plot_moran_scatter, plot_region_means
 from .choropleth import plot_choropleth
 from .clusters import plot_hotspots, plot_lisa
 from .page import FORMATS, save_figure
+from .study import plot_capital_effect, plot_coastal_lead
 
-__all__ = ["FIGURES_DIR", "FigureFile", "check_formats", "write_figures"]
+__all__ = [
+    "FIGURES_DIR",
+    "STUDY_FIGURES",
+    "FigureFile",
+    "check_formats",
+    "write_figures",
+    "write_study_figures",
+]
 
 FIGURES_DIR = "figures"
 GPKG = "results.gpkg"  # workflow.outputs.GPKG_FILE (figures sit below the workflow)
@@ -111,4 +119,47 @@ def write_figures(
             files = tuple(p.relative_to(out).as_posix() for p in paths)
             title = _TITLES[lang][kind].format(col=col)
             written.append(FigureFile(files, title, round(fig.get_figwidth() * 25.4, 1)))
+    return written
+
+
+# the reference study's figures (``spatialinno demo --figures``): file name, zh and en title
+STUDY_FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("study_gini_years", "创新资源基尼系数：2012–2023 年各省（小多图）",
+     "Gini 1 by province, 2012–2023 (small multiples)"),
+    ("study_coastal_lead_2023", "沿海领先：创新资源基尼系数（2023 年）",
+     "The coastal lead: Gini 1 (2023)"),
+    ("study_capital_effect_2021", "省会效应（2021 年）", "The capital effect (2021)"),
+    ("study_region_means", "四大地区均值（2012–2023 年）", "Means of the four regions, 2012–2023"),
+    ("study_capital_shares_2021", "各省省会份额（2021 年）", "Capital share by province (2021)"),
+)  # fmt: skip
+
+
+def write_study_figures(
+    out: Path, table: Any, formats: Sequence[str] | str, lang: str
+) -> list[FigureFile]:
+    """The reference study's figures from its Table 2 (``table``) into ``out/figures``.
+
+    Gini 1 in five panels (2012/2015/2018/2021/2023), the coastal-lead map (2023), the
+    capital-effect map (2021), the four regions' means over the years and the sorted capital
+    shares (2021), as in Zhao et al. (2025).
+    """
+    formats = check_formats(formats)
+    if not formats:
+        return []
+    out = Path(out)
+    draw = {
+        "study_gini_years": lambda: plot_choropleth(table, "gini_innovation", by="year", lang=lang),
+        "study_coastal_lead_2023": lambda: plot_coastal_lead(table, "gini_innovation", 2023,
+                                                             lang=lang),
+        "study_capital_effect_2021": lambda: plot_capital_effect(table, year=2021, lang=lang),
+        "study_region_means": lambda: plot_region_means(table, "gini_innovation", lang=lang),
+        "study_capital_shares_2021": lambda: plot_capital_shares(table, year=2021, lang=lang),
+    }  # fmt: skip
+    written = []
+    for name, title_zh, title_en in STUDY_FIGURES:
+        fig = draw[name]()
+        paths = save_figure(fig, out / FIGURES_DIR / name, formats)
+        files = tuple(p.relative_to(out).as_posix() for p in paths)
+        title = title_zh if lang == "zh" else title_en
+        written.append(FigureFile(files, title, round(fig.get_figwidth() * 25.4, 1)))
     return written
