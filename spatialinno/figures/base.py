@@ -263,7 +263,7 @@ def map_figure(
             legends = _add_legends(ax, spec, page, below=True)
             renderer = fig.canvas.get_renderer()
             px = max(lg.get_window_extent(renderer).height for lg in legends)
-            mm[2] = px / fig.dpi * MM_PER_INCH + 1.0
+            mm[2] = px / fig.dpi * MM_PER_INCH + 2.0
             height = _place_axes(fig, ax, page, mm)
         else:
             obstacles += legends
@@ -344,8 +344,25 @@ def _shared_cell(
     """The cell after the last panel: the shared legend (left) and the inset (right)."""
     holder = fig.add_axes(rect)
     holder.set_axis_off()
-    add_legend(holder, spec.legend_title, spec.entries, page.lang, loc="center left",
-               anchor=(0.0, 0.5))  # fmt: skip
+    title = spec.legend_title
+    for _ in range(3):  # a long title (English labels with units) is wrapped until it fits
+        legend = add_legend(holder, title, spec.entries, page.lang, loc="center left",
+                            anchor=(0.0, 0.5))  # fmt: skip
+        box = legend.get_window_extent(fig.canvas.get_renderer())
+        right = float(box.transformed(holder.transAxes.inverted()).x1)
+        if land is None or right <= 0.6 or "\n" in title:
+            break
+        legend.remove()
+        title = _wrap(title)
     if land is not None:
-        add_inset(holder, land, [0.62, 0.02, 0.36, 0.96], page.lang, page.base_pt,
+        left = max(0.62, right + 0.03)
+        add_inset(holder, land, [left, 0.02, 0.99 - left, 0.96], page.lang, page.base_pt,
                   transform=holder.transAxes)  # fmt: skip
+
+
+def _wrap(text: str) -> str:
+    """``text`` in two lines, broken at the space (or character) nearest its middle."""
+    mid = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - mid)) if spaces else mid
+    return f"{text[:cut].rstrip()}\n{text[cut:].lstrip()}"

@@ -148,6 +148,7 @@ class Lines:
     linestyle: Any = "-"
     zorder: float = 3.0
     alpha: float = 1.0
+    in_inset: bool = True  # False: main map only (region outlines would blot out the islands)
 
 
 @dataclass
@@ -270,6 +271,8 @@ def draw_layers(
     for layer in layers:
         if isinstance(layer, Points):
             _draw_points(ax, layer, rect)
+            continue
+        if part == "inset" and isinstance(layer, Lines) and not layer.in_inset:
             continue
         geoms = layer.main if part == "main" else layer.geoms
         if rect is not None:

@@ -84,7 +84,8 @@ def _coastal_layers() -> list[Lines | Points]:
     regions = _region_outlines()
     layers: list[Lines | Points] = [
         Lines(np.array([regions.geometry[r]]), np.array([regions["mainland"][r]]),
-              styles.REGION_OUTLINE_COLOR, 1.1, linestyle=REGION_LINESTYLES[r], zorder=3.2)
+              styles.REGION_OUTLINE_COLOR, 1.1, linestyle=REGION_LINESTYLES[r], zorder=3.2,
+              in_inset=False)
         for r in REGIONS if r in regions.index
     ]  # fmt: skip
     layer = projected_layer("province", True)
