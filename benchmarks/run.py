@@ -15,6 +15,7 @@ Sections (each a ``bench_*.py`` module with ``run(quick) -> Section``; run one a
 ``local``       si.lisa / si.hotspots vs esda Moran_Local / G_Local (target: no slower)
 ``classify``    classify.fisher_jenks vs mapclassify.FisherJenks (target: no slower, same breaks)
 ``maps``        saved HTML size of the choropleths (prefecture < 1.5 MB, county < 6 MB)
+``figures``     print figures: prefecture choropleth with inset (< 3 s), 5-panel small multiple (< 8 s)
 ``e2e``         import spatialinno (< 1 s, no heavy module), analyze (< 10 s), demo
 
 All statistics sections run in this one Python process (same data, same graphs, same warm
@@ -50,6 +51,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
     import bench_boundaries
     import bench_classify
     import bench_end_to_end
+    import bench_figures
     import bench_local
     import bench_maps
     import bench_spatial_gini
@@ -62,6 +64,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
         "local": bench_local.run,
         "classify": bench_classify.run,
         "maps": bench_maps.run,
+        "figures": bench_figures.run,
         "e2e": bench_end_to_end.run,
     }
 

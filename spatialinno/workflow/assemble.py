@@ -151,8 +151,10 @@ def settings_text(sec: Section, options: Options) -> str:
     )
 
 
-def section_blocks(rep: Report, sec: Section, options: Options, heading: str) -> None:
-    """Settings, tables and maps of one cross-section."""
+def section_blocks(
+    rep: Report, sec: Section, options: Options, heading: str, figures: Sequence[Any] = ()
+) -> None:
+    """Settings, tables, maps and print figures (``FigureFile``s with a PNG) of one section."""
     lang = options.lang
     text, label = TEXT[lang], labeller(sec.gdf, lang)
     rep.heading(heading)
@@ -173,6 +175,11 @@ def section_blocks(rep: Report, sec: Section, options: Options, heading: str) ->
     rep.heading(text["maps"], level=3)
     for name, title in sec.maps:
         rep.map(name, title)
+    shown = [f for f in figures if f.png]
+    if shown:
+        rep.heading(text["figures"], level=3)
+    for fig in shown:
+        rep.figure(fig.png, fig.title, fig.files, fig.width_mm)
 
 
 def _stat_table(
@@ -282,13 +289,18 @@ def write_analyze_report(
     source: str,
     subtitle: str,
     messages: Sequence[object],
+    figures: Sequence[Any] = (),
 ) -> list[str]:
-    """Write report.html of an analyze run into ``out``; return every file of the run."""
+    """Write report.html of an analyze run into ``out``; return every file of the run.
+
+    ``figures`` are the print figures written (:func:`spatialinno.figures.run.write_figures`).
+    """
     text = TEXT[options.lang]
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=subtitle)
     join_block(rep, sec.gdf, sec.level, options.lang, source, sec.columns)
-    section_blocks(rep, sec, options, text["results"])
+    section_blocks(rep, sec, options, text["results"], figures)
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
+    files += [f for fig in figures for f in fig.files]
     coverage = [coverage_of(sec.gdf, sec.columns, options.lang)]
     closing_blocks(rep, messages, files, sec.level, options, coverage)
     rep.save(out / REPORT_FILE)

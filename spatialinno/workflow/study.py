@@ -125,6 +125,7 @@ def demo(
     lang: str = "zh",
     correction: str | None = "fdr",
     formats: Sequence[str] = ("gpkg",),
+    figures: Sequence[str] | str | None = None,
     overwrite: bool = False,
     quiet: bool = True,
 ) -> Analysis:
@@ -142,6 +143,9 @@ def demo(
         Output folder (new or empty unless ``overwrite``).
     seed, lang, correction, formats, overwrite, quiet
         As in :func:`spatialinno.analyze`; the demo applies the FDR correction by default.
+    figures : str or sequence of str, optional
+        Also write the study's print figures (``"png,pdf"`` ...) under ``figures/``:
+        :func:`spatialinno.figures.run.write_study_figures`; the report embeds the PNGs.
 
     Returns
     -------
@@ -158,9 +162,10 @@ def demo(
     started = time.perf_counter()
     options = make_options("queen", "auto", 0.05, correction, seed, lang, formats)
     check_out(out, overwrite)
+    figure_formats = _figure_formats(figures)  # checked before any work
     # written into a staging folder, moved into place when complete (see analyze)
     with Staging(out, earlier_outputs) as stage:
-        written, summary, messages = _demo_into(stage.path, options, quiet)
+        written, summary, messages = _demo_into(stage.path, options, quiet, figure_formats)
         stage.commit()
     return Analysis(
         out=Path(out),
@@ -175,7 +180,7 @@ def demo(
 
 
 def _demo_into(
-    out_path: Path, options: Options, quiet: bool
+    out_path: Path, options: Options, quiet: bool, figure_formats: tuple[str, ...] = ()
 ) -> tuple[_Written, pd.DataFrame, list[str]]:
     """Every output of :func:`demo`, written into ``out_path``: what was written, summary, notes."""
     written = _Written()
@@ -190,6 +195,7 @@ def _demo_into(
         _city_part(run, written)
     rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
     _study_blocks(rep, facts, written, options.lang)
+    _study_figures(rep, out_path, facts["table"], figure_formats, options.lang, written)
     _panel_blocks(rep, written, options.lang)
     _city_blocks(rep, written, options)
     coverage = [coverage_of(sec.gdf, sec.columns, options.lang) for sec, _ in written.sections]
@@ -199,6 +205,28 @@ def _demo_into(
     rep.paragraph(TEXT[options.lang]["data_sources"].format(sources=sources), note=True)
     rep.save(out_path / REPORT_FILE)
     return written, run.summary.write(out_path), notes.messages
+
+
+def _figure_formats(figures: Sequence[str] | str | None) -> tuple[str, ...]:
+    if not figures:
+        return ()
+    from ..figures.run import check_formats  # matplotlib is loaded only when figures are asked
+
+    return check_formats(figures)
+
+
+def _study_figures(
+    rep: Report, out: Path, table: Any, formats: tuple[str, ...], lang: str, written: _Written
+) -> None:
+    """``--figures``: the study's print figures, written and embedded (PNG) after its maps."""
+    if not formats:
+        return
+    from ..figures.run import write_study_figures
+
+    for fig in write_study_figures(out, table, formats, lang):
+        written.files += fig.files
+        if fig.png:
+            rep.figure(fig.png, fig.title, fig.files, fig.width_mm)
 
 
 def _subtitle(options: Options) -> str:

@@ -413,6 +413,16 @@ class CityNetwork:
 
         return export_network(self, path, year=year, lines=lines, overwrite=overwrite, lang=lang)
 
+    def plot(self, year: Hashable | None = None, top: int | None = None, **kwargs: Any) -> Any:
+        """Print map of the network: :func:`spatialinno.figures.network.plot_network`.
+
+        A convenience that forwards to the figures stage (imported when called, like
+        :meth:`export`); ``kwargs`` are those of ``plot_network`` (``lang``, ``width`` ...).
+        """
+        from ...figures.network import plot_network
+
+        return plot_network(self, year=year, top=top, **kwargs)
+
 
 def _edge_line(a: tuple[float, float], b: tuple[float, float], lines: str) -> LineString:
     """Straight segment or great-circle arc (GRS80, the CGCS2000 ellipsoid) from a to b (lon, lat)."""
