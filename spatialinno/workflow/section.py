@@ -30,6 +30,7 @@ from ..measures.results import (
     lisa_classes,
 )
 from ..styles.text import column_label
+from ..tables.labels import ATTR as LABELS_ATTR
 from .inputs import layer_columns
 from .options import Options, parse_weights
 from .outputs import SummaryTable, export_layer, slug
@@ -126,9 +127,10 @@ def cross_section(
     slugs = {c: prefix + slug(c, taken, f"col{i + 1}") for i, c in enumerate(columns)}
     # pandas deep-copies .attrs (the join report: tables of every row) into every frame and
     # series derived from this one -- thousands of copies, 7 s of a county run; the statistics
-    # and maps never read it, so they work on a frame without it
+    # and maps never read it, so they work on a frame without it (the labels, small, stay:
+    # titles and legends read them)
     full, gdf = gdf, gdf.copy(deep=False)
-    gdf.attrs = {}
+    gdf.attrs = {k: v for k, v in full.attrs.items() if k == LABELS_ATTR}
     run.bar.advance(f"{section}: weights")
     w = run_weights(gdf, run.options)
     # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
