@@ -33,7 +33,6 @@ datums differ by centimetres, far below what a web map can show, so no transform
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from string import Template
@@ -43,13 +42,13 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import MacroElement
 
 from .. import styles
 from .._errors import InputError
 from .._escape import css_color, html_text, script_json
 from ..styles import LegendRow, check_lang
+from .geojson import COORD_DECIMALS, feature_collection, geometry_texts
 from .offline import GeometryTextGeoJson, LiteralElement, OfflineFigure, make_offline
 
 __all__ = [
@@ -78,7 +77,6 @@ __all__ = [
     "start_map",
 ]
 
-COORD_DECIMALS = 5  # ~1 m at China's latitudes: invisible on a web map, keeps files small
 # Whole of China incl. the South China Sea islands, [[south, west], [north, east]] in degrees
 CHINA_BOUNDS: list[list[float]] = [[3.4, 73.4], [53.6, 135.1]]
 
@@ -381,80 +379,6 @@ def start_map(m: folium.Map | None, title: str, lang: str = "zh", **kwargs: Any)
     for pane, z in PANES.items():
         ensure_pane(m, pane, z, pointer_events=pane in _INTERACTIVE_PANES)
     return m
-
-
-def _round_coords(geoms: np.ndarray) -> np.ndarray:
-    """Coordinates rounded to 5 decimals (the saved file is mostly digits)."""
-    return shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
-
-
-# GeoJSON text of geometries already written, by the id of the (immutable) shapely object. The
-# entry keeps the object alive, so its id cannot be reused by another geometry while cached. The
-# boundary layers hand out the same geometry objects on every load, so the maps of a run (15 of
-# the 2,891 counties for five columns) serialise each geometry once.
-_TEXTS: dict[int, tuple[Any, str, str]] = {}
-_TEXTS_MAX = 60_000  # a little over every unit of the three levels, twice
-
-
-def geometry_texts(geoms: Sequence[Any] | np.ndarray) -> tuple[list[str | None], list[str | None]]:
-    """GeoJSON text and type of each geometry, coordinates rounded to 5 decimals (``None``: none).
-
-    Made once per geometry object and reused (see ``_TEXTS``); the text is what
-    ``json.dumps`` of the parsed GeoJSON would write, the shortest form of every number.
-
-    >>> from shapely.geometry import Point
-    >>> geometry_texts([Point(116.123456789, 40.0), None])
-    (['{"type":"Point","coordinates":[116.12346,40.0]}', None], ['Point', None])
-    """
-    arr = np.asarray(geoms, dtype=object)
-    texts: list[str | None] = [None] * arr.size
-    kinds: list[str | None] = [None] * arr.size
-    todo = []
-    for i, g in enumerate(arr):
-        hit = _TEXTS.get(id(g))
-        if hit is not None and hit[0] is g:
-            texts[i], kinds[i] = hit[1], hit[2]
-        elif g is not None:
-            todo.append(i)
-    if todo:
-        if len(_TEXTS) + len(todo) > _TEXTS_MAX:
-            _TEXTS.clear()
-        new = arr[todo]
-        for i, g, text, kind in zip(
-            todo, new, shapely.to_geojson(_round_coords(new)), shapely.get_type_id(new), strict=True
-        ):
-            texts[i], kinds[i] = str(text), _GEOM_TYPES[int(kind)]
-            _TEXTS[id(g)] = (g, texts[i], kinds[i])
-    return texts, kinds
-
-
-_GEOM_TYPES = (
-    "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-    "MultiPolygon", "GeometryCollection",
-)  # fmt: skip
-
-
-def feature_collection(
-    frame: gpd.GeoDataFrame, properties: pd.DataFrame, ids: Sequence[str]
-) -> dict[str, Any]:
-    """GeoJSON dict with ``id`` per feature (folium's styler switches on it), rounded coordinates.
-
-    ``properties`` has one row per row of ``frame`` (its values must already be safe text).
-    """
-    texts, _ = geometry_texts(frame.geometry.to_numpy())
-    records = properties.to_dict(orient="records")
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": fid,
-                "properties": props,
-                "geometry": None if text is None else json.loads(text),
-            }
-            for fid, props, text in zip(ids, records, texts, strict=True)
-        ],
-    }
 
 
 def add_features(

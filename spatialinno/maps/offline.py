@@ -22,7 +22,7 @@ A map of the 2,891 counties carries about 5 MB of coordinates. folium would pars
 lists, dump them again with Jinja's ``tojson`` and then, in branca's wrapper (below), scan the
 whole text once more as a template: about 1 s per county map. A :class:`GeometryTextGeoJson`
 layer instead holds each geometry as ready GeoJSON text (made once per geometry by
-:func:`spatialinno.maps.base.geometry_texts` and shared by every map of a process), gives folium
+:func:`spatialinno.maps.geojson.geometry_texts` and shared by every map of a process), gives folium
 a small placeholder per feature (``{"si_geometry": "<layer id>:<i>", "type": ...}``) and
 :meth:`OfflineFigure.render` puts the texts in place of the placeholders in the finished page,
 where no template pass follows. The placeholders carry only the layer's hex id and a number, and
