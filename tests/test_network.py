@@ -639,7 +639,8 @@ def test_export_geopackage_round_trip(net, tmp_path):
         styles = dict(con.execute("SELECT f_table_name, styleQML FROM layer_styles").fetchall())
     assert set(styles) == {"nodes", "edges"}
     assert 'attr="tier"' in styles["nodes"] and "核心城市" in styles["nodes"]
-    assert 'attr="weight"' in styles["edges"]
+    # issue 15: every graduated style has a "no data" class (NULL classified as -1e300)
+    assert 'attr="coalesce(&quot;weight&quot;, -1e+300)"' in styles["edges"]
     with pytest.raises(si.ExportError):
         net.export(path, year=2014)  # exists: overwrite=True needed
 
@@ -658,10 +659,11 @@ def test_export_opens_styled_in_qgis(net, tmp_path):
     rn = rep_nodes["renderer"]
     assert rn["type"] == "categorizedSymbol" and rn["attribute"] == "tier"
     colors = {c["value"]: c["color"] for c in rn["categories"] if c["value"] is not None}
-    assert colors == styles.TIER_COLORS
+    # issue 15: every categorised style ends with the grey "no data" catch-all ("")
+    assert colors == {**styles.TIER_COLORS, "": styles.NO_DATA_COLOR}
     tiers = net.to_frames(2014)[0]["tier"]
     assert rep_nodes["feature_colors"] == [styles.TIER_COLORS[t] for t in tiers]
     assert rep_edges["renderer"]["type"] == "graduatedSymbol"
-    assert rep_edges["renderer"]["attribute"] == "weight"
+    assert rep_edges["renderer"]["attribute"] == 'coalesce("weight", -1e+300)'
     assert rep_nodes["mojibake_values"] == 0 and rep_nodes["cjk_values"] > 0
     assert warnings_in(rep_nodes) == [] and warnings_in(rep_edges) == []

@@ -178,8 +178,9 @@ def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
         )
     # the units themselves, drawn as plain outlines (a base map under the styled layers)
     label = f"{name}: the units the layers share"
-    qml = single_symbol_qml("polygon", "#ffffff", label)
-    store_gpkg_style(path, name, "geom", qml, single_symbol_sld(name, "polygon", "#ffffff"), label)
+    fill = _styles.MAP_COLORS["background"]  # neutral, as the web maps' background
+    qml = single_symbol_qml("polygon", fill, label)
+    store_gpkg_style(path, name, "geom", qml, single_symbol_sld(name, "polygon", fill), label)
     return name
 
 
