@@ -115,3 +115,14 @@ def test_demo_writes_and_embeds_the_study_figures(tmp_path: Path) -> None:
                 ".filter(i => i.complete && i.naturalWidth > 1000).length"})  # fmt: skip
     assert r["failed_requests"] == [] and r["console_errors"] == []
     assert r["eval"]["imgs"] == len(names)
+
+
+def test_report_figure_block_escapes_paths_and_titles() -> None:
+    from spatialinno.workflow.report import Report
+
+    rep = Report("t", lang="en")
+    rep.figure('javascript:alert(1)".png', '<script>alert(1)</script>"', ['x" onerror="y.pdf'])
+    html = rep.to_html()
+    assert "<script>alert" not in html and 'onerror="' not in html
+    assert 'src="javascript%3Aalert%281%29%22.png"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in html
