@@ -46,6 +46,10 @@ _LAZY: dict[str, str] = {
     "Theil": "inequality",
     "location_quotient": "inequality",
     "region_summary": "inequality",
+    # regional differences (issue 17)
+    "dagum_gini": "measures.dagum",
+    "DagumGini": "measures.dagum",
+    "DagumPanel": "measures.dagum",
     # weights and autocorrelation
     "spatial_weights": "weights",
     "weights_report": "weights",
