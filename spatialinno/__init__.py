@@ -50,6 +50,11 @@ _LAZY: dict[str, str] = {
     "dagum_gini": "measures.dagum",
     "DagumGini": "measures.dagum",
     "DagumPanel": "measures.dagum",
+    "kernel_density": "measures.dynamics",
+    "KernelDensity": "measures.dynamics",
+    "sigma_convergence": "measures.dynamics",
+    "beta_convergence": "measures.dynamics",
+    "BetaConvergence": "measures.dynamics",
     # weights and autocorrelation
     "spatial_weights": "weights",
     "weights_report": "weights",
