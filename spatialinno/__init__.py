@@ -55,6 +55,9 @@ _LAZY: dict[str, str] = {
     "sigma_convergence": "measures.dynamics",
     "beta_convergence": "measures.dynamics",
     "BetaConvergence": "measures.dynamics",
+    "entropy_weights": "measures.composite",
+    "EntropyWeights": "measures.composite",
+    "coupling_coordination": "measures.composite",
     # weights and autocorrelation
     "spatial_weights": "weights",
     "weights_report": "weights",
