@@ -58,6 +58,7 @@ _LAZY: dict[str, str] = {
     "entropy_weights": "measures.composite",
     "EntropyWeights": "measures.composite",
     "coupling_coordination": "measures.composite",
+    "core_share": "measures.concentration_core",
     # weights and autocorrelation
     "spatial_weights": "weights",
     "weights_report": "weights",
