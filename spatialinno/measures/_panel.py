@@ -174,12 +174,17 @@ def unit_matrix(w: Any, pan: Panel) -> sp.csr_matrix:
             f"w has {ids.size} units but the frame has {n} units ({pan.unit!r} values); build w "
             "on one row per unit in order of first appearance (islands='keep' rather than 'drop')"
         )
-    as_str, units_str = ids.astype(str), pan.units.astype(str)
-    if not as_str.equals(units_str) and set(as_str) == set(units_str):
-        raise WeightsError(
-            f"the ids of w are the {pan.unit!r} values in a different order; w is aligned by "
-            "position with the units in order of first appearance, so rebuild or reorder it"
-        )
+    as_str = ids.astype(str)
+    for what, labels in (
+        (f"{pan.unit!r} values", pan.units),
+        ("positions 0..n-1", pd.RangeIndex(n)),
+    ):
+        expected = pd.Index(labels).astype(str)
+        if not as_str.equals(expected) and set(as_str) == set(expected):
+            raise WeightsError(
+                f"the ids of w are the {what} in a different order; w is aligned by position "
+                "with the units in order of first appearance, so rebuild or reorder it"
+            )
     m = graph.sparse.tocsr().astype(float)
     m.setdiag(0)
     m.eliminate_zeros()
