@@ -37,10 +37,22 @@ def panel() -> gpd.GeoDataFrame:
     return g[g["rd_exp_total_10k_yuan"].notna()].reset_index(drop=True)
 
 
+_CENTROIDS: dict[str, tuple[float, float]] = {}
+
+
+def albers_centroids(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Each row's polygon centroid in the Albers CRS (geopandas), cached by code."""
+    todo = frame[~frame["code"].isin(_CENTROIDS)].drop_duplicates("code")
+    if len(todo):
+        c = todo.to_crs(EQUAL_AREA_CRS).centroid
+        _CENTROIDS.update(zip(todo["code"], zip(c.x, c.y, strict=True), strict=True))
+    return np.array([_CENTROIDS[code] for code in frame["code"]])
+
+
 def brute_centre(frame: gpd.GeoDataFrame, column: str) -> tuple[float, float]:
-    c = frame.to_crs(EQUAL_AREA_CRS).centroid
+    xy = albers_centroids(frame)
     w = frame[column].to_numpy(dtype=float)
-    return float((c.x * w).sum() / w.sum()), float((c.y * w).sum() / w.sum())
+    return float((xy[:, 0] * w).sum() / w.sum()), float((xy[:, 1] * w).sum() / w.sum())
 
 
 def brute_ellipse(xy: np.ndarray, w: np.ndarray, factor: float) -> tuple[float, float, float]:
@@ -168,8 +180,7 @@ def test_weighted_ellipse_equals_eigen_decomposition(panel, correction, factor) 
     got = si.deviational_ellipse(panel, "rd_exp_total_10k_yuan", correction=correction)
     for row in got.itertuples():
         year = panel[panel["year"] == row.year]
-        c = year.to_crs(EQUAL_AREA_CRS).centroid
-        xy = np.column_stack([c.x, c.y])
+        xy = albers_centroids(year)
         n = len(xy)
         f = 2.0 * n / (n - 2) if factor is None else factor
         a, b, orient = brute_ellipse(xy, year["rd_exp_total_10k_yuan"].to_numpy(float), f)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -113,10 +114,16 @@ def _groups(frame: Any, column: str, year: str | None, what: str):
     return out
 
 
-def _to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=1)
+def _transformer() -> Any:
     from pyproj import Transformer
 
-    tr = Transformer.from_crs(si.boundaries.EQUAL_AREA_CRS, si.boundaries.CRS, always_xy=True)
+    # building a transformer costs ~0.3 s; one per process
+    return Transformer.from_crs(si.boundaries.EQUAL_AREA_CRS, si.boundaries.CRS, always_xy=True)
+
+
+def _to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    tr = _transformer()
     lon, lat = tr.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     return np.asarray(lon), np.asarray(lat)
 
