@@ -164,7 +164,7 @@ def _gi_cube(pan: Panel, w: Any, k: int, options: dict[str, Any]) -> dict[str, n
         for key in ("gi_z", "gi_p", "gi_bin", "gi_cluster"):
             out[key][:, t] = res[key].to_numpy()[:n]
     for message in other:
-        warnings.warn(message, UserWarning, stacklevel=4)
+        warnings.warn(message, UserWarning, stacklevel=3)
     return out
 
 

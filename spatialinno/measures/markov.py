@@ -318,6 +318,8 @@ def spatial_markov(
     y = _relative(y, pan) if relative else y
     sm = Spatial_Markov(y, subgraph_w(matrix, np.flatnonzero(keep)), k=k, m=k if m is None else m)
     notes = _notes(sm.T, min_transitions, lambda lag, i: f"lag class {lag + 1}, class {i + 1}")
+    if sm.k < k or sm.m < (k if m is None else m):
+        notes.insert(0, f"tied values left {sm.k} classes and {sm.m} lag classes (asked: {k})")
     S = _steady_states(sm.P, notes)
     if notes:
         warnings.warn("spatial_markov: " + "; ".join(notes), DataWarning, stacklevel=2)

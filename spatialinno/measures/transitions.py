@@ -156,7 +156,7 @@ def _lisa_years(pan: Panel, w: Any, years: list[Any], options: dict[str, Any]) -
         part.insert(0, "unit", pan.units.to_numpy())
         frames.append(part)
     for message in other:
-        warnings.warn(message, UserWarning, stacklevel=4)
+        warnings.warn(message, UserWarning, stacklevel=3)
     return pd.concat(frames, ignore_index=True)
 
 
