@@ -74,6 +74,18 @@ _LAZY: dict[str, str] = {
     "Moran": "measures.results",
     "Geary": "measures.results",
     "BivariateMoran": "measures.results",
+    # space-time (issue 18)
+    "emerging_hotspots": "measures.emerging",
+    "hotspots_by_year": "measures.emerging",
+    "EHSA_CATEGORIES": "measures.emerging",
+    "spatial_markov": "measures.markov",
+    "lisa_markov": "measures.markov",
+    "SpatialMarkov": "measures.markov",
+    "LisaMarkov": "measures.markov",
+    "gravity_center": "measures.centrography",
+    "deviational_ellipse": "measures.centrography",
+    "lisa_transitions": "measures.transitions",
+    "LisaTransitions": "measures.transitions",
     # maps
     "choropleth_map": "maps.choropleth",
     "lisa_map": "maps.clusters",

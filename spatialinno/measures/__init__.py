@@ -22,6 +22,10 @@ dagum            Dagum (1997) Gini decomposition by groups (within, net between,
 dynamics         kernel densities per year and their features; sigma and beta convergence
 composite        entropy-weight composite index; coupling coordination degree
 core_share       core shares of any focus-within-container table (international comparison)
+emerging         emerging hot spots (Gi* per year, Mann-Kendall trend, the ArcGIS Pro categories)
+markov           spatial Markov and LISA Markov chains (on giddy)
+centrography     centre of gravity and standard deviational ellipse per year (on pointpats)
+transitions      LISA cluster transitions between years
 
 Measures never import maps, figures, qgis (export), workflow or the CLI (checked by import-linter).
 """
