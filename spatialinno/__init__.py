@@ -73,6 +73,8 @@ _LAZY: dict[str, str] = {
     "city_network": "network",
     "network_from_records": "network",
     "CityNetwork": "network",
+    # raw records: addresses to units
+    "locate": "records.locate",
     # data
     "load_dataset": "datasets",
     "list_datasets": "datasets",
