@@ -73,8 +73,11 @@ _LAZY: dict[str, str] = {
     "city_network": "network",
     "network_from_records": "network",
     "CityNetwork": "network",
-    # raw records: addresses to units
+    "gravity_network": "measures.gravity",
+    # raw records: addresses to units, co-patent records to networks
     "locate": "records.locate",
+    "copatent_network": "records.copatent",
+    "CopatentReport": "records.copatent",
     # data
     "load_dataset": "datasets",
     "list_datasets": "datasets",

@@ -444,7 +444,7 @@ def locate(addresses: Any, level: str = "prefecture") -> pd.DataFrame:
     3        350000          350100      350102  district_in_context
     4        110000          110000        None        organisation
     >>> r.loc[1, "note"]
-    '襄阳市樊城区 (420606) from 湖北省 + 襄樊市 + 樊城区; 襄樊市 (420600) was renamed 襄阳市 in 2010 (国函〔2010〕129号)'
+    '襄阳市樊城区 (420606) from 湖北省 + 襄樊市 + 樊城区; 襄樊市 (420600) was renamed 襄阳市 (approved 2010-11-26, 国函〔2010〕129号)'
     >>> si.locate("山东省莱芜市莱城区").loc[0, ["prefecture_code", "how"]].tolist()
     ['370100', 'history']
     """
