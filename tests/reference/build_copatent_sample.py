@@ -43,8 +43,41 @@ OUT = Path(si.__file__).parent / "_data" / "datasets" / "copatent_sample_2012_20
 SEED = 2025
 N_PATENTS = 2400
 YEARS = np.arange(2012, 2024)
-ROADS = "人民 解放 建设 新华 和平 胜利 文化 科技 创新 学府 东风 青年 工业 迎宾 光明".split()
-WORDS = "华创 博远 中科 天成 智联 宏达 恒信 瑞丰 新源 汇通 卓越 精工 联合 远景 长风 云图".split()
+ROADS = [
+    "人民",
+    "解放",
+    "建设",
+    "新华",
+    "和平",
+    "胜利",
+    "文化",
+    "科技",
+    "创新",
+    "学府",
+    "东风",
+    "青年",
+    "工业",
+    "迎宾",
+    "光明",
+]
+WORDS = [
+    "华创",
+    "博远",
+    "中科",
+    "天成",
+    "智联",
+    "宏达",
+    "恒信",
+    "瑞丰",
+    "新源",
+    "汇通",
+    "卓越",
+    "精工",
+    "联合",
+    "远景",
+    "长风",
+    "云图",
+]
 SUFFIX = ["科技有限公司", "股份有限公司", "研究院", "电子有限公司", "大学"]
 MUNICIPAL = {"110000", "120000", "310000", "500000"}
 
@@ -67,16 +100,18 @@ def _cities() -> pd.DataFrame:
 def _distance_km(c: pd.DataFrame) -> np.ndarray:
     lon, lat = np.radians(c["lon"].to_numpy()), np.radians(c["lat"].to_numpy())
     dlon = lon[:, None] - lon[None, :]
-    cos = np.sin(lat)[:, None] * np.sin(lat)[None, :] + np.cos(lat)[:, None] * np.cos(
-        lat
-    )[None, :] * np.cos(dlon)
+    cos = np.sin(lat)[:, None] * np.sin(lat)[None, :] + np.cos(lat)[:, None] * np.cos(lat)[
+        None, :
+    ] * np.cos(dlon)
     return 6371.0088 * np.arccos(np.clip(cos, -1, 1))
 
 
 def _old_names() -> dict[str, list[tuple[str, str, int]]]:
     """prefecture code -> [(old prefecture text, old county text, last year valid)]."""
     hist = pd.read_csv(
-        Path(si.__file__).parent / "_data" / "county_code_history.csv", dtype=str, keep_default_na=False
+        Path(si.__file__).parent / "_data" / "county_code_history.csv",
+        dtype=str,
+        keep_default_na=False,
     )
     out: dict[str, list[tuple[str, str, int]]] = {}
     for r in hist.itertuples(index=False):
@@ -126,11 +161,15 @@ def build(seed: int = SEED) -> pd.DataFrame:
     county = pd.DataFrame(si.load_boundaries("county", simplified=True).drop(columns="geometry"))
     counties = {
         code: list(zip(g["name"], g["name_short"], strict=True))
-        for code, g in county[county["code"] != county["prefecture_code"]].groupby("prefecture_code")
+        for code, g in county[county["code"] != county["prefecture_code"]].groupby(
+            "prefecture_code"
+        )
     }
     prov = si.provinces()
     provinces = dict(zip(prov["code"], prov["name"], strict=True))
-    provinces.update({c + "_short": s for c, s in zip(prov["code"], prov["name_short"], strict=True)})
+    provinces.update(
+        {c + "_short": s for c, s in zip(prov["code"], prov["name_short"], strict=True)}
+    )
     old = _old_names()
     growth = 1.12 ** (YEARS - YEARS[0])
     per_year = np.round(N_PATENTS * growth / growth.sum()).astype(int)

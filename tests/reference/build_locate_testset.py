@@ -44,10 +44,59 @@ from spatialinno._names import strip_suffix
 OUT = Path(__file__).resolve().parent / "locate_testset.csv"
 HISTORY = Path(si.__file__).parent / "_data" / "county_code_history.csv"
 SEED = 20240601
-ROADS = "人民 解放 中山 建设 新华 和平 胜利 文化 长江 黄河 科技 创新 学府 东风 青年 工业 迎宾 光明".split()
-WORDS = "华创 博远 中科 天成 智联 宏达 恒信 瑞丰 新源 汇通 卓越 精工 联合 远景".split()
-SUFFIXES = ["科技有限公司", "股份有限公司", "电子有限公司", "集团有限公司", "研究院", "技术有限公司"]
-UNIVERSITIES = ["上海交通大学", "北京大学", "南京大学", "浙江大学", "中山大学", "四川大学", "武汉大学"]
+ROADS = [
+    "人民",
+    "解放",
+    "中山",
+    "建设",
+    "新华",
+    "和平",
+    "胜利",
+    "文化",
+    "长江",
+    "黄河",
+    "科技",
+    "创新",
+    "学府",
+    "东风",
+    "青年",
+    "工业",
+    "迎宾",
+    "光明",
+]
+WORDS = [
+    "华创",
+    "博远",
+    "中科",
+    "天成",
+    "智联",
+    "宏达",
+    "恒信",
+    "瑞丰",
+    "新源",
+    "汇通",
+    "卓越",
+    "精工",
+    "联合",
+    "远景",
+]
+SUFFIXES = [
+    "科技有限公司",
+    "股份有限公司",
+    "电子有限公司",
+    "集团有限公司",
+    "研究院",
+    "技术有限公司",
+]
+UNIVERSITIES = [
+    "上海交通大学",
+    "北京大学",
+    "南京大学",
+    "浙江大学",
+    "中山大学",
+    "四川大学",
+    "武汉大学",
+]
 MUNICIPAL = {"110000", "120000", "310000", "500000"}
 COLUMNS = [
     "address",
@@ -74,10 +123,14 @@ def _street(rng: random.Random) -> str:
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     county = pd.DataFrame(si.load_boundaries("county").drop(columns="geometry"))
-    county = county[~county["unit_type"].isin(["other", "sar"]) & (county["province_code"] != "710000")]
+    county = county[
+        ~county["unit_type"].isin(["other", "sar"]) & (county["province_code"] != "710000")
+    ]
     county = county[~county["province_code"].isin(["810000", "820000"])]
     pref = pd.DataFrame(si.load_boundaries("prefecture").drop(columns="geometry"))
-    pref = pref[pref["unit_type"].isin(["prefecture_city", "autonomous_prefecture", "diqu", "meng"])]
+    pref = pref[
+        pref["unit_type"].isin(["prefecture_city", "autonomous_prefecture", "diqu", "meng"])
+    ]
     hist = pd.read_csv(HISTORY, dtype=str, keep_default_na=False)
     return county, pref, hist
 
@@ -88,11 +141,15 @@ def _owners(county: pd.DataFrame, hist: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in hist.itertuples(index=False):
         for p in r.new_prefecture_codes.split(";"):
-            rows.append({"name": r.old_name, "prefecture_code": p, "province_code": r.province_code})
+            rows.append(
+                {"name": r.old_name, "prefecture_code": p, "province_code": r.province_code}
+            )
     for r in si.code_history().itertuples(index=False):  # 巢湖市 (prefecture, split 2011)
         if r.change_type in ("rename", "merge", "upgrade_diqu_to_city", "abolish_split"):
             for p in r.new_code.split(";"):
-                rows.append({"name": r.old_name, "prefecture_code": p, "province_code": r.province_code})
+                rows.append(
+                    {"name": r.old_name, "prefecture_code": p, "province_code": r.province_code}
+                )
     return pd.concat([now, pd.DataFrame(rows)], ignore_index=True).drop_duplicates()
 
 
@@ -113,7 +170,9 @@ def _fullwidth(text: str, rng: random.Random) -> str:
     wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
     cut = sorted(rng.sample(range(1, len(wide)), 2))
     sep = rng.choice(["\u3000", " ", "，", "、", " ( "])
-    return wide[: cut[0]] + sep + wide[cut[0] : cut[1]] + rng.choice(["\u3000", "  "]) + wide[cut[1] :]
+    return (
+        wide[: cut[0]] + sep + wide[cut[0] : cut[1]] + rng.choice(["\u3000", "  "]) + wide[cut[1] :]
+    )
 
 
 def build(seed: int = SEED) -> pd.DataFrame:
@@ -140,10 +199,14 @@ def build(seed: int = SEED) -> pd.DataFrame:
             )
             rows.append(_row(org + _path(r) + _street(rng), "enterprise", False, codes))
         if rng.random() < 0.35:
-            rows.append(_row(_fullwidth(_path(r) + _street(rng), rng), "fullwidth_spaces", False, codes))
+            rows.append(
+                _row(_fullwidth(_path(r) + _street(rng), rng), "fullwidth_spaces", False, codes)
+            )
         if rng.random() < 0.35 and r.province_code not in MUNICIPAL and r.prefecture_code != r.code:
             text = short_prov + strip_suffix(r.prefecture) + strip_suffix(r.name) + _street(rng)
-            rows.append(_row(text, "missing_suffix", False, (r.province_code, r.prefecture_code, None)))
+            rows.append(
+                _row(text, "missing_suffix", False, (r.province_code, r.prefecture_code, None))
+            )
     for r in pref.itertuples(index=False):
         rows.append(_row(r.name + _street(rng), "city_only", True, (r.province_code, r.code, None)))
     rows += _district_rows(county, hist, rng)
@@ -170,7 +233,13 @@ def _district_rows(county: pd.DataFrame, hist: pd.DataFrame, rng: random.Random)
             rows.append(_row(r.province + r.name + _street(rng), "province_district", False, codes))
         elif n_in_prov[(r.province_code, r.name)] > 1:
             rows.append(
-                _row(r.province + r.name + _street(rng), "ambiguous", False, (r.province_code, None, None), False)
+                _row(
+                    r.province + r.name + _street(rng),
+                    "ambiguous",
+                    False,
+                    (r.province_code, None, None),
+                    False,
+                )
             )
     return rows
 
@@ -191,7 +260,9 @@ def _old_name_rows(hist: pd.DataFrame, rng: random.Random) -> list[dict]:
             rows.append(_row(prov + r.old_name + _street(rng), "ambiguous", False, codes, False))
     for r in hist.itertuples(index=False):
         prov = provinces[r.province_code]
-        parent = "" if r.old_prefecture == "直辖" or r.province_code in MUNICIPAL else r.old_prefecture
+        parent = (
+            "" if r.old_prefecture == "直辖" or r.province_code in MUNICIPAL else r.old_prefecture
+        )
         text = prov + parent + r.old_name + _street(rng)
         prefs = r.new_prefecture_codes.split(";")
         counties = r.new_codes.split(";") if r.new_codes else []
