@@ -343,7 +343,8 @@ def test_files_in_chunks_equal_pandas(shuffled, tmp_path, monkeypatch, counting)
     ref = si.copatent_network(shuffled, applicant="applicant", counting=counting)
     for i in range(3):
         shuffled.iloc[i::3].to_csv(tmp_path / f"part{i}.csv", index=False)
-    monkeypatch.setattr(sources, "_CSV_BYTES_PER_BUCKET", 50_000)  # several buckets
+    monkeypatch.setattr(sources, "_ROWS_PER_BUCKET", 1500)  # several buckets
+    assert sources._n_buckets(sources.resolve_paths(str(tmp_path / "part*.csv"))) == 4
     got = si.copatent_network(
         str(tmp_path / "part*.csv"), applicant="applicant", counting=counting, chunksize=700
     )

@@ -43,7 +43,16 @@ from spatialinno._errors import InputError
 
 from .gazetteer import LEVEL_NAMES
 from .locate import HOW, HOW_FAILED, HOW_LOCATED
-from .pairs import EXAMPLES, Spec, combine, edge_weights, locator, map_chunk, reduce_bucket
+from .pairs import (
+    EXAMPLES,
+    Spec,
+    combine,
+    edge_weights,
+    locator,
+    map_chunk,
+    merge,
+    reduce_bucket,
+)
 from .sources import engine_of, map_reduce
 
 __all__ = ["COUNTINGS", "CopatentReport", "copatent_network"]
@@ -349,8 +358,9 @@ def copatent_network(
         partial(reduce_bucket, spec=spec),
         chunksize=int(chunksize),
         encoding=encoding,
+        merge_fn=merge,
     )
-    weights = edge_weights(combine(outputs, "edges", ["year", "u", "v", "P"]), counting)
+    weights = edge_weights(combine(outputs, "edges", ["key"]), counting)
     tables = _report_tables(outputs, spec, weights)
     years = tables["per_year"]["year"].tolist() if spec.year else [None]
     net, graphs = _network(weights, spec, years, source_note)

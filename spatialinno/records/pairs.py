@@ -26,9 +26,11 @@ __all__ = [
     "NO_YEAR",
     "Spec",
     "combine",
+    "edge_key",
     "edge_weights",
     "locator",
     "map_chunk",
+    "merge",
     "reduce_bucket",
     "unit_index",
 ]
@@ -76,7 +78,11 @@ def _bad_rows(mask: np.ndarray, where: str) -> str:
 def _years(values: pd.Series, spec: Spec, where: str) -> np.ndarray:
     if spec.year is None:
         return np.full(len(values), NO_YEAR, dtype=np.int64)
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    # a few distinct years among millions of rows: convert the distinct values only
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    converted = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    table = np.append(converted.to_numpy(dtype=float, na_value=np.nan), np.nan)  # -1: missing
+    numbers = table[codes]
     bad = np.isnan(numbers) | (numbers != np.round(numbers))
     if bad.any():
         first = values.iloc[int(np.flatnonzero(bad)[0])]
@@ -228,6 +234,7 @@ def unit_index(level: int) -> dict[str, int]:
 def reduce_bucket(frames: list[pd.DataFrame], spec: Spec) -> dict[str, pd.DataFrame]:
     """Pairs, same-city collaborations and counts of the patents of one bucket."""
     part = pd.concat(frames, ignore_index=True) if frames else None
+    frames.clear()  # the pieces are copied into part: let them go before the work below
     if part is None or part.empty:
         return {}
     if spec.applicant:  # the same applicant listed twice for a patent, across chunks too
@@ -256,10 +263,12 @@ def reduce_bucket(frames: list[pd.DataFrame], spec: Spec) -> dict[str, pd.DataFr
     pairs = pairs[pairs["unit_x"] < pairs["unit_y"]]
     edges = pd.DataFrame(
         {
-            "year": year_of[pairs["pid"]],
-            "u": pairs["unit_x"].to_numpy(),
-            "v": pairs["unit_y"].to_numpy(),
-            "P": n_pairs[pairs["pid"]],
+            "key": edge_key(
+                year_of[pairs["pid"]],
+                pairs["unit_x"].to_numpy(),
+                pairs["unit_y"].to_numpy(),
+                n_pairs[pairs["pid"]],
+            )
         }
     )
     per_year = pd.DataFrame(
@@ -275,7 +284,7 @@ def reduce_bucket(frames: list[pd.DataFrame], spec: Spec) -> dict[str, pd.DataFr
         }
     )
     return {
-        "edges": edges.groupby(["year", "u", "v", "P"]).size().rename("n").reset_index(),
+        "edges": edges.groupby("key").size().rename("n").reset_index(),
         "same_city": pd.DataFrame({"year": year_of[same["pid"]], "unit": same["unit"].to_numpy()})
         .groupby(["year", "unit"])
         .size()
@@ -311,11 +320,53 @@ _VALUE_COLUMNS = {
 }
 
 
+_KEYS = {
+    "edges": ["key"],
+    "same_city": ["year", "unit"],
+    "per_year": ["year"],
+    "applicants": ["how"],
+}
+
+
+def merge(outputs: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Several :func:`reduce_bucket` outputs added into one (integer sums: order-free)."""
+    merged = {name: combine(outputs, name, keys) for name, keys in _KEYS.items()}
+    merged["conflicts"] = pd.DataFrame(
+        {"n": [sum(int(o["conflicts"]["n"].sum()) for o in outputs if "conflicts" in o)]}
+    )
+    return merged
+
+
+def edge_key(year: np.ndarray, u: np.ndarray, v: np.ndarray, n_pairs: np.ndarray) -> np.ndarray:
+    """(year, u, v, P) packed into one int64 whose order is the order of the tuple.
+
+    Bits: year + 1 (NO_YEAR -> 0) from bit 44, units from bits 32 and 20 (< 4,096; the county
+    layer has 2,891), P below (< 2**20: a patent with 1,448 cities). One integer key keeps the
+    count tables small and their group-by cheap however many buckets are merged.
+    """
+    if n_pairs.size and int(n_pairs.max()) >= 1 << 20:
+        raise InputError("a patent links more than 1,448 distinct cities; check the patent ids")
+    year = year.astype(np.int64) + 1
+    return (year << 44) | (u.astype(np.int64) << 32) | (v.astype(np.int64) << 20) | n_pairs
+
+
 def edge_weights(edges: pd.DataFrame, counting: str) -> pd.DataFrame:
-    """year, u, v, n_patents, weight; fractional weights summed in a fixed order (exact repeats)."""
-    edges = edges.sort_values(["year", "u", "v", "P"], kind="stable")
-    edges["w"] = edges["n"] / edges["P"] if counting == "fractional" else edges["n"].astype(float)
-    out = edges.groupby(["year", "u", "v"], sort=False).agg(
+    """year, u, v, n_patents, weight from the packed counts; fractional weights are summed in
+    the key order (year, u, v, P), the same on every engine, so the floats are identical."""
+    key = edges["key"].to_numpy(dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    key, n = key[order], edges["n"].to_numpy(dtype=np.int64)[order]
+    n_pairs = key & ((1 << 20) - 1)
+    table = pd.DataFrame(
+        {
+            "year": (key >> 44) - 1,
+            "u": (key >> 32) & 0xFFF,
+            "v": (key >> 20) & 0xFFF,
+            "n": n,
+            "w": n / n_pairs if counting == "fractional" else n.astype(float),
+        }
+    )
+    out = table.groupby(["year", "u", "v"], sort=False).agg(
         n_patents=("n", "sum"), weight=("w", "sum")
     )
     return out.reset_index()

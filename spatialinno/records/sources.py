@@ -9,12 +9,13 @@ live:
 ``files``   a path, a glob (``"cnipa/*.csv"``) or a list of CSV/Parquet files is read in chunks of
             ``chunksize`` rows; each chunk's map output is split by a hash of the patent id into
             ``K`` buckets appended to temporary files, then each bucket is reduced on its own.
-            ``K`` grows with the input size (about one bucket per 64 MB of CSV or per million
-            Parquet rows), so peak memory is set by ``chunksize`` and the bucket size, not by the
-            number of records.
+            ``K`` grows with the input size (one bucket per ~500,000 records, counted from the
+            Parquet metadata or estimated from the line density of the CSV files), so peak memory
+            is set by ``chunksize`` and the bucket size, not by the number of records.
 ``dask``    a ``dask.dataframe.DataFrame`` (or files read with ``engine="dask"``): every partition
-            is mapped by a dask task, bucket ``k`` of every partition goes to one reduce task, on
-            whatever scheduler is active (a ``distributed.Client`` when one exists).
+            is mapped by a dask task, bucket ``k`` of every partition goes to one reduce task
+            (as many buckets as partitions, at most 64), on whatever scheduler is active (a
+            ``distributed.Client`` when one exists).
 
 The hash (``pandas.util.hash_pandas_object``, fixed key) is the same in every process, and the
 reduce output holds only integer counts, so the three engines give identical results.
@@ -46,12 +47,15 @@ __all__ = [
 ]
 
 ENGINES: tuple[str, ...] = ("pandas", "files", "dask")
-_CSV_BYTES_PER_BUCKET = 64 * 2**20
-_ROWS_PER_BUCKET = 1_000_000
+_CSV_BYTES_PER_BUCKET = 16 * 2**20  # compressed CSV: bytes per bucket (no line count at hand)
+_ROWS_PER_BUCKET = 500_000
+_DASK_MAX_BUCKETS = 64
+_MERGE_EVERY = 8
 _DASK_HINT = 'install the extra: pip install "spatialinno[dask]"'
 
 MapFn = Callable[[pd.DataFrame, int, str], tuple[list[pd.DataFrame], dict[str, Any]]]
 ReduceFn = Callable[[list[pd.DataFrame]], dict[str, pd.DataFrame]]
+MergeFn = Callable[[list[dict[str, pd.DataFrame]]], dict[str, pd.DataFrame]]
 
 
 class OptionalDependencyError(SpatialinnoError, ImportError):
@@ -197,15 +201,28 @@ def _chunks(
             ) from err
 
 
+def _rows_per_byte(path: Path) -> float | None:
+    """Lines per byte in the first MB of a plain CSV file (None when compressed or empty)."""
+    if not path.name.lower().endswith((".csv", ".txt", ".tsv")):
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(2**20)
+    lines = head.count(b"\n")
+    return lines / len(head) if lines >= 2 else None
+
+
 def _n_buckets(paths: Sequence[Path]) -> int:
-    total = 0.0
+    """Buckets of about ``_ROWS_PER_BUCKET`` records: row counts from Parquet metadata, from the
+    line density of the first MB of CSV, or ``_CSV_BYTES_PER_BUCKET`` of compressed CSV."""
+    rows = 0.0
     for p in paths:
         if _kind(p) == "parquet":
-            rows = _pyarrow().ParquetFile(p).metadata.num_rows
-            total += rows / _ROWS_PER_BUCKET
-        else:
-            total += p.stat().st_size / _CSV_BYTES_PER_BUCKET
-    return max(1, math.ceil(total))
+            rows += _pyarrow().ParquetFile(p).metadata.num_rows
+            continue
+        density = _rows_per_byte(p)
+        size = p.stat().st_size
+        rows += size * density if density else size / _CSV_BYTES_PER_BUCKET * _ROWS_PER_BUCKET
+    return max(1, math.ceil(rows / _ROWS_PER_BUCKET))
 
 
 def bucket_of(keys: pd.Series, n_buckets: int) -> np.ndarray:
@@ -224,20 +241,23 @@ def map_reduce(
     reduce_fn: ReduceFn,
     chunksize: int = 500_000,
     encoding: str = "utf-8",
+    merge_fn: MergeFn | None = None,
 ) -> tuple[list[dict[str, pd.DataFrame]], list[dict[str, Any]]]:
     """Run ``map_fn`` on every chunk and ``reduce_fn`` on every bucket.
 
     ``map_fn(chunk, n_buckets, where)`` returns ``(buckets, extra)``: a list of ``n_buckets``
     frames and a small dict of counters; ``reduce_fn(frames)`` gets every chunk's frame of one
-    bucket and returns a dict of small frames. Returns the reduce outputs (one per bucket) and
-    the map extras (one per chunk, in input order).
+    bucket and returns a dict of small frames. Returns the reduce outputs (one per bucket, or
+    fewer when ``merge_fn`` folds them together) and the map extras (one per chunk, in input
+    order). ``merge_fn(outputs)`` adds several reduce outputs into one; the file engine calls it
+    every few buckets, so that the outputs kept do not grow with the number of buckets.
     """
     if engine == "pandas":
         buckets, extra = map_fn(records[list(columns)], 1, "the records")
         return [reduce_fn(buckets)], [extra]
     if engine == "files":
         paths = resolve_paths(records)
-        return _map_reduce_files(paths, columns, map_fn, reduce_fn, chunksize, encoding)
+        return _map_reduce_files(paths, columns, map_fn, reduce_fn, chunksize, encoding, merge_fn)
     return _map_reduce_dask(records, columns, map_fn, reduce_fn, encoding)
 
 
@@ -248,6 +268,7 @@ def _map_reduce_files(
     reduce_fn: ReduceFn,
     chunksize: int,
     encoding: str,
+    merge_fn: MergeFn | None,
 ) -> tuple[list[dict[str, pd.DataFrame]], list[dict[str, Any]]]:
     n_buckets = _n_buckets(paths)
     extras = []
@@ -273,8 +294,11 @@ def _map_reduce_files(
                         frames.append(pickle.load(handle))  # our own temporary file
                     except EOFError:
                         break
-            outputs.append(reduce_fn(frames))
+            outputs.append(reduce_fn(frames))  # it may empty the list to free the pieces early
+            del frames
             f.unlink()
+            if merge_fn is not None and len(outputs) >= _MERGE_EVERY:
+                outputs = [merge_fn(outputs)]
     return outputs, extras
 
 
@@ -315,7 +339,9 @@ def _map_reduce_dask(
             f"available columns: {', '.join(map(str, ddf.columns))}"
         )
     parts = ddf[list(columns)].to_delayed()
-    n_buckets = max(1, len(parts))
+    # each map output is cut into n_buckets pieces: P x n_buckets small tasks in the graph, so
+    # the number of buckets is capped (see benchmarks/FINDINGS.md for thousands of partitions)
+    n_buckets = max(1, min(len(parts), _DASK_MAX_BUCKETS))
     mapped = [
         dask.delayed(map_fn, nout=2)(part, n_buckets, f"partition {i}")
         for i, part in enumerate(parts)
