@@ -31,11 +31,15 @@ How an address is read
 Former names resolve to today's units (``襄樊市`` -> 襄阳市; ``莱芜市`` -> 济南市, merged 2019, said
 in the note). Addresses in English or pinyin are not read.
 
-Why this and not a peer (measured in ``benchmarks/FINDINGS.md``): ``cpca`` 0.5.5 is fast but
-answers every address confidently (``鼓楼区`` -> 开封, ``上海交通大学西安研究院...陕西省西安市`` ->
-上海) and keeps the pre-2019 code of 莱芜; ``jionlp`` 1.5.31 knows former names but is about 50
-times slower and has no notion of evidence in organisation names. Neither reports *why* an address
-failed; both would be new dependencies.
+Why this and not a peer (measured in ``benchmarks/FINDINGS.md``, section 5, on the labelled set
+``tests/reference/locate_testset.csv``): ``cpca`` 0.5.5 is 1.4 times faster on distinct addresses
+but answers every address confidently (``鼓楼区`` -> 开封, ``上海交通大学...陕西省西安市`` -> 上海: 82 of
+82 ambiguous and 331 of 964 organisation-first addresses wrong), knows the units of about 2017 and
+keeps 莱芜's pre-2019 code; ``jionlp`` 1.5.31 knows former names and is careful but is about 250
+times slower (171 addresses/s) and still answers 7 of the 82 ambiguous addresses. Neither says why
+an address failed or returns the codes of the package's layers, and both would be new
+dependencies; this module uses the automaton library cpca uses (``pyahocorasick``) over the
+package's own layers and code histories.
 """
 
 from __future__ import annotations
