@@ -105,6 +105,10 @@ _LAZY: dict[str, str] = {
     "Analysis": "workflow.analysis",
     "demo": "workflow.study",
     "study_facts": "workflow.study",
+    "gravity_network": "measures.gravity",
+    "locate": "records.locate",
+    "copatent_network": "records.copatent",
+    "CopatentReport": "records.copatent",
     # data
     "load_dataset": "tables.datasets",
     "list_datasets": "tables.datasets",

@@ -26,6 +26,7 @@ emerging         emerging hot spots (Gi* per year, Mann-Kendall trend, the ArcGI
 markov           spatial Markov and LISA Markov chains (on giddy)
 centrography     centre of gravity and standard deviational ellipse per year (on pointpats)
 transitions      LISA cluster transitions between years
+gravity          gravity-model networks between unit centroids
 
 Measures never import maps, figures, qgis (export), workflow or the CLI (checked by import-linter).
 """
