@@ -221,8 +221,8 @@ class _Builder:
 
 def _add_units(b: _Builder) -> None:
     """Units of the three layers and their current names."""
-    provinces = provinces()
-    for row in provinces.itertuples(index=False):
+    province_table = provinces()
+    for row in province_table.itertuples(index=False):
         b.unit(PROVINCE, row.code, row.name, -1, -1)
     prefectures = _layer("prefecture")
     for row in prefectures.itertuples(index=False):
