@@ -233,7 +233,7 @@ def _add_units(b: _Builder) -> None:
         prov = b.by_code[PROVINCE][row.province_code]
         b.unit(COUNTY, row.code, row.name, prov, b.by_code[PREFECTURE][row.prefecture_code])
 
-    for row in provinces.itertuples(index=False):
+    for row in province_table.itertuples(index=False):
         targets = tuple(u for u in b.chain_uids(b.by_code[PROVINCE][row.code])[:2] if u >= 0)
         b.add(row.name, targets, FULL, False)
         b.add(row.name_short, targets, SHORT, False)
