@@ -7,3 +7,5 @@ co-applicant records to a :class:`~spatialinno.CityNetwork`) and
 :mod:`~spatialinno.records.sources` (the same work on a pandas DataFrame, on CSV/Parquet files in
 bounded memory, or on a dask DataFrame partition by partition).
 """
+
+__all__: list[str] = []

@@ -37,9 +37,9 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
-from spatialinno._names import strip_suffix
 
 import spatialinno as si
+from spatialinno.boundaries.names import strip_suffix
 
 OUT = Path(__file__).resolve().parent / "locate_testset.csv"
 HISTORY = Path(si.__file__).parent / "_data" / "county_code_history.csv"
