@@ -127,7 +127,9 @@ def _window_frame(pan: Panel, matrix: Any, t: int, k: int) -> tuple[pd.DataFrame
             "value": pan.values[:, cols].T.ravel(),
         }
     )
-    return frame, Graph.from_sparse(full)
+    # ids = the bins' codes: the graph says which rows it was built for, so the alignment check of
+    # si.hotspots accepts it (a graph with positional ids would match the fingerprint of w itself)
+    return frame, Graph.from_sparse(full, ids=frame["code"].to_numpy())
 
 
 def _gi_cube(pan: Panel, w: Any, k: int, options: dict[str, Any]) -> dict[str, np.ndarray]:
