@@ -46,6 +46,7 @@ th,td{border:1px solid $grid;padding:.25em .55em;text-align:right;vertical-align
 th{background:$header}td.si-text,th.si-text{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
 .si-map{margin:1em 0}.si-map iframe{width:100%;height:520px;border:1px solid $grid}
+.si-figure{margin:1em 0}.si-figure img{max-width:100%;height:auto}
 .si-note{color:$muted;font-size:.9em}.si-facts li{margin:.2em 0}
 .si-method dt{font-weight:bold;margin-top:.7em}.si-method code{background:$code;padding:0 .2em}
 .si-warn{background:$warn_background;border-left:4px solid $warn_border;padding:.4em .8em;font-size:.9em}
@@ -324,6 +325,14 @@ class Report:
             f'loading="lazy"></iframe>'
             f'<p class="si-note"><a href="{url}">{_esc(open_label)}: {_esc(src)}</a></p>'
             "</div>"
+        )
+
+    def figure(self, src: str, title: str) -> None:
+        """A figure file (PNG beside the report) with its caption; ``src`` as in :meth:`map`."""
+        url = _esc(url_path(src))
+        self._blocks.append(
+            f'<figure class="si-figure"><img src="{url}" alt="{_esc(title)}">'
+            f"<figcaption>{_esc(title)}</figcaption></figure>"
         )
 
     def method(self, keys: Iterable[str] | None = None) -> None:

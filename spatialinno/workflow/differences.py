@@ -1,0 +1,303 @@
+"""The regional-differences sections of a report: Dagum decomposition, kernel densities, convergence.
+
+``spatialinno analyze ... --methods dagum,kde,convergence`` (``si.analyze(..., methods=...)``)
+adds, for every analysed column, the sections asked for:
+
+``dagum``
+    :func:`spatialinno.dagum_gini` by the four NBS regions, by year: the tidy table (``year,
+    gini, within, between, transvariation`` and the shares), :math:`G_{jj}` by region and year,
+    and the figure (shares stacked by year, :math:`G_{jj}` lines).
+``kde``
+    :func:`spatialinno.kernel_density` of the values relative to each year's mean (Scott's
+    rule): the features table (peaks, width, right tail) and two figures, the 2D overlay and
+    the 3D year-value-density surface.
+``convergence``
+    :func:`spatialinno.sigma_convergence` by year and :func:`spatialinno.beta_convergence` from
+    the first to the last year: two tables and the figure. Needs at least two years.
+
+The methods read the whole panel of the table (every year of a long table with a ``year``
+column), not only the year of the cross-section; a table of one year gets the Dagum
+decomposition and one density curve of that year, and a note that convergence needs years.
+Numbers go to ``summary.csv`` (section ``differences``: ``group`` is the year, ``name`` the
+region); figures are written as ``diff_<method>_<column>.png`` (web style, see
+:mod:`spatialinno.figures.differences`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._errors import InputError
+from .outputs import SummaryTable, slug
+from .report import Report
+
+__all__ = [
+    "METHODS",
+    "DifferenceSection",
+    "check_methods",
+    "difference_blocks",
+    "difference_section",
+    "method_panel",
+]
+
+METHODS: tuple[str, ...] = ("dagum", "kde", "convergence")
+SECTION = "differences"
+
+_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "heading": "区域差异：{methods}",
+        "dagum": "Dagum 基尼系数分解（四大地区）：{c}",
+        "dagum_regions": "{c}：各地区组内基尼系数 G_jj",
+        "dagum_pairs": "{c}：地区间基尼系数 G_jh 与相对经济富裕程度 D_jh（{year}）",
+        "kde": "核密度（相对当年均值，Scott 带宽）：{c}",
+        "kde_overlay": "{c}：核密度曲线（二维叠加）",
+        "kde_surface": "{c}：年份–数值–密度曲面（三维）",
+        "sigma": "σ 收敛：{c}",
+        "beta": "绝对 β 收敛：{c}，{start}–{end}",
+        "convergence_fig": "{c}：σ 收敛与 β 收敛",
+        "one_year": "该表只有一年（{year}）的数据：收敛分析需要至少两年（长表，含 year 列）。",
+        "panel": "区域差异按表中全部年份计算（{years}，{n} 年），不限于横截面所用的年份。",
+        "cross": "区域差异按所分析的横截面计算（单一年份）。",
+        "dagum_note": "G = G_w（组内）+ G_nb（组间净差）+ G_t（超变密度）；份额为各项占 G 的比重。",
+    },
+    "en": {
+        "heading": "Regional differences: {methods}",
+        "dagum": "Dagum Gini decomposition (four NBS regions): {c}",
+        "dagum_regions": "{c}: within-region Gini G_jj",
+        "dagum_pairs": "{c}: between-region Gini G_jh and relative affluence D_jh ({year})",
+        "kde": "Kernel density (relative to the year's mean, Scott's rule): {c}",
+        "kde_overlay": "{c}: density curves (2D overlay)",
+        "kde_surface": "{c}: year-value-density surface (3D)",
+        "sigma": "σ-convergence: {c}",
+        "beta": "Absolute β-convergence: {c}, {start}-{end}",
+        "convergence_fig": "{c}: σ- and β-convergence",
+        "one_year": "The table holds one year ({year}): convergence needs at least two years "
+        "(a long table with a year column).",
+        "panel": "Regional differences use every year of the table ({years}, {n} years), not "
+        "only the year of the cross-section.",
+        "cross": "Regional differences use the analysed cross-section (one year).",
+        "dagum_note": "G = G_w (within) + G_nb (net between) + G_t (transvariation); the shares "
+        "are each term over G.",
+    },
+}
+
+
+def check_methods(methods: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The methods asked for (``"dagum,kde"`` or a list), each known, none twice.
+
+    >>> check_methods("dagum, convergence"), check_methods(None)
+    (('dagum', 'convergence'), ())
+    """
+    if methods is None:
+        return ()
+    items = [m.strip() for m in methods.split(",")] if isinstance(methods, str) else list(methods)
+    items = [str(m).strip().lower() for m in items if str(m).strip()]
+    bad = [m for m in items if m not in METHODS]
+    if bad:
+        raise InputError(f"--methods {', '.join(bad)} unknown; use any of: {', '.join(METHODS)}")
+    return tuple(dict.fromkeys(items))
+
+
+def method_panel(
+    table: pd.DataFrame, cross: Any, level: str, columns: list[str], key: str | None
+) -> pd.DataFrame:
+    """The rows the methods use: every year of a long table, else the cross-section.
+
+    ``cross`` is the joined cross-section of the run (its rows were already checked and
+    reported); a long table is joined again with all its years, rows that match no unit
+    dropped (the run's join has named them).
+    """
+    from ..tables.join import join_indicators
+
+    if "year" in table.columns and table["year"].nunique(dropna=True) > 1:
+        keys = [k.strip() for k in key.split(",")] if key else None
+        long = join_indicators(table, level, key=keys, on_unmatched="ignore")
+        long = long[long["year"].notna()]
+        for c in columns:
+            long[c] = pd.to_numeric(long[c], errors="coerce")
+        return pd.DataFrame(long[["code", "name", "region", "year", *columns]])
+    keep = [c for c in ("code", "name", "region", *columns) if c in cross.columns]
+    return pd.DataFrame(cross[keep])
+
+
+@dataclass
+class DifferenceSection:
+    """What the methods computed for the report: blocks in order, files and tables."""
+
+    methods: tuple[str, ...]
+    lang: str
+    blocks: list[tuple[str, Any, str]] = field(default_factory=list)  # (kind, payload, caption)
+    files: list[str] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def text(self, key: str, **kw: Any) -> str:
+        return _TEXT[self.lang][key].format(**kw)
+
+    def add_table(self, name: str, frame: pd.DataFrame, caption: str, **fmt: Any) -> None:
+        self.tables[name] = frame
+        self.blocks.append(("table", (frame, fmt), caption))
+
+    def add_figure(self, out: Path, file: str, fig: Any, caption: str) -> None:
+        fig.savefig(out / file)
+        self.files.append(file)
+        self.blocks.append(("figure", file, caption))
+
+    def note(self, text: str) -> None:
+        self.blocks.append(("note", None, text))
+
+
+def difference_section(
+    panel: pd.DataFrame,
+    columns: list[str],
+    methods: Sequence[str],
+    out: Path,
+    summary: SummaryTable,
+    lang: str,
+    *,
+    prefix: str = "",
+    label: dict[str, str] | None = None,
+) -> DifferenceSection:
+    """Compute the ``methods`` for each column of ``panel``; tables, figures, summary rows.
+
+    ``prefix`` is put before the figure files and table names (the demo runs this twice);
+    ``label`` names the columns in captions (default: the column names).
+    """
+    sec = DifferenceSection(tuple(methods), lang)
+    years = sorted(panel["year"].dropna().unique().tolist()) if "year" in panel.columns else []
+    if len(years) > 1:
+        sec.note(sec.text("panel", years=f"{years[0]}–{years[-1]}", n=len(years)))
+    else:
+        sec.note(sec.text("cross"))
+    taken: set[str] = set()
+    for i, c in enumerate(columns):
+        name = f"{prefix}{slug(c, taken, f'col{i + 1}')}"
+        shown = (label or {}).get(c, c)
+        year = "year" if len(years) > 1 else None
+        if "dagum" in methods:
+            _dagum(sec, panel, c, year, name, shown, out, summary)
+        if "kde" in methods:
+            _kde(sec, panel, c, year, name, shown, out, summary)
+        if "convergence" in methods:
+            if year is None:
+                sec.note(sec.text("one_year", year=years[0] if years else "–"))
+            else:
+                _convergence(sec, panel, c, name, shown, out, summary, years)
+    return sec
+
+
+def _dagum(
+    sec: DifferenceSection,
+    panel: pd.DataFrame,
+    c: str,
+    year: str | None,
+    name: str,
+    shown: str,
+    out: Path,
+    summary: SummaryTable,
+) -> None:
+    from ..figures.differences import plot_dagum
+    from ..measures.dagum import DagumGini, dagum_gini
+
+    res = dagum_gini(panel, c, groups="region", year=year)
+    results = [res] if isinstance(res, DagumGini) else [res[y] for y in res.years]
+    tidy = res.to_frame()
+    if year is None:
+        tidy.insert(0, "year", "–")
+    cols = ["year", "gini", "within", "between", "transvariation", "within_share",
+            "between_share", "transvariation_share", "n"]  # fmt: skip
+    shares = ["within_share", "between_share", "transvariation_share"]
+    sec.add_table(f"{name}:dagum", tidy[cols].set_index("year"), sec.text("dagum", c=shown),
+                  digits=4, percent=shares)  # fmt: skip
+    sec.note(sec.text("dagum_note"))
+    gjj = pd.DataFrame({r.year if r.year is not None else "–": r.group_gini for r in results}).T
+    gjj.index.name = "year"
+    sec.add_table(f"{name}:dagum_regions", gjj, sec.text("dagum_regions", c=shown), digits=4)
+    last = results[-1]
+    pairs = last.pair_table[["group_j", "group_h", "G_jh", "D_jh", "between_contribution",
+                             "transvariation_contribution"]]  # fmt: skip
+    sec.add_table(f"{name}:dagum_pairs", pairs.set_index(["group_j", "group_h"]),
+                  sec.text("dagum_pairs", c=shown, year=last.year or "–"), digits=4)  # fmt: skip
+    fig = plot_dagum(res, label=shown, lang=sec.lang, style="web")
+    sec.add_figure(out, f"diff_dagum_{name}.png", fig, sec.text("dagum", c=shown))
+    for r in results:
+        for k in ("gini", "within", "between", "transvariation", *shares):
+            summary.add(SECTION, c, f"dagum_{k}", getattr(r, k), r.year or "")
+        for g, v in r.group_gini.items():
+            summary.add(SECTION, c, "dagum_G_jj", v, r.year or "", g)
+
+
+def _kde(
+    sec: DifferenceSection,
+    panel: pd.DataFrame,
+    c: str,
+    year: str | None,
+    name: str,
+    shown: str,
+    out: Path,
+    summary: SummaryTable,
+) -> None:
+    from ..figures.differences import plot_kernel_density
+    from ..measures.dynamics import kernel_density
+
+    kd = kernel_density(panel, c, year=year, relative=True)
+    feats = kd.features.copy()
+    if year is None:
+        feats.insert(0, "year", "–")
+    feats["peak_positions"] = feats["peak_positions"].map(
+        lambda p: "; ".join(f"{v:.3f}" for v in p)
+    )
+    sec.add_table(f"{name}:kde", feats.set_index("year"), sec.text("kde", c=shown), digits=3)
+    fig = plot_kernel_density(kd, label=shown, lang=sec.lang, style="web")
+    sec.add_figure(out, f"diff_kde_{name}.png", fig, sec.text("kde_overlay", c=shown))
+    if year is not None:
+        fig = plot_kernel_density(kd, "surface", label=shown, lang=sec.lang, style="web")
+        sec.add_figure(out, f"diff_kde3d_{name}.png", fig, sec.text("kde_surface", c=shown))
+    for row in feats.itertuples(index=False):
+        for k in ("n_peaks", "main_peak_x", "half_max_width", "right_tail_length", "bandwidth"):
+            summary.add(SECTION, c, f"kde_{k}", getattr(row, k), row.year)
+
+
+def _convergence(
+    sec: DifferenceSection,
+    panel: pd.DataFrame,
+    c: str,
+    name: str,
+    shown: str,
+    out: Path,
+    summary: SummaryTable,
+    years: list[Any],
+) -> None:
+    from ..figures.differences import plot_convergence
+    from ..measures.dynamics import beta_convergence, sigma_convergence
+
+    sigma = sigma_convergence(panel, c, "year")
+    sec.add_table(f"{name}:sigma", sigma.set_index("year"), sec.text("sigma", c=shown), digits=4)
+    beta = beta_convergence(panel, c, "year", start=years[0], end=years[-1], unit="code")
+    row = beta.to_frame().drop(columns=["column"]).set_index("start")
+    caption = sec.text("beta", c=shown, start=years[0], end=years[-1])
+    sec.add_table(f"{name}:beta", row, caption, digits=5)
+    fig = plot_convergence(sigma, beta, label=shown, lang=sec.lang, style="web")
+    sec.add_figure(out, f"diff_convergence_{name}.png", fig, sec.text("convergence_fig", c=shown))
+    for r in sigma.itertuples(index=False):
+        summary.add(SECTION, c, "sigma_cv", r.cv, r.year)
+        summary.add(SECTION, c, "sigma_sd_log", r.sd_log, r.year)
+    for k in ("beta", "se", "p_value", "r2", "speed", "half_life", "n"):
+        summary.add(SECTION, c, f"beta_{k}", getattr(beta, k), f"{years[0]}-{years[-1]}")
+
+
+def difference_blocks(rep: Report, sec: DifferenceSection, heading: str | None = None) -> None:
+    """The section's heading, tables, figures and notes on the report, in order."""
+    rep.heading(heading or sec.text("heading", methods=", ".join(sec.methods)))
+    for kind, payload, caption in sec.blocks:
+        if kind == "table":
+            frame, fmt = payload
+            rep.table(frame, caption, **fmt)
+        elif kind == "figure":
+            rep.figure(payload, caption)
+        else:
+            rep.paragraph(caption, note=True)
