@@ -129,6 +129,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
     a.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
     a.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
+    a.add_argument("--methods", help="add sections: dagum,kde,convergence (comma-separated)")
     _common(a)
 
 
@@ -192,7 +193,7 @@ def _finish(res: Analysis, quiet: bool, what: str) -> int:
 # options of `analyze` handed to si.analyze under their own names
 _ANALYZE_KEYWORDS: tuple[str, ...] = (
     "year", "key", "decimal", "on_unmatched", "weights", "permutations", "alpha", "correction",
-    "seed", "lang", "overwrite", "quiet",
+    "seed", "lang", "overwrite", "quiet", "methods",
 )  # fmt: skip
 
 

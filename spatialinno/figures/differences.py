@@ -167,11 +167,11 @@ def plot_dagum(
                    edgecolor=CHART_COLORS["edge"], linewidth=0.4,
                    label=chart_word(p, page.lang))  # fmt: skip
             for xi, b, hi in zip(x, bottom, h, strict=True):
-                if hi >= 8:
+                if hi >= 8 and len(x) <= 10:  # more bars: too narrow for a number
                     ax.text(xi, b + hi / 2, f"{hi:.0f}", ha="center", va="center",
                             fontsize=page.base_pt * 0.75)  # fmt: skip
             bottom += np.nan_to_num(h)
-        ax.set_xticks(x, [plot_text(y) for y in shares.index])
+        _year_ticks(ax, list(shares.index))
         ax.set_ylim(0, 100)
         ax.yaxis.set_major_formatter(FuncFormatter(_percent))
         ax.set_ylabel(chart_word("share", page.lang))
@@ -181,10 +181,11 @@ def plot_dagum(
             color, ls, marker = look[g]
             bx.plot(range(len(years)), gjj[g].to_numpy(), color=color, linestyle=ls,
                     marker=marker, markersize=3.5, label=plot_text(group_name(g, page.lang)))  # fmt: skip
-        bx.set_xticks(range(len(years)), [plot_text(y) for y in years])
+        _year_ticks(bx, years)
         bx.set_ylabel(chart_word("group_gini", page.lang))
         bx.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
-        bx.legend(frameon=False, loc="best")
+        bx.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1),
+                  ncols=min(len(gjj.columns), 4))  # fmt: skip
         for a in (ax, bx):
             _tidy(a)
         if title != "":
@@ -193,6 +194,13 @@ def plot_dagum(
         return fig
 
     return _render(page, build)
+
+
+def _year_ticks(ax: Any, years: list[Any]) -> None:
+    """Years as category ticks at 0, 1, ...; every k-th labelled so that at most 8 show."""
+    step = -(-len(years) // 8)
+    ticks = list(range(0, len(years), step))
+    ax.set_xticks(ticks, [plot_text(years[i]) for i in ticks])
 
 
 # ---- kernel density -----------------------------------------------------------------------------
@@ -358,6 +366,11 @@ def plot_convergence(
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
         ax.legend(frameon=False, loc="best")
         _title(ax, title, chart_word("sigma_title", page.lang).format(label=what))
+        if beta is not None:  # the column in the figure's title, each panel names its method
+            ax.set_title(plot_text(chart_word("sigma", page.lang)), loc="left")
+            if title != "":
+                head = chart_word("convergence_title", page.lang).format(label=what)
+                fig.suptitle(plot_text(head if title is None else title), x=0.01, ha="left")
         if beta is not None:
             _beta_axes(axes[1], beta, page, what)
         for a in axes:
@@ -380,13 +393,11 @@ def _beta_axes(ax: Any, beta: Any, page: ChartPage, what: str) -> None:
     note = chart_word("beta_note", page.lang).format(
         beta=format_number(beta.beta), se=format_number(beta.se), half=half
     )
-    ax.text(0.98, 0.97, plot_text(note), transform=ax.transAxes, ha="right", va="top",
-            fontsize=page.base_pt * 0.85, color=CHART_COLORS["muted"])  # fmt: skip
     ax.set_xlabel(chart_word("log_initial", page.lang).format(start=beta.start))
     ax.set_ylabel(chart_word("growth", page.lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 3)))
-    head = chart_word("beta_title", page.lang).format(label=what, start=beta.start, end=beta.end)
-    ax.set_title(plot_text(head), loc="left")
+    head = chart_word("beta_title", page.lang).format(start=beta.start, end=beta.end)
+    ax.set_title(plot_text(f"{head}\n{note}"), loc="left")
 
 
 # ---- core shares ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import pandas as pd
 from .._errors import InputError
 from .._progress import Progress
 from .assemble import write_analyze_report
+from .differences import check_methods, difference_section, method_panel
 from .inputs import UNMATCHED, join_input, layer_columns, read_input, say, unmatched_text
 from .options import check_columns, check_level, check_permutations_needed, make_options
 from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
@@ -129,6 +130,7 @@ def analyze(
     formats: Sequence[str] = ("gpkg",),
     overwrite: bool = False,
     quiet: bool = True,
+    methods: Sequence[str] | str | None = None,
 ) -> Analysis:
     """Join a table to a boundary layer; write the report, maps, layers and summary into ``out``.
 
@@ -178,6 +180,9 @@ def analyze(
         Replace the files of an earlier run in ``out`` (never other files).
     quiet : bool
         No progress bar (it is drawn only on a terminal anyway).
+    methods : str or list of {"dagum", "kde", "convergence"}, optional
+        Sections of regional differences added to the report for every column, over every
+        year of a long table (:mod:`~spatialinno.workflow.differences`).
 
     Returns
     -------
@@ -210,6 +215,7 @@ def analyze(
     started = time.perf_counter()
     options = make_options(weights, permutations, alpha, correction, seed, lang, formats)
     level, columns = check_level(level), check_columns(columns)
+    methods = check_methods(methods)
     if on_unmatched not in UNMATCHED:
         raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
     check_out(out, overwrite)
@@ -231,7 +237,14 @@ def analyze(
             _join_rows(run.summary, gdf.attrs["join_report"])
             sec = cross_section(gdf, level, columns, run, section="analyze")
             sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
-            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages)
+            diff = None
+            if methods:
+                panel = method_panel(frame, gdf, level, columns, key)
+                diff = difference_section(
+                    panel, columns, methods, stage.path, run.summary, options.lang
+                )
+            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages,
+                                         diff)  # fmt: skip
             summary = run.summary.write(stage.path)
             stage.commit()
     return Analysis(
@@ -241,7 +254,7 @@ def analyze(
         frame=gdf[[c for c in gdf.columns if c in (*layer_columns(level), *columns, "year")]],
         seconds=time.perf_counter() - started,
         warnings=tuple(notes.messages),
-        tables=sec.tables(),
+        tables={**sec.tables(), **(diff.tables if diff else {})},
         maps=dict(sec.maps),
     )
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .differences import DifferenceSection, difference_blocks
 from .options import Options
 from .outputs import GPKG_FILE, REPORT_FILE, SUMMARY_FILE
 from .report import Report
@@ -124,6 +125,7 @@ def write_analyze_report(
     source: str,
     subtitle: str,
     messages: Sequence[str],
+    differences: DifferenceSection | None = None,
 ) -> list[str]:
     """Write report.html of an analyze run into ``out``; return every file of the run."""
     text = TEXT[options.lang]
@@ -131,6 +133,9 @@ def write_analyze_report(
     join_block(rep, sec.gdf, sec.level, options.lang, source)
     section_blocks(rep, sec, options, text["results"])
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
+    if differences is not None:
+        difference_blocks(rep, differences)
+        files += differences.files
     closing_blocks(rep, messages, files, sec.level, options)
     rep.save(out / REPORT_FILE)
     return files

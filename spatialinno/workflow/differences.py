@@ -117,10 +117,13 @@ def method_panel(
     if "year" in table.columns and table["year"].nunique(dropna=True) > 1:
         keys = [k.strip() for k in key.split(",")] if key else None
         long = join_indicators(table, level, key=keys, on_unmatched="ignore")
-        long = long[long["year"].notna()]
+        long = pd.DataFrame(long[long["year"].notna()])
         for c in columns:
             long[c] = pd.to_numeric(long[c], errors="coerce")
-        return pd.DataFrame(long[["code", "name", "region", "year", *columns]])
+        # units with no value in any year are the join's "units without data" (named in the
+        # report's join block): not repeated once per year in every method's warning
+        some = long.groupby("code")[columns].transform("count").sum(axis=1) > 0
+        return long.loc[some, ["code", "name", "region", "year", *columns]]
     keep = [c for c in ("code", "name", "region", *columns) if c in cross.columns]
     return pd.DataFrame(cross[keep])
 
