@@ -19,7 +19,6 @@ they compute nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,29 +30,14 @@ from .._errors import InputError
 from .._escape import plot_text
 from ..boundaries.regions import REGION_EN, REGION_ZH
 from ..styles import TABLE, format_number
-from ..styles.charts import (
-    CHART_COLORS,
-    DAGUM_COLORS,
-    DENSITY_RAMP,
-    REGION_LINE_COLORS,
-    REGION_LINE_MARKERS,
-    REGION_LINE_STYLES,
-    SERIES_COLORS,
-    chart_word,
-)
-from ._chart import ChartFigure, ChartPage
+from ..styles.charts import CHART_COLORS, DAGUM_COLORS, DENSITY_RAMP, SERIES_COLORS, chart_word
+from ..styles.printing import REGION_COLORS, REGION_LINESTYLES, REGION_MARKERS
+from ._chart import ChartPage, render_chart
+from .page import PrintFigure
 
 __all__ = ["plot_convergence", "plot_core_shares", "plot_dagum", "plot_kernel_density"]
 
 _PARTS = ("within", "between", "transvariation")
-
-
-def _render(page: ChartPage, build: Callable[[], ChartFigure]) -> ChartFigure:
-    """Build the figure under the page's settings (fonts are fixed when a text is made)."""
-    import matplotlib
-
-    with matplotlib.rc_context(page.rc()):
-        return build()
 
 
 def _tidy(ax: Any) -> None:
@@ -76,8 +60,8 @@ def _group_look(groups: list[Any]) -> dict[Any, tuple[str, Any, str]]:
     """Colour, line style and marker of each group: the NBS regions' own, others in order."""
     out, k = {}, 0
     for g in groups:
-        if isinstance(g, str) and g in REGION_LINE_COLORS:
-            out[g] = (REGION_LINE_COLORS[g], REGION_LINE_STYLES[g], REGION_LINE_MARKERS[g])
+        if isinstance(g, str) and g in REGION_COLORS:
+            out[g] = (REGION_COLORS[g], REGION_LINESTYLES[g], REGION_MARKERS[g])
         else:
             out[g] = (SERIES_COLORS[k % len(SERIES_COLORS)], "-", "o")
             k += 1
@@ -117,7 +101,7 @@ def plot_dagum(
     style: str = "print",
     width: str | float = "double",
     dpi: int = 300,
-) -> ChartFigure:
+) -> PrintFigure:
     """Dagum decomposition by year: contribution shares stacked (left), :math:`G_{jj}` by group (right).
 
     The left panel stacks, for each year, the shares of the within-group (:math:`G_w / G`),
@@ -146,7 +130,8 @@ def plot_dagum(
     Examples
     --------
     >>> import spatialinno as si
-    >>> t2 = si.load_dataset("zhao2025_table2")
+    >>> t2 = si.join_indicators(si.load_dataset("zhao2025_table2"), "province")
+    >>> t2 = t2[t2["gini_innovation"].notna()]  # the 26 provinces of the study's Table 2
     >>> fig = plot_dagum(si.dagum_gini(t2, "gini_innovation", year="year"), lang="en")
     >>> [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     ['East', 'Central', 'West', 'Northeast']
@@ -156,7 +141,7 @@ def plot_dagum(
     column = label or result.column
     look = _group_look(list(gjj.columns))
 
-    def build() -> ChartFigure:
+    def build() -> PrintFigure:
         fig = page.figure(page.width_mm * 0.42)
         ax, bx = fig.subplots(1, 2)
         x = np.arange(len(shares))
@@ -193,7 +178,7 @@ def plot_dagum(
             fig.suptitle(plot_text(head if title is None else title), x=0.01, ha="left")
         return fig
 
-    return _render(page, build)
+    return render_chart(page, build)
 
 
 def _year_ticks(ax: Any, years: list[Any]) -> None:
@@ -228,7 +213,7 @@ def plot_kernel_density(
     style: str = "print",
     width: str | float = "single",
     dpi: int = 300,
-) -> ChartFigure:
+) -> PrintFigure:
     """Kernel density curves by year: overlaid in 2D, or a 3D year-value-density surface.
 
     ``kind="overlay"`` draws each year's curve on one pair of axes (light = first year, dark =
@@ -266,7 +251,7 @@ def plot_kernel_density(
     xlabel = chart_word("relative" if kd.relative else "value", page.lang).format(label=what)
     groups = list(curves.groupby(year, sort=True)) if year else [("", curves)]
 
-    def build() -> ChartFigure:
+    def build() -> PrintFigure:
         if kind == "surface":
             return _surface(page, groups, xlabel)
         fig = page.figure(page.width_mm * 0.68)
@@ -282,10 +267,10 @@ def plot_kernel_density(
         _title(ax, title, chart_word("kde_title", page.lang).format(label=what))
         return fig
 
-    return _render(page, build)
+    return render_chart(page, build)
 
 
-def _surface(page: ChartPage, groups: list[tuple[Any, pd.DataFrame]], xlabel: str) -> ChartFigure:
+def _surface(page: ChartPage, groups: list[tuple[Any, pd.DataFrame]], xlabel: str) -> PrintFigure:
     fig = page.figure(page.width_mm * 0.8)
     ax = fig.add_subplot(projection="3d")
     xs = groups[0][1]["x"].to_numpy()
@@ -317,7 +302,7 @@ def plot_convergence(
     style: str = "print",
     width: str | float = "double",
     dpi: int = 300,
-) -> ChartFigure:
+) -> PrintFigure:
     """Sigma-convergence by year (left) and the beta-convergence scatter (right).
 
     Left: the coefficient of variation and the standard deviation of logs by year, as
@@ -353,7 +338,7 @@ def plot_convergence(
     what = label or beta.column if beta is not None else (label or "")
     years = sigma.iloc[:, 0].to_numpy()
 
-    def build() -> ChartFigure:
+    def build() -> PrintFigure:
         fig = page.figure(page.width_mm * (0.42 if beta is not None else 0.68))
         axes = fig.subplots(1, 2 if beta is not None else 1, squeeze=False)[0]
         ax = axes[0]
@@ -377,7 +362,7 @@ def plot_convergence(
             _tidy(a)
         return fig
 
-    return _render(page, build)
+    return render_chart(page, build)
 
 
 def _beta_axes(ax: Any, beta: Any, page: ChartPage, what: str) -> None:
@@ -419,7 +404,7 @@ def plot_core_shares(
     style: str = "print",
     width: str | float = "double",
     dpi: int = 300,
-) -> ChartFigure:
+) -> PrintFigure:
     """Core shares ranked side by side: one panel per indicator, largest share on top.
 
     Each bar is one core within its container (``core / container (year)``; the local names
@@ -461,7 +446,7 @@ def plot_core_shares(
     panels = [shares[shares["indicator"] == i].sort_values("share", kind="stable") for i in order]
     rows = max(len(p) for p in panels)
 
-    def build() -> ChartFigure:
+    def build() -> PrintFigure:
         ncols = min(len(panels), 2)
         nrows = -(-len(panels) // ncols)
         fig = page.figure(max(45.0, nrows * (4.5 * rows + 14)))
@@ -487,7 +472,7 @@ def plot_core_shares(
             fig.suptitle(plot_text(head if title is None else title), x=0.01, ha="left")
         return fig
 
-    return _render(page, build)
+    return render_chart(page, build)
 
 
 def _indicator_name(indicator: str, lang: str) -> str:

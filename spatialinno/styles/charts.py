@@ -4,17 +4,15 @@ The charts of :mod:`spatialinno.figures.differences` draw in two styles: ``"prin
 column width, 300 dpi, small type) and ``"web"`` (screen width, the report's page colours).
 Both read their colours here, so a figure in a paper and the same figure in ``report.html``
 agree. The four NBS regions have the colours, line styles and markers of the other charts
-(Okabe & Ito's colour-blind-safe set, told apart in greyscale by line style and marker).
+(:data:`spatialinno.styles.printing.REGION_COLORS` ...).
 
->>> DAGUM_COLORS["within"], REGION_LINE_COLORS["east"]
-('#4575b4', '#d55e00')
+>>> DAGUM_COLORS["within"]
+'#4575b4'
 >>> chart_word("between", "zh")
 '组间净差'
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from .palette import PAGE_COLORS
 from .text import check_lang
@@ -24,9 +22,6 @@ __all__ = [
     "CHART_TEXT",
     "DAGUM_COLORS",
     "DENSITY_RAMP",
-    "REGION_LINE_COLORS",
-    "REGION_LINE_MARKERS",
-    "REGION_LINE_STYLES",
     "SERIES_COLORS",
     "chart_word",
 ]
@@ -37,21 +32,6 @@ DAGUM_COLORS: dict[str, str] = {
     "between": "#d73027",
     "transvariation": "#fee090",
 }
-
-# the four NBS regions (the same values as the print charts' region colours)
-REGION_LINE_COLORS: dict[str, str] = {
-    "east": "#d55e00",
-    "central": "#0072b2",
-    "west": "#009e73",
-    "northeast": "#cc79a7",
-}
-REGION_LINE_STYLES: dict[str, Any] = {
-    "east": "-",
-    "central": (0, (5, 2)),
-    "west": (0, (1, 1.5)),
-    "northeast": (0, (6, 2, 1, 2)),
-}
-REGION_LINE_MARKERS: dict[str, str] = {"east": "o", "central": "s", "west": "^", "northeast": "D"}
 
 # other groups (coastal/inland, any column), in order: Okabe & Ito (2008)
 SERIES_COLORS: tuple[str, ...] = (
