@@ -181,11 +181,11 @@ def plot_dagum(
     return render_chart(page, build)
 
 
-def _year_ticks(ax: Any, years: list[Any]) -> None:
-    """Years as category ticks at 0, 1, ...; every k-th labelled so that at most 8 show."""
-    step = -(-len(years) // 8)
+def _year_ticks(ax: Any, years: list[Any], axis: str = "x", most: int = 8) -> None:
+    """Years as category ticks at 0, 1, ...; every k-th labelled so that at most ``most`` show."""
+    step = -(-len(years) // most)
     ticks = list(range(0, len(years), step))
-    ax.set_xticks(ticks, [plot_text(years[i]) for i in ticks])
+    getattr(ax, f"set_{axis}ticks")(ticks, [plot_text(years[i]) for i in ticks])
 
 
 # ---- kernel density -----------------------------------------------------------------------------
@@ -280,8 +280,7 @@ def _surface(page: ChartPage, groups: list[tuple[Any, pd.DataFrame]], xlabel: st
     cmap = LinearSegmentedColormap.from_list("density", DENSITY_RAMP)
     ax.plot_surface(gx, gy, z, cmap=cmap, linewidth=0.1, edgecolor=CHART_COLORS["grid"],
                     rcount=len(years), ccount=min(len(xs), 120), antialiased=True)  # fmt: skip
-    ax.set_yticks(years, [plot_text(w) for w, _ in groups])
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=min(len(years), 6), integer=True))
+    _year_ticks(ax, [w for w, _ in groups], axis="y", most=6)
     ax.set_xlabel(plot_text(xlabel), labelpad=2)
     ax.set_ylabel(chart_word("year", page.lang), labelpad=2)
     ax.set_zlabel(chart_word("density", page.lang), labelpad=2)
