@@ -103,6 +103,10 @@ _LAZY: dict[str, str] = {
     "plot_region_means": "figures.charts",
     "plot_capital_shares": "figures.charts",
     "plot_moran_scatter": "figures.charts",
+    "plot_dagum": "figures.differences",
+    "plot_kernel_density": "figures.differences",
+    "plot_convergence": "figures.differences",
+    "plot_core_shares": "figures.differences",
     "save_figure": "figures.page",
     "FontWarning": "_errors",
     # export

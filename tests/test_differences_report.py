@@ -358,3 +358,23 @@ def test_demo_parts_decompose_gini1_and_rd_spending(
         + [f"diff_{m}_panel_{RD}.png" for m in ("dagum", "kde", "kde3d", "convergence")]
     )
     assert all((tmp_path / f).is_file() for f in d.study.files + d.panel.files)
+
+
+def test_figures_option_writes_the_print_style_too(tmp_path: Path) -> None:
+    """With --figures, each chart of the sections is also written in the print style."""
+    from PIL import Image
+
+    p = si.load_dataset("province_panel")
+    t = p[(p["gb"] != "156000000") & p["year"].between(2021, 2023)][["gb", "year", RD]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        res = si.analyze(t, "province", [RD], tmp_path / "o", year=2023, permutations=99,
+                         methods="dagum", figures="png,svg")  # fmt: skip
+    assert {f"figures/dagum_{RD}.png", f"figures/dagum_{RD}.svg", f"diff_dagum_{RD}.png"} <= set(
+        res.files
+    )
+    # print: 190 mm at 300 dpi; the report's web figure: 125 dpi
+    assert Image.open(res.out / f"figures/dagum_{RD}.png").size[0] == round(190 / 25.4 * 300)
+    assert Image.open(res.out / f"diff_dagum_{RD}.png").size[0] == round(190 / 25.4 * 125)
+    html = res.report.read_text(encoding="utf-8")
+    assert f'href="figures/dagum_{RD}.svg"' in html  # the report links the print files

@@ -246,9 +246,8 @@ def analyze(
             diff = None
             if methods:
                 panel = method_panel(frame, gdf, level, columns, key)
-                diff = difference_section(
-                    panel, columns, methods, stage.path, run.summary, options.lang
-                )
+                diff = difference_section(panel, columns, methods, stage.path, run.summary,
+                                          options.lang, print_formats=figure_formats)  # fmt: skip
             figs = _write_figures(stage.path, sec, figure_formats, options)
             files = write_analyze_report(
                 stage.path, sec, options, source, sub, notes.messages, figs, diff

@@ -20,13 +20,15 @@ column), not only the year of the cross-section; a table of one year gets the Da
 decomposition and one density curve of that year, and a note that convergence needs years.
 Numbers go to ``summary.csv`` (section ``differences``: ``group`` is the year, ``name`` the
 region); figures are written as ``diff_<method>_<column>.png`` (web style, see
-:mod:`spatialinno.figures.differences`).
+:mod:`spatialinno.figures.differences`) and, with ``--figures png,pdf``, in the print style as
+``figures/<method>_<column>.<format>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +141,7 @@ class DifferenceSection:
     blocks: list[tuple[str, Any, str]] = field(default_factory=list)  # (kind, payload, caption)
     files: list[str] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    print_formats: tuple[str, ...] = ()
 
     def text(self, key: str, **kw: Any) -> str:
         return _TEXT[self.lang][key].format(**kw)
@@ -147,10 +150,21 @@ class DifferenceSection:
         self.tables[name] = frame
         self.blocks.append(("table", (frame, fmt), caption))
 
-    def add_figure(self, out: Path, file: str, fig: Any, caption: str) -> None:
-        fig.savefig(out / file)
+    def add_figure(self, out: Path, file: str, make: Callable[[str], Any], caption: str) -> None:
+        """``make(style)`` draws the figure: the web style beside the report, and with
+        ``print_formats`` the print style under ``figures/`` in those formats."""
+        make("web").savefig(out / file)
         self.files.append(file)
-        self.blocks.append(("figure", file, caption))
+        extra = []
+        if self.print_formats:
+            from ..figures.page import save_figure
+            from ..figures.run import FIGURES_DIR
+
+            stem = out / FIGURES_DIR / Path(file).stem.removeprefix("diff_")
+            for path in save_figure(make("print"), stem, self.print_formats):
+                extra.append(path.relative_to(out).as_posix())
+        self.files += extra
+        self.blocks.append(("figure", (file, [file, *extra]), caption))
 
     def note(self, text: str) -> None:
         self.blocks.append(("note", None, text))
@@ -166,13 +180,15 @@ def difference_section(
     *,
     prefix: str = "",
     label: dict[str, str] | None = None,
+    print_formats: Sequence[str] = (),
 ) -> DifferenceSection:
     """Compute the ``methods`` for each column of ``panel``; tables, figures, summary rows.
 
     ``prefix`` is put before the figure files and table names (the demo runs this twice);
-    ``label`` names the columns in captions (default: the column names).
+    ``label`` names the columns in captions (default: the column names); ``print_formats``
+    (``--figures``) also writes each figure in the print style under ``figures/``.
     """
-    sec = DifferenceSection(tuple(methods), lang)
+    sec = DifferenceSection(tuple(methods), lang, print_formats=tuple(print_formats))
     years = sorted(panel["year"].dropna().unique().tolist()) if "year" in panel.columns else []
     if len(years) > 1:
         sec.note(sec.text("panel", years=f"{years[0]}–{years[-1]}", n=len(years)))
@@ -227,8 +243,9 @@ def _dagum(
                              "transvariation_contribution"]]  # fmt: skip
     sec.add_table(f"{name}:dagum_pairs", pairs.set_index(["group_j", "group_h"]),
                   sec.text("dagum_pairs", c=shown, year=last.year or "–"), digits=4)  # fmt: skip
-    fig = plot_dagum(res, label=shown, lang=sec.lang, style="web")
-    sec.add_figure(out, f"diff_dagum_{name}.png", fig, sec.text("dagum", c=shown))
+    draw = partial(plot_dagum, res, label=shown, lang=sec.lang)
+    sec.add_figure(out, f"diff_dagum_{name}.png", lambda st: draw(style=st),
+                   sec.text("dagum", c=shown))  # fmt: skip
     for r in results:
         for k in ("gini", "within", "between", "transvariation", *shares):
             summary.add(SECTION, c, f"dagum_{k}", getattr(r, k), r.year or "")
@@ -257,11 +274,12 @@ def _kde(
         lambda p: "; ".join(f"{v:.3f}" for v in p)
     )
     sec.add_table(f"{name}:kde", feats.set_index("year"), sec.text("kde", c=shown), digits=3)
-    fig = plot_kernel_density(kd, label=shown, lang=sec.lang, style="web")
-    sec.add_figure(out, f"diff_kde_{name}.png", fig, sec.text("kde_overlay", c=shown))
+    draw = partial(plot_kernel_density, kd, label=shown, lang=sec.lang, width="double")
+    sec.add_figure(out, f"diff_kde_{name}.png", lambda st: draw(style=st),
+                   sec.text("kde_overlay", c=shown))  # fmt: skip
     if year is not None:
-        fig = plot_kernel_density(kd, "surface", label=shown, lang=sec.lang, style="web")
-        sec.add_figure(out, f"diff_kde3d_{name}.png", fig, sec.text("kde_surface", c=shown))
+        sec.add_figure(out, f"diff_kde3d_{name}.png", lambda st: draw("surface", style=st),
+                       sec.text("kde_surface", c=shown))  # fmt: skip
     for row in feats.itertuples(index=False):
         for k in ("n_peaks", "main_peak_x", "half_max_width", "right_tail_length", "bandwidth"):
             summary.add(SECTION, c, f"kde_{k}", getattr(row, k), row.year)
@@ -286,8 +304,9 @@ def _convergence(
     row = beta.to_frame().drop(columns=["column"]).set_index("start")
     caption = sec.text("beta", c=shown, start=years[0], end=years[-1])
     sec.add_table(f"{name}:beta", row, caption, digits=5)
-    fig = plot_convergence(sigma, beta, label=shown, lang=sec.lang, style="web")
-    sec.add_figure(out, f"diff_convergence_{name}.png", fig, sec.text("convergence_fig", c=shown))
+    draw = partial(plot_convergence, sigma, beta, label=shown, lang=sec.lang)
+    sec.add_figure(out, f"diff_convergence_{name}.png", lambda st: draw(style=st),
+                   sec.text("convergence_fig", c=shown))  # fmt: skip
     for r in sigma.itertuples(index=False):
         summary.add(SECTION, c, "sigma_cv", r.cv, r.year)
         summary.add(SECTION, c, "sigma_sd_log", r.sd_log, r.year)
@@ -303,7 +322,8 @@ def difference_blocks(rep: Report, sec: DifferenceSection, heading: str | None =
             frame, fmt = payload
             rep.table(frame, caption, **fmt)
         elif kind == "figure":
-            rep.figure(payload, caption)
+            src, files = payload
+            rep.figure(src, caption, files)
         else:
             rep.paragraph(caption, note=True)
 
