@@ -353,11 +353,17 @@ def test_demo_parts_decompose_gini1_and_rd_spending(
     assert set(d.panel.tables) == {f"panel_{RD}:{k}" for k in
                                    ("dagum", "dagum_regions", "dagum_pairs", "kde", "sigma",
                                     "beta")}  # fmt: skip
-    assert sorted(d.study.files + d.panel.files) == sorted(
-        ["diff_dagum_study_gini_innovation.png"]
+    assert sorted(d.files) == sorted(
+        ["diff_dagum_study_gini_innovation.png", "diff_core_shares.png"]
         + [f"diff_{m}_panel_{RD}.png" for m in ("dagum", "kde", "kde3d", "convergence")]
     )
-    assert all((tmp_path / f).is_file() for f in d.study.files + d.panel.files)
+    assert all((tmp_path / f).is_file() for f in d.files)
+    # the core shares: si.core_share's numbers, in the table and in summary.csv
+    want = si.core_share(si.load_dataset("core_shares_international"))
+    np.testing.assert_array_equal(d.tables["core_shares"]["share"], want["share"])
+    rows = summary.frame()
+    rows = rows[rows["measure"] == "core_share"].set_index("name")["value"]
+    assert rows["Shenzhen / Guangdong"] == pytest.approx(1328.28 / 3098.49, rel=1e-15)
 
 
 def test_figures_option_writes_the_print_style_too(tmp_path: Path) -> None:

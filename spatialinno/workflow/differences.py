@@ -334,6 +334,12 @@ _DEMO_TEXT: dict[str, dict[str, str]] = {
         "study": "1b. Gini 1 的 Dagum 分解：四大地区，{years}",
         "study_note": "研究表 2 的 Gini 1（各省地级单元之间的基尼系数）按四大地区分解；表中只有 "
         "{years} 五个年份（2012、2015、2018、2021、2023），不是逐年数据。",
+        "core": "1c. 国际比较：核心区份额（研究第 4 节）",
+        "core_table": "核心区占所在国家 / 州 / 省的份额（内置公开来源数据）",
+        "core_fig": "核心区份额排序",
+        "core_note": "内置数据只含可公开核对的行（广东省科技经费投入公报、国家统计局、NSF）；研究表 5 "
+        "所引的深圳占广东 R&D 人员 46.8 %、首尔约占韩国专利 39 %、硅谷占加州 R&D 经费 37.7 % 等份额"
+        "需要数据集中没有的行，故未列出。",
         "panel": "2b. 分省 R&D 经费的区域差异：{first}–{last}",
         "panel_note": "内置分省面板中 R&D 经费内部支出只有 {first}–{last} 年的数据（2005–2009 "
         "与 2024 年为空），故按这些年份计算。",
@@ -343,6 +349,13 @@ _DEMO_TEXT: dict[str, dict[str, str]] = {
         "study_note": "Gini 1 of the study's Table 2 (the Gini across each province's cities) "
         "decomposed by the four NBS regions; the table holds the years {years} (2012, 2015, "
         "2018, 2021, 2023), not every year.",
+        "core": "1c. International comparison: core shares (the study's section 4)",
+        "core_table": "The core's share of its country, state or province (bundled public sources)",
+        "core_fig": "Core shares ranked",
+        "core_note": "The bundled data set holds only rows that public sources confirm (Guangdong's "
+        "R&D bulletin, NBS, NSF); the shares the study's Table 5 quotes (Shenzhen 46.8 % of "
+        "Guangdong's R&D staff, Seoul about 39 % of Korea's patents, Silicon Valley 37.7 % of "
+        "California's R&D spending ...) need rows it does not have and are not shown.",
         "panel": "2b. Regional differences of provincial R&D spending, {first}-{last}",
         "panel_note": "The bundled provincial panel has R&D spending for {first}-{last} only "
         "(2005-2009 and 2024 are empty), so these are the years used.",
@@ -352,18 +365,29 @@ _DEMO_TEXT: dict[str, dict[str, str]] = {
 
 @dataclass
 class DemoDifferences:
-    """The two regional-differences parts of the demo (Table 2's Gini 1; R&D spending)."""
+    """The regional-differences parts of the demo: Table 2's Gini 1, the core shares, R&D."""
 
     study: DifferenceSection
+    core: DifferenceSection
     panel: DifferenceSection
     study_years: tuple[Any, ...]
     panel_years: tuple[Any, ...]
+
+    @property
+    def files(self) -> list[str]:
+        return self.study.files + self.core.files + self.panel.files
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {**self.study.tables, **self.core.tables, **self.panel.tables}
 
     def study_blocks(self, rep: Report) -> None:
         t = _DEMO_TEXT[self.study.lang]
         years = f"{self.study_years[0]}–{self.study_years[-1]}"
         difference_blocks(rep, self.study, t["study"].format(years=years))
         rep.paragraph(t["study_note"].format(years=years), note=True)
+        difference_blocks(rep, self.core, t["core"])
+        rep.paragraph(t["core_note"], note=True)
 
     def panel_blocks(self, rep: Report) -> None:
         t = _DEMO_TEXT[self.panel.lang]
@@ -375,17 +399,41 @@ class DemoDifferences:
 def demo_differences(
     table2: pd.DataFrame, panel: pd.DataFrame, out: Path, summary: SummaryTable, lang: str
 ) -> DemoDifferences:
-    """Dagum of the study's Gini 1 (Table 2 joined to provinces) by the four regions; Dagum,
-    densities and convergence of provincial R&D spending (the demo's panel, joined)."""
+    """Dagum of the study's Gini 1 (Table 2 joined to provinces) by the four regions; the core
+    shares of the bundled international table; Dagum, densities and convergence of provincial
+    R&D spending (the demo's panel, joined)."""
     t2 = table2[table2["year"].notna() & table2["gini_innovation"].notna()]
     rd = panel[panel["year"].notna() & panel["rd_exp_total_10k_yuan"].notna()]
     study = difference_section(t2, ["gini_innovation"], ["dagum"], out, summary, lang,
                                prefix="study_", label={"gini_innovation": "Gini 1"})  # fmt: skip
+    core = _core_shares(out, summary, lang)
     rd_section = difference_section(rd, ["rd_exp_total_10k_yuan"], METHODS, out, summary, lang,
                                     prefix="panel_")  # fmt: skip
     return DemoDifferences(
         study,
+        core,
         rd_section,
         tuple(sorted(t2["year"].unique().tolist())),
         tuple(sorted(rd["year"].unique().tolist())),
     )
+
+
+def _core_shares(out: Path, summary: SummaryTable, lang: str) -> DifferenceSection:
+    """The core shares of the bundled ``core_shares_international`` table: table and figure."""
+    from ..figures.differences import plot_core_shares
+    from ..measures.core_share import core_share
+    from ..tables.datasets import load_dataset
+
+    sec = DifferenceSection(("core_share",), lang)
+    shares = core_share(load_dataset("core_shares_international"))
+    cols = ["core", "container", "indicator", "year", "value", "total", "unit", "share",
+            "published_share"]  # fmt: skip
+    t = _DEMO_TEXT[lang]
+    sec.add_table("core_shares", shares[cols], t["core_table"], percent=["share",
+                  "published_share"], index=False)  # fmt: skip
+    sec.add_figure(out, "diff_core_shares.png", lambda st: plot_core_shares(shares, lang=lang,
+                   style=st), t["core_fig"])  # fmt: skip
+    for r in shares.itertuples(index=False):
+        summary.add(SECTION, r.indicator, "core_share", r.share, r.year,
+                    f"{r.core} / {r.container}")  # fmt: skip
+    return sec

@@ -185,8 +185,8 @@ def _demo_into(
         bar.advance("provincial panel")
         long = _panel_part(run, written)
         diffs = demo_differences(facts["joined"], long, out_path, run.summary, options.lang)
-        written.files += diffs.study.files + diffs.panel.files
-        written.tables.update({**diffs.study.tables, **diffs.panel.tables})
+        written.files += diffs.files
+        written.tables.update(diffs.tables)
         bar.advance("city level")
         _city_part(run, written)
     rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
