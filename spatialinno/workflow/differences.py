@@ -67,7 +67,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "one_year": "该表只有一年（{year}）的数据：收敛分析需要至少两年（长表，含 year 列）。",
         "panel": "区域差异按表中全部年份计算（{years}，{n} 年），不限于横截面所用的年份。",
         "cross": "区域差异按所分析的横截面计算（单一年份）。",
-        "dagum_note": "G = G_w（组内）+ G_nb（组间净差）+ G_t（超变密度）；份额为各项占 G 的比重。",
+        "dagum_note": "G = G_w（组内）+ G_nb（组间净差）+ G_t（超变密度）；份额为各项占 G 的比重。"
+        "Dagum, C. (1997) Empirical Economics 22(4):515-531.",
+        "kde_note": "f(x) = Σᵢ exp(−(x − xᵢ)² / 2h²) / (n h √2π)，h = n^(−1/5) s（Scott 法则，即 scipy "
+        "gaussian_kde 的默认值）；峰数只计高于主峰 5 % 的局部极大值。Scott, D. W. (1992) "
+        "Multivariate Density Estimation.",
+        "conv_note": "σ 收敛：各年变异系数与对数标准差下降；β 收敛：ln(y₁/y₀)/T = α + β ln y₀，"
+        "β < 0 为收敛，λ = −ln(1 + βT)/T，半衰期 ln2/λ。Barro & Sala-i-Martin (1992) J. Political "
+        "Economy 100(2):223-251.",
     },
     "en": {
         "heading": "Regional differences: {methods}",
@@ -86,7 +93,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "only the year of the cross-section.",
         "cross": "Regional differences use the analysed cross-section (one year).",
         "dagum_note": "G = G_w (within) + G_nb (net between) + G_t (transvariation); the shares "
-        "are each term over G.",
+        "are each term over G. Dagum, C. (1997) Empirical Economics 22(4):515-531.",
+        "kde_note": "f(x) = Σᵢ exp(−(x − xᵢ)² / 2h²) / (n h √2π), h = n^(−1/5) s (Scott's rule, "
+        "scipy's gaussian_kde default); peaks are local maxima above 5 % of the main peak. "
+        "Scott, D. W. (1992) Multivariate Density Estimation.",
+        "conv_note": "σ-convergence: falling CV and SD of logs; β-convergence: ln(y₁/y₀)/T = α + "
+        "β ln y₀, β < 0 converges, λ = −ln(1 + βT)/T, half-life ln2/λ. Barro & Sala-i-Martin "
+        "(1992) J. Political Economy 100(2):223-251.",
     },
 }
 
@@ -274,6 +287,7 @@ def _kde(
         lambda p: "; ".join(f"{v:.3f}" for v in p)
     )
     sec.add_table(f"{name}:kde", feats.set_index("year"), sec.text("kde", c=shown), digits=3)
+    sec.note(sec.text("kde_note"))
     draw = partial(plot_kernel_density, kd, label=shown, lang=sec.lang, width="double")
     sec.add_figure(out, f"diff_kde_{name}.png", lambda st: draw(style=st),
                    sec.text("kde_overlay", c=shown))  # fmt: skip
@@ -304,6 +318,7 @@ def _convergence(
     row = beta.to_frame().drop(columns=["column"]).set_index("start")
     caption = sec.text("beta", c=shown, start=years[0], end=years[-1])
     sec.add_table(f"{name}:beta", row, caption, digits=5)
+    sec.note(sec.text("conv_note"))
     draw = partial(plot_convergence, sigma, beta, label=shown, lang=sec.lang)
     sec.add_figure(out, f"diff_convergence_{name}.png", lambda st: draw(style=st),
                    sec.text("convergence_fig", c=shown))  # fmt: skip
