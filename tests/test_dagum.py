@@ -337,3 +337,22 @@ def test_frozen_result_and_readable_repr() -> None:
         warnings.simplefilter("error")
         row = res.to_frame()
     assert row.shape[0] == 1 and "year" not in row
+
+
+def test_default_regions_from_the_codes_of_a_table_without_region() -> None:
+    """Table 2 as shipped has codes, no region: the default groups are looked up from them."""
+    raw = si.load_dataset("zhao2025_table2")
+    assert "region" not in raw.columns
+    joined = si.join_indicators(raw, "province")
+    joined = joined[joined["gini_innovation"].notna()]
+    a = si.dagum_gini(raw, "gini_innovation", year="year")
+    b = si.dagum_gini(joined, "gini_innovation", year="year")
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), rtol=1e-12)
+    pd.testing.assert_frame_equal(a.group_gini, b.group_gini, rtol=1e-12)
+    # codes of prefectures and counties carry their province's two digits; gb has a 156 prefix
+    frame = pd.DataFrame({"gb": ["156440300", "156110000", "156810000"], "v": [1.0, 2.0, 3.0]})
+    with pytest.warns(DataWarning, match="810000|without a group"):
+        res = si.dagum_gini(frame, "v")
+    assert res.n == 2 and list(res.group_gini.index) == ["east"]
+    with pytest.raises(ColumnError, match="join it to a boundary layer first"):
+        si.dagum_gini(pd.DataFrame({"v": [1.0, 2.0]}), "v")

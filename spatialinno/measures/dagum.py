@@ -65,6 +65,7 @@ from .._validate import (
     require_columns,
 )
 from . import _dagum_kernel as _k
+from ._groups import with_regions
 
 __all__ = ["DagumGini", "DagumPanel", "dagum_gini"]
 
@@ -407,7 +408,8 @@ def dagum_gini(
         Non-negative values.
     groups : str, default "region"
         Column with each unit's group; the default is the NBS four regions of the boundary
-        layers. Any column works (``coastal``, a YRD flag, ``province_code`` ...).
+        layers, looked up from ``code`` / ``gb`` when the table has no ``region`` column. Any
+        column works (``coastal``, a YRD flag, ``province_code`` ...).
     year : str, optional
         Column holding the year of a long panel: one decomposition per year, returned as a
         :class:`DagumPanel` (``.to_frame()`` tidy by year). None: one cross-section.
@@ -473,6 +475,8 @@ def dagum_gini(
         raise InputError(f"dagum_gini needs a DataFrame/GeoDataFrame, not {type(frame).__name__}")
     draws = _check_options(bootstrap, level)
     rng = check_seed(seed)
+    if groups == "region":  # the default: from the unit codes when the table has no region
+        frame = with_regions(frame)
     require_columns(frame, [column, groups] + ([year] if year is not None else []), "table")
     labels = list(region_labels(frame))
     values = numeric_column(frame, column)
