@@ -150,6 +150,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         "under figures/ in these formats, comma-separated: png,pdf (png, tif, pdf, svg); the "
         "report shows the PNGs",
     )
+    a.add_argument("--methods", help="add sections: dagum,kde,convergence (comma-separated)")
     _common(a)
 
 
@@ -213,7 +214,7 @@ def _finish(res: Analysis, quiet: bool, what: str) -> int:
 # options of `analyze` handed to si.analyze under their own names
 _ANALYZE_KEYWORDS: tuple[str, ...] = (
     "year", "key", "decimal", "on_unmatched", "weights", "permutations", "alpha", "correction",
-    "seed", "lang", "overwrite", "quiet",
+    "seed", "lang", "overwrite", "quiet", "methods",
 )  # fmt: skip
 
 

@@ -18,6 +18,8 @@ study        plot_coastal_lead, plot_capital_effect
 network      plot_network
 charts       plot_region_means, plot_capital_shares, plot_moran_scatter
 run          write_figures: the figures of a run of ``spatialinno analyze`` / ``demo``
+differences  plot_dagum, plot_kernel_density, plot_convergence, plot_core_shares (print and web
+             style, page in _chart)
 
 Figures never compute a statistic; they read results through :mod:`spatialinno.measures.results`
 and the words, colours, classes and numbers through :mod:`spatialinno.styles`. A new figure kind
@@ -40,6 +42,10 @@ _KINDS: dict[str, str] = {
     "plot_region_means": "charts",
     "plot_capital_shares": "charts",
     "plot_moran_scatter": "charts",
+    "plot_dagum": "differences",
+    "plot_kernel_density": "differences",
+    "plot_convergence": "differences",
+    "plot_core_shares": "differences",
     "save_figure": "page",
     "write_figures": "run",
 }

@@ -18,6 +18,15 @@ concentration    gini_by, capital_share, location_quotient, region_summary
 autocorrelation  moran, geary, bivariate_moran, moran_by_year (global)
 local            lisa, hotspots (local)
 network          CityNetwork, city_network(), network_from_records(), centrality, tiers
+dagum            Dagum (1997) Gini decomposition by groups (within, net between, transvariation)
+dynamics         kernel densities per year and their features; sigma and beta convergence
+composite        entropy-weight composite index; coupling coordination degree
+core_share       core shares of any focus-within-container table (international comparison)
+emerging         emerging hot spots (Gi* per year, Mann-Kendall trend, the ArcGIS Pro categories)
+markov           spatial Markov and LISA Markov chains (on giddy)
+centrography     centre of gravity and standard deviational ellipse per year (on pointpats)
+transitions      LISA cluster transitions between years
+gravity          gravity-model networks between unit centroids
 
 Measures never import maps, figures, qgis (export), workflow or the CLI (checked by import-linter).
 """

@@ -64,6 +64,15 @@ DATASETS: dict[str, Dataset] = {
         "2015 GDP and budget revenue (万元), urban-unit employment, night-light sum",
         "China City Statistical Yearbook via quanturban/firm (MIT); Dong et al. (2021) Sci Data 8:5",
     ),
+    "core_shares_international": Dataset(
+        "core_shares_international.csv",
+        "international",
+        "core vs container: R&D expenditure, R&D personnel (FTE), patents, business R&D of "
+        "Shenzhen/Guangzhou/PRD in Guangdong 2019, Beijing and Shanghai in China 2022, "
+        "California in the U.S. 2011/2013; unit, currency and source per row",
+        "2019年广东省科技经费投入公报; China Statistical Yearbook on Science and Technology via "
+        "huhuaping/techme (MIT); NSF InfoBriefs 14-315 and 16-317 (NCSES, public domain)",
+    ),
     "air_routes_2014": Dataset(
         "edges_air_routes_prefecture_2014_openflights.csv",
         "prefecture",

@@ -25,6 +25,7 @@ from .._errors import InputError
 from .._progress import Progress
 from ..tables.labels import with_labels
 from .assemble import labeller, write_analyze_report
+from .differences import check_methods, difference_section, method_panel
 from .inputs import UNMATCHED, join_input, layer_columns, read_input, say, unmatched_text
 from .options import check_columns, check_level, check_permutations_needed, make_options
 from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
@@ -133,6 +134,7 @@ def analyze(
     overwrite: bool = False,
     quiet: bool = True,
     labels: Mapping[str, object] | None = None,
+    methods: Sequence[str] | str | None = None,
 ) -> Analysis:
     """Join a table to a boundary layer; write the report, maps, layers and summary into ``out``.
 
@@ -197,6 +199,9 @@ def analyze(
         ``{"rd": {"zh": "R&D经费", "en": "R&D spending", "unit_zh": "万元", "unit_en": "10k
         yuan"}}`` (see :func:`spatialinno.with_labels`); merged over the labels the table
         brings (a unit row under its header, a bundled data set's).
+    methods : str or list of {"dagum", "kde", "convergence"}, optional
+        Sections of regional differences added to the report for every column, over every
+        year of a long table (:mod:`~spatialinno.workflow.differences`).
 
     Returns
     -------
@@ -229,6 +234,7 @@ def analyze(
     started = time.perf_counter()
     options = make_options(weights, permutations, alpha, correction, seed, lang, formats)
     level, columns = check_level(level), check_columns(columns)
+    methods = check_methods(methods)
     if on_unmatched not in UNMATCHED:
         raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
     check_out(out, overwrite)
@@ -255,8 +261,15 @@ def analyze(
             # a DataFrame has no file name: the report calls it a table in its own language
             shown = TEXT[lang]["frame_source"] if isinstance(table, pd.DataFrame) else source
             sub = _subtitle(gdf, shown, level, columns, year, options.lang)
+            diff = None
+            if methods:
+                panel = method_panel(frame, gdf, level, columns, key)
+                diff = difference_section(panel, columns, methods, stage.path, run.summary,
+                                          options.lang, print_formats=figure_formats)  # fmt: skip
             figs = _write_figures(stage.path, sec, figure_formats, options)
-            files = write_analyze_report(stage.path, sec, options, shown, sub, notes.records, figs)
+            files = write_analyze_report(
+                stage.path, sec, options, shown, sub, notes.records, figs, diff
+            )
             summary = run.summary.write(stage.path)
             stage.commit()
     return Analysis(
@@ -266,7 +279,7 @@ def analyze(
         frame=gdf[[c for c in gdf.columns if c in (*layer_columns(level), *columns, "year")]],
         seconds=time.perf_counter() - started,
         warnings=tuple(notes.messages),
-        tables=sec.tables(),
+        tables={**sec.tables(), **(diff.tables if diff else {})},
         maps=dict(sec.maps),
     )
 

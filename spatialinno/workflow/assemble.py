@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..styles.numbers import format_number
 from ..styles.text import column_label
+from .differences import DifferenceSection, difference_blocks
 from .notes import Coverage, data_notes, places, render, unit_name
 from .options import Options, parse_weights
 from .outputs import GPKG_FILE, REPORT_FILE, SUMMARY_FILE
@@ -290,6 +291,7 @@ def write_analyze_report(
     subtitle: str,
     messages: Sequence[object],
     figures: Sequence[Any] = (),
+    differences: DifferenceSection | None = None,
 ) -> list[str]:
     """Write report.html of an analyze run into ``out``; return every file of the run.
 
@@ -301,6 +303,9 @@ def write_analyze_report(
     section_blocks(rep, sec, options, text["results"], figures)
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
     files += [f for fig in figures for f in fig.files]
+    if differences is not None:
+        difference_blocks(rep, differences)
+        files += differences.files
     coverage = [coverage_of(sec.gdf, sec.columns, options.lang)]
     closing_blocks(rep, messages, files, sec.level, options, coverage)
     rep.save(out / REPORT_FILE)

@@ -26,6 +26,7 @@ import pandas as pd
 from .._progress import Progress
 from .analysis import Analysis
 from .assemble import closing_blocks, coverage_of, join_block, labeller, section_blocks
+from .differences import demo_differences
 from .notes import places
 from .options import Options, make_options
 from .outputs import (
@@ -132,8 +133,11 @@ def demo(
     """Run the main job on the bundled real data and write report, maps, layers and summary.
 
     Three parts: (1) the reference study's Table 2 -- coastal-lead map of "Gini 1" (2023) and
-    capital-effect map (2021) with its facts; (2) provincial R&D spending and patent applications
-    2010–2023 -- Gini, Theil by NBS region and Moran's I per year; (3) city level -- 2020 census
+    capital-effect map (2021) with its facts, and the Dagum decomposition of Gini 1 by the four
+    NBS regions (the table's years 2012-2023); (2) provincial R&D spending and patent
+    applications 2010–2023 -- Gini, Theil by NBS region and Moran's I per year, and for R&D
+    spending the Dagum decomposition, kernel densities and sigma/beta-convergence
+    (:mod:`~spatialinno.workflow.differences`); (3) city level -- 2020 census
     population and 2016 patents: per-province Gini and capital share, LISA clusters and Gi* hot
     spots. Takes about 10–20 s. ``spatialinno demo`` calls this function.
 
@@ -190,13 +194,18 @@ def _demo_into(
         bar.start("study Table 2")
         facts = _study_part(run, written)
         bar.advance("provincial panel")
-        _panel_part(run, written)
+        long = _panel_part(run, written)
+        diffs = demo_differences(facts["joined"], long, out_path, run.summary, options.lang)
+        written.files += diffs.files
+        written.tables.update(diffs.tables)
         bar.advance("city level")
         _city_part(run, written)
     rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
     _study_blocks(rep, facts, written, options.lang)
     _study_figures(rep, out_path, facts["table"], figure_formats, options.lang, written)
+    diffs.study_blocks(rep)
     _panel_blocks(rep, written, options.lang)
+    diffs.panel_blocks(rep)
     _city_blocks(rep, written, options)
     coverage = [coverage_of(sec.gdf, sec.columns, options.lang) for sec, _ in written.sections]
     closing_blocks(rep, notes.records, written.files, "prefecture", options, coverage)
@@ -358,8 +367,8 @@ def _study_blocks(rep: Report, facts: dict[str, Any], written: _Written, lang: s
 
 
 # ---- 2. provincial R&D 2010-2023 -------------------------------------------------------------
-def _panel_part(run: RunContext, written: _Written) -> None:
-    """Gini and Theil per year, Moran's I per year, the last year's maps and layer."""
+def _panel_part(run: RunContext, written: _Written) -> Any:
+    """Gini and Theil per year, Moran's I per year, the last year's maps and layer; the panel."""
     from .. import styles
     from ..maps.choropleth import choropleth_map
     from ..tables.datasets import load_dataset
@@ -389,6 +398,7 @@ def _panel_part(run: RunContext, written: _Written) -> None:
         run.options.formats,
         run.options.lang,
     )
+    return long
 
 
 def _panel_inequality(long: Any, summary: SummaryTable) -> pd.DataFrame:
