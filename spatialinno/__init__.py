@@ -93,6 +93,8 @@ _LAZY: dict[str, str] = {
     "coastal_lead_map": "maps.study",
     "capital_effect_map": "maps.study",
     "network_map": "maps.network",
+    "emerging_hotspot_map": "maps.spacetime",
+    "gravity_map": "maps.spacetime",
     # export
     "export": "qgis.export",
     "ExportResult": "qgis.export",
@@ -120,6 +122,7 @@ _LAZY: dict[str, str] = {
     "WeightsError": "_errors",
     "ExportError": "_errors",
     "ExportWarning": "_errors",
+    "OptionalDependencyError": "_errors",
     "DataWarning": "_errors",
 }
 

@@ -9,6 +9,7 @@ choropleth  choropleth_map: a numeric column in classes
 clusters    lisa_map, hotspot_map: local statistics (LISA clusters, Gi* hot and cold spots)
 study       coastal_lead_map, capital_effect_map: the maps of the reference study
 network     network_map: a city network (nodes by tier, edges by weight)
+spacetime   emerging_hotspot_map, gravity_map: emerging hot spots, the centre of gravity
 offline     vendored Leaflet/d3/jQuery inlined so a saved map opens without network
 
 Every map function returns a :class:`folium.Map` and takes ``m=`` to draw on an existing map.
@@ -32,6 +33,8 @@ _KINDS: dict[str, str] = {
     "coastal_lead_map": "study",
     "capital_effect_map": "study",
     "network_map": "network",
+    "emerging_hotspot_map": "spacetime",
+    "gravity_map": "spacetime",
 }
 
 __all__ = sorted(_KINDS)

@@ -26,7 +26,17 @@ Class breaks come from the one class-break function, :func:`spatialinno.measures
 from __future__ import annotations
 
 from ..measures.classify import SCHEMES, class_breaks, class_index
-from .categorized import HOTSPOTS, LISA, CategorizedStyle, Category, hotspots, lisa, network_tiers
+from .categorized import (
+    EMERGING,
+    HOTSPOTS,
+    LISA,
+    CategorizedStyle,
+    Category,
+    emerging,
+    hotspots,
+    lisa,
+    network_tiers,
+)
 from .graduated import (
     CAPITAL_SHARE_THRESHOLDS,
     GraduatedStyle,
@@ -50,6 +60,8 @@ from .palette import (
     CAPITAL_COLORS,
     DEFAULT_PALETTE,
     EDGE_COLOR,
+    EMERGING_COLORS,
+    GRAVITY_COLORS,
     HIGHLIGHT_COLOR,
     HOTSPOT_COLORS,
     LISA_COLORS,
@@ -61,8 +73,17 @@ from .palette import (
     REGION_OUTLINE_COLOR,
     TIER_COLORS,
     palette,
+    year_colors,
 )
-from .text import LANGS, NETWORK_TEXT, NO_DATA_LABEL, TEXT, check_lang, column_label
+from .text import (
+    LANGS,
+    NETWORK_TEXT,
+    NO_DATA_LABEL,
+    SPACETIME_TEXT,
+    TEXT,
+    check_lang,
+    column_label,
+)
 
 __all__ = [
     "BORDER_COLOR",
@@ -70,6 +91,9 @@ __all__ = [
     "CAPITAL_SHARE_THRESHOLDS",
     "DEFAULT_PALETTE",
     "EDGE_COLOR",
+    "EMERGING",
+    "EMERGING_COLORS",
+    "GRAVITY_COLORS",
     "HIGHLIGHT_COLOR",
     "HOTSPOTS",
     "HOTSPOT_COLORS",
@@ -86,6 +110,7 @@ __all__ = [
     "PAGE_COLORS",
     "REGION_OUTLINE_COLOR",
     "SCHEMES",
+    "SPACETIME_TEXT",
     "TABLE",
     "TEXT",
     "TIER_COLORS",
@@ -105,6 +130,7 @@ __all__ = [
     "class_note",
     "column_label",
     "edge_weights",
+    "emerging",
     "format_number",
     "format_value",
     "graduated",
@@ -114,4 +140,5 @@ __all__ = [
     "lisa",
     "network_tiers",
     "palette",
+    "year_colors",
 ]

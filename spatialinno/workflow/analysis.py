@@ -12,10 +12,10 @@ becomes ``out`` only when complete (:mod:`~spatialinno.workflow.staging`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from types import MappingProxyType
 from typing import Any
 
@@ -27,6 +27,7 @@ from .assemble import write_analyze_report
 from .inputs import UNMATCHED, join_input, layer_columns, read_input, say, unmatched_text
 from .options import check_columns, check_level, check_permutations_needed, make_options
 from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
+from .panel import join_panel, panel_table, space_time
 from .section import RunContext, cross_section
 from .staging import Staging
 
@@ -129,6 +130,7 @@ def analyze(
     formats: Sequence[str] = ("gpkg",),
     overwrite: bool = False,
     quiet: bool = True,
+    time: str | None = None,
 ) -> Analysis:
     """Join a table to a boundary layer; write the report, maps, layers and summary into ``out``.
 
@@ -178,6 +180,12 @@ def analyze(
         Replace the files of an earlier run in ``out`` (never other files).
     quiet : bool
         No progress bar (it is drawn only on a terminal anyway).
+    time : str, optional
+        Panel mode (``--time year``): the column of a long table holding the years. The
+        cross-section is ``year`` (default: the last year) and the report gets a space-time
+        section over all years (:mod:`~spatialinno.workflow.panel`): emerging hot spots, the
+        centre of gravity and the deviational ellipses (with their maps), the spatial Markov
+        chain and the LISA cluster transitions between the first and the last year.
 
     Returns
     -------
@@ -207,14 +215,14 @@ def analyze(
     ...     s["measure"] == "gini", "value"].item()
     True
     """
-    started = time.perf_counter()
+    started = perf_counter()
     options = make_options(weights, permutations, alpha, correction, seed, lang, formats)
     level, columns = check_level(level), check_columns(columns)
     if on_unmatched not in UNMATCHED:
         raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
     check_out(out, overwrite)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
-    steps = 3 + 4 * len(columns)  # read, join, weights; per column 4; tables
+    steps = 3 + (5 if time else 4) * len(columns)  # read, join, weights; per column 4 (+1); tables
     with Progress(steps, "analyze", enabled=False if quiet else None) as bar, DataNotes() as notes:
         bar.start("reading")
         if isinstance(table, pd.DataFrame):
@@ -222,6 +230,10 @@ def analyze(
         else:
             keys = [k.strip() for k in key.split(",")] if key else []
             frame = read_input(table, sheet, header=header, decimal=decimal, code_columns=keys)
+        long = None
+        if time is not None:  # panel mode: the cross-section is one year of the long table
+            long, year = panel_table(frame, time, year, columns)
+            frame = long
         bar.advance("joining")
         gdf = _join(frame, level, columns, year, key, source, on_unmatched)
         n_units = max(int(pd.to_numeric(gdf[c], errors="coerce").notna().sum()) for c in columns)
@@ -230,8 +242,12 @@ def analyze(
             run = RunContext(options, stage.path, SummaryTable(), bar)
             _join_rows(run.summary, gdf.attrs["join_report"])
             sec = cross_section(gdf, level, columns, run, section="analyze")
+            st = None
+            if long is not None:
+                long = join_panel(long, level, columns, key, on_unmatched)
+                st = space_time(long, columns, run)
             sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
-            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages)
+            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages, st)
             summary = run.summary.write(stage.path)
             stage.commit()
     return Analysis(
@@ -239,10 +255,10 @@ def analyze(
         files=tuple(files),
         summary=summary,
         frame=gdf[[c for c in gdf.columns if c in (*layer_columns(level), *columns, "year")]],
-        seconds=time.perf_counter() - started,
+        seconds=perf_counter() - started,
         warnings=tuple(notes.messages),
-        tables=sec.tables(),
-        maps=dict(sec.maps),
+        tables={**sec.tables(), **(st.tables if st else {})},
+        maps={**dict(sec.maps), **dict(st.maps if st else [])},
     )
 
 

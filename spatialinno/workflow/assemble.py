@@ -13,6 +13,7 @@ from typing import Any
 
 from .options import Options
 from .outputs import GPKG_FILE, REPORT_FILE, SUMMARY_FILE
+from .panel import SPACE_TIME_NOTES, SpaceTime, space_time_blocks
 from .report import Report
 from .section import Section
 from .text import TEXT
@@ -90,7 +91,7 @@ def section_blocks(rep: Report, sec: Section, options: Options, heading: str) ->
         rep.map(name, title)
 
 
-def method_keys(level: str, options: Options) -> list[str]:
+def method_keys(level: str, options: Options, space_time: bool = False) -> list[str]:
     """The method notes a run's report carries (capital share below the province level)."""
     keys = ["gini", "spatial_gini"]
     if level != "province":
@@ -98,11 +99,18 @@ def method_keys(level: str, options: Options) -> list[str]:
     keys += ["theil", "weights", "moran", "lisa", "gi_star"]
     if options.correction:
         keys.append("fdr")
+    if space_time:
+        keys += list(SPACE_TIME_NOTES)
     return keys
 
 
 def closing_blocks(
-    rep: Report, messages: Sequence[str], files: Sequence[str], level: str, options: Options
+    rep: Report,
+    messages: Sequence[str],
+    files: Sequence[str],
+    level: str,
+    options: Options,
+    space_time: bool = False,
 ) -> None:
     """After the results: the data notes (if any), the method notes and the file list.
 
@@ -112,7 +120,7 @@ def closing_blocks(
     if messages:
         rep.heading(text["warnings"])
         rep.warnings(messages)
-    rep.method(method_keys(level, options))
+    rep.method(method_keys(level, options, space_time))
     rep.heading(text["files"])
     rep.files(files)
 
@@ -124,13 +132,20 @@ def write_analyze_report(
     source: str,
     subtitle: str,
     messages: Sequence[str],
+    space_time: SpaceTime | None = None,
 ) -> list[str]:
-    """Write report.html of an analyze run into ``out``; return every file of the run."""
+    """Write report.html of an analyze run into ``out``; return every file of the run.
+
+    ``space_time``: the panel mode's section (``--time``), after the cross-section.
+    """
     text = TEXT[options.lang]
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=subtitle)
     join_block(rep, sec.gdf, sec.level, options.lang, source)
     section_blocks(rep, sec, options, text["results"])
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
-    closing_blocks(rep, messages, files, sec.level, options)
+    if space_time is not None:
+        space_time_blocks(rep, space_time, options)
+        files += space_time.files
+    closing_blocks(rep, messages, files, sec.level, options, space_time is not None)
     rep.save(out / REPORT_FILE)
     return files

@@ -39,7 +39,10 @@ GPKG_FILE = "results.gpkg"
 SUMMARY_FILE = "summary.csv"
 SHP_DIR = "shp"
 #: the offline maps a run writes (``map_<column>.html`` ...), one HTML file each
-MAP_PATTERNS: tuple[str, ...] = ("map_*.html", "lisa_*.html", "hotspots_*.html", "study_*.html")
+MAP_PATTERNS: tuple[str, ...] = (
+    "map_*.html", "lisa_*.html", "hotspots_*.html", "study_*.html",
+    "emerging_*.html", "gravity_*.html", "network_*.html",  # space-time (--time), networks
+)  # fmt: skip
 SUMMARY_COLUMNS: tuple[str, ...] = ("section", "indicator", "measure", "group", "name", "value")
 
 
