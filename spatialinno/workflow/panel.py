@@ -97,6 +97,7 @@ class SpaceTime:
     column_maps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     column_years: dict[str, list[Any]] = field(default_factory=dict)
     k: int = 4
+    correction: str | None = None  # of the Gi* and LISA tests
 
     @property
     def files(self) -> list[str]:
@@ -187,7 +188,7 @@ def _emerging(long: Any, c: str, name: str, run: RunContext, w: Any, st: SpaceTi
     o = run.options
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        ehsa = emerging_hotspots(long, c, w=w, alpha=o.alpha, correction=o.correction, seed=o.seed)
+        ehsa = emerging_hotspots(long, c, w=w, alpha=o.alpha, correction=st.correction, seed=o.seed)
     st.notes.setdefault(c, []).extend(str(x.message) for x in caught)
     counts = ehsa["category"].value_counts()
     rows = []
@@ -249,7 +250,8 @@ def _markov(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         sm = spatial_markov(long, c, k=st.k, w=w)
-    st.notes.setdefault(c, []).extend([*(str(x.message) for x in caught), *sm.notes])
+    said = [str(x.message) for x in caught]
+    st.notes.setdefault(c, []).extend(said + [n for n in sm.notes if not any(n in m for m in said)])
     st.tables[f"{c}:markov"] = markov_table(sm)
     st.tables[f"{c}:markov_tests"] = sm.tests().set_index("test")
     steady = sm.steady_states()
@@ -274,7 +276,7 @@ def _transitions(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> N
         warnings.simplefilter("always")
         tr = lisa_transitions(
             long, c, w=w, pairs="first-last", permutations=o.permutations, alpha=o.alpha,
-            correction=o.correction, seed=o.seed,
+            correction=st.correction, seed=o.seed,
         )  # fmt: skip
     st.notes.setdefault(c, []).extend(str(x.message) for x in caught)
     st.tables[f"{c}:transitions"] = tr.table()
@@ -291,16 +293,20 @@ def _unit_weights(long: Any, run: RunContext) -> Any:
     return run_weights(units, run.options)
 
 
-def space_time(long: Any, columns: Sequence[str], run: RunContext) -> SpaceTime:
+def space_time(
+    long: Any, columns: Sequence[str], run: RunContext, correction: str | None = "run"
+) -> SpaceTime:
     """Every space-time table, map and number of ``columns`` of a joined long panel.
 
     ``long`` is a GeoDataFrame with ``code``, ``year`` and the columns (one row per unit and
-    year, units with geometry); maps are written into ``run.out``.
+    year, units with geometry); maps are written into ``run.out``. ``correction`` of the
+    yearly Gi* and LISA tests: the run's (``"run"``, default), or None / "fdr" / "bonferroni".
     """
     long = long[long["year"].notna()].copy()
     long["year"] = long["year"].astype(int)
     years = sorted(long["year"].unique().tolist())
     st = SpaceTime(list(columns), years)
+    st.correction = run.options.correction if correction == "run" else correction
     w = _unit_weights(long, run)
     taken: set[str] = set()
     for i, c in enumerate(columns):
@@ -333,17 +339,22 @@ def _years_with_data(long: Any, c: str, st: SpaceTime) -> Any:
     return long[long["year"].isin(has)]
 
 
-def space_time_blocks(rep: Report, st: SpaceTime, options: Any) -> None:
+def space_time_blocks(
+    rep: Report, st: SpaceTime, options: Any, heading: str = "", note: str = ""
+) -> None:
     """The space-time section of the report: settings, and per column its tables and maps."""
     words = _WORDS[options.lang]
-    rep.heading(words["heading"].format(first=st.years[0], last=st.years[-1], n=len(st.years)))
+    n = len(st.years)
+    rep.heading(heading or words["heading"].format(first=st.years[0], last=st.years[-1], n=n))
     rep.paragraph(
         words["intro"].format(
             k=st.k, weights=options.weights, alpha=options.alpha,
-            corr=options.correction or "none", seed=options.seed,
+            corr=st.correction or "none", seed=options.seed,
         ),
         note=True,
     )  # fmt: skip
+    if note:
+        rep.paragraph(note, note=True)
     for c in st.columns:
         rep.heading(c, level=3)
         t = st.tables
