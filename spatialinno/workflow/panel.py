@@ -344,8 +344,9 @@ def space_time_blocks(
 ) -> None:
     """The space-time section of the report: settings, and per column its tables and maps."""
     words = _WORDS[options.lang]
-    n = len(st.years)
-    rep.heading(heading or words["heading"].format(first=st.years[0], last=st.years[-1], n=n))
+    years = sorted({y for ys in st.column_years.values() for y in ys}) or st.years
+    first, last = years[0], years[-1]
+    rep.heading(heading or words["heading"].format(first=first, last=last, n=len(years)))
     rep.paragraph(
         words["intro"].format(
             k=st.k, weights=options.weights, alpha=options.alpha,
