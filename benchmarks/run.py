@@ -50,6 +50,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
     import bench_boundaries
     import bench_classify
     import bench_end_to_end
+    import bench_figures
     import bench_local
     import bench_maps
     import bench_spatial_gini
@@ -62,6 +63,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
         "local": bench_local.run,
         "classify": bench_classify.run,
         "maps": bench_maps.run,
+        "figures": bench_figures.run,
         "e2e": bench_end_to_end.run,
     }
 

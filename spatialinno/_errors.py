@@ -57,3 +57,7 @@ class OfflineAssetError(SpatialinnoError, RuntimeError):
 
 class ExportWarning(UserWarning):
     """An export had to change values the target format cannot hold; the message names the columns."""
+
+
+class FontWarning(UserWarning):
+    """A figure holds characters the bundled font lacks; the message lists them."""

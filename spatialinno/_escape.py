@@ -20,6 +20,11 @@ arguments. Wherever such text lands, it must stay data:
 ``url_path``
     a local file path used as ``href``/``src``: percent-encoded (``:`` included), so it is always a
     relative path and never a ``javascript:`` or ``data:`` URL.
+``plot_text``
+    text drawn by matplotlib (print figures: titles, labels, legends, names, captions): every
+    ``$`` is escaped as ``\\$``, so a string with two dollar signs is shown as written instead of
+    being parsed as mathtext (``$\\frac{1}{0}$`` would typeset a formula, and a malformed one
+    stops the figure from rendering). matplotlib shows ``\\$`` as ``$``.
 ``csv_cell`` / ``excel_safe`` / ``write_csv``
     CSV files meant for Excel or WPS: a *text* cell that starts with ``= + - @``, a tab, CR or LF
     (or their full-width forms ``＝ ＋ － ＠``, which CJK input methods produce) is written with a
@@ -35,6 +40,8 @@ arguments. Wherever such text lands, it must stay data:
 '{"t": "\\\\u003c/script\\\\u003e\\\\u003c!-- \\\\u007b% x %\\\\u007d"}'
 >>> url_path("javascript:alert(1)"), url_path("map_省.html")
 ('javascript%3Aalert%281%29', 'map_%E7%9C%81.html')
+>>> plot_text("$x^2$ costs $5")
+'\\\\$x^2\\\\$ costs \\\\$5'
 >>> [csv_cell(v) for v in ("=1+1", "-3", "-x", "＝SUM(A1)", "R&D", 5)]
 ["'=1+1", '-3', "'-x", "'＝SUM(A1)", 'R&D', 5]
 """
@@ -57,6 +64,7 @@ __all__ = [
     "csv_cell",
     "excel_safe",
     "html_text",
+    "plot_text",
     "script_json",
     "url_path",
     "write_csv",
@@ -94,6 +102,11 @@ def script_json(value: Any) -> str:
     """
     text = json.dumps(value, ensure_ascii=True, allow_nan=False)
     return _JSON_STRING.sub(lambda m: m.group(0).translate(_IN_SCRIPT), text)
+
+
+def plot_text(value: object) -> str:
+    """``value`` as matplotlib text that is never parsed as mathtext (``$`` escaped)."""
+    return str(value).replace("$", "\\$")
 
 
 _CSS_COLOR = re.compile(

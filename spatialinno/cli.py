@@ -130,6 +130,13 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
     a.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
     a.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
+    a.add_argument(
+        "--figures",
+        default=None,
+        help="also write print figures (maps with the South China Sea inset, Moran scatter) "
+        "under figures/ in these formats, comma-separated: png,pdf (png, tif, pdf, svg); the "
+        "report shows the PNGs",
+    )
     _common(a)
 
 
@@ -207,6 +214,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         sheet=sheet,
         header=parse_header(args.header),
         formats=args.format,
+        figures=args.figures,
         **{name: getattr(args, name) for name in _ANALYZE_KEYWORDS},
     )
     return _finish(res, args.quiet, "analyze")

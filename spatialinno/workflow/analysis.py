@@ -128,6 +128,7 @@ def analyze(
     seed: int = 0,
     lang: str = "zh",
     formats: Sequence[str] = ("gpkg",),
+    figures: Sequence[str] | str | None = None,
     overwrite: bool = False,
     quiet: bool = True,
     time: str | None = None,
@@ -176,6 +177,10 @@ def analyze(
         Language of the report and the maps.
     formats : sequence of {"gpkg", "shp"}
         ``results.gpkg`` is always written; ``"shp"`` adds Shapefiles under ``shp/``.
+    figures : str or sequence of {"png", "tif", "tiff", "pdf", "svg"}, optional
+        Also write the print figures of each column (choropleth, LISA, Gi* with the South China
+        Sea inset, Moran scatter plot) under ``figures/``, e.g. ``"png,pdf"``; the report
+        embeds the PNGs (:func:`spatialinno.figures.run.write_figures`).
     overwrite : bool
         Replace the files of an earlier run in ``out`` (never other files).
     quiet : bool
@@ -221,6 +226,7 @@ def analyze(
     if on_unmatched not in UNMATCHED:
         raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
     check_out(out, overwrite)
+    figure_formats = _figure_formats(figures)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
     steps = 3 + (5 if time else 4) * len(columns)  # read, join, weights; per column 4 (+1); tables
     with Progress(steps, "analyze", enabled=False if quiet else None) as bar, DataNotes() as notes:
@@ -247,7 +253,10 @@ def analyze(
                 long = join_panel(long, level, columns, key, on_unmatched)
                 st = space_time(long, columns, run)
             sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
-            files = write_analyze_report(stage.path, sec, options, source, sub, notes.messages, st)
+            figs = _write_figures(stage.path, sec, figure_formats, options)
+            files = write_analyze_report(
+                stage.path, sec, options, source, sub, notes.messages, figs, st
+            )
             summary = run.summary.write(stage.path)
             stage.commit()
     return Analysis(
@@ -260,6 +269,26 @@ def analyze(
         tables={**sec.tables(), **(st.tables if st else {})},
         maps={**dict(sec.maps), **dict(st.maps if st else [])},
     )
+
+
+def _figure_formats(figures: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The ``--figures`` formats, checked before any work (matplotlib loaded only when asked)."""
+    if not figures:
+        return ()
+    from ..figures.run import check_formats
+
+    return check_formats(figures)
+
+
+def _write_figures(out: Path, sec: Any, formats: tuple[str, ...], options: Any) -> list[Any]:
+    """The print figures of the run (``--figures``), drawn from its own results."""
+    if not formats:
+        return []
+    from ..figures.run import write_figures
+    from .section import run_weights
+
+    return write_figures(out, sec, formats, options.lang, weights=run_weights(sec.gdf, options),
+                         permutations=options.moran_permutations, seed=options.seed)  # fmt: skip
 
 
 def _join(

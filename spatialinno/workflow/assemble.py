@@ -59,8 +59,10 @@ def join_block(rep: Report, gdf: Any, level: str, lang: str, source: str) -> Non
         rep.table(um, text["unmatched"])  # every row: the terminal shows only the first ones
 
 
-def section_blocks(rep: Report, sec: Section, options: Options, heading: str) -> None:
-    """Settings, tables and maps of one cross-section."""
+def section_blocks(
+    rep: Report, sec: Section, options: Options, heading: str, figures: Sequence[Any] = ()
+) -> None:
+    """Settings, tables, maps and print figures (``FigureFile``s with a PNG) of one section."""
     text = TEXT[options.lang]
     rep.heading(heading)
     perm = sec.lisa_settings.get("permutations", options.permutations)
@@ -89,6 +91,11 @@ def section_blocks(rep: Report, sec: Section, options: Options, heading: str) ->
     rep.heading(text["maps"], level=3)
     for name, title in sec.maps:
         rep.map(name, title)
+    shown = [f for f in figures if f.png]
+    if shown:
+        rep.heading(text["figures"], level=3)
+    for fig in shown:
+        rep.figure(fig.png, fig.title, fig.files, fig.width_mm)
 
 
 def method_keys(level: str, options: Options, space_time: bool = False) -> list[str]:
@@ -132,17 +139,20 @@ def write_analyze_report(
     source: str,
     subtitle: str,
     messages: Sequence[str],
+    figures: Sequence[Any] = (),
     space_time: SpaceTime | None = None,
 ) -> list[str]:
     """Write report.html of an analyze run into ``out``; return every file of the run.
 
+    ``figures`` are the print figures written (:func:`spatialinno.figures.run.write_figures`);
     ``space_time``: the panel mode's section (``--time``), after the cross-section.
     """
     text = TEXT[options.lang]
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=subtitle)
     join_block(rep, sec.gdf, sec.level, options.lang, source)
-    section_blocks(rep, sec, options, text["results"])
+    section_blocks(rep, sec, options, text["results"], figures)
     files = [REPORT_FILE, SUMMARY_FILE, GPKG_FILE, *(m for m, _ in sec.maps), *sec.extra_files]
+    files += [f for fig in figures for f in fig.files]
     if space_time is not None:
         space_time_blocks(rep, space_time, options)
         files += space_time.files

@@ -85,9 +85,9 @@ def earlier_outputs(out: Path) -> list[Path]:
     found = [out / name for name in (REPORT_FILE, GPKG_FILE, SUMMARY_FILE)]
     for pattern in MAP_PATTERNS:
         found += sorted(out.glob(pattern))
-    shp = out / SHP_DIR
-    if shp.is_dir():
-        found += sorted(p for p in shp.iterdir() if p.is_file())
+    for folder in (SHP_DIR, "figures"):  # "figures": figures.run.FIGURES_DIR (--figures)
+        if (out / folder).is_dir():
+            found += sorted(p for p in (out / folder).iterdir() if p.is_file())
     return [p for p in found if p.is_file()]
 
 

@@ -45,7 +45,7 @@ table{border-collapse:collapse;margin:.6em 0 1em;font-size:.88em}
 th,td{border:1px solid $grid;padding:.25em .55em;text-align:right;vertical-align:top}
 th{background:$header}td.si-text,th.si-text{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
-.si-map{margin:1em 0}.si-map iframe{width:100%;height:520px;border:1px solid $grid}
+.si-map{margin:1em 0}.si-figure{margin:1em 0}.si-figure img{max-width:100%;height:auto}.si-map iframe{width:100%;height:520px;border:1px solid $grid}
 .si-note{color:$muted;font-size:.9em}.si-facts li{margin:.2em 0}
 .si-method dt{font-weight:bold;margin-top:.7em}.si-method code{background:$code;padding:0 .2em}
 .si-warn{background:$warn_background;border-left:4px solid $warn_border;padding:.4em .8em;font-size:.9em}
@@ -371,6 +371,20 @@ class Report:
             f'loading="lazy"></iframe>'
             f'<p class="si-note"><a href="{url}">{_esc(open_label)}: {_esc(src)}</a></p>'
             "</div>"
+        )
+
+    def figure(
+        self, src: str, title: str, files: Sequence[str] = (), width_mm: float = 190.0
+    ) -> None:
+        """Embed a print figure (a local PNG, path relative to the report) with links to
+        ``files`` (the same figure in other formats); paths are escaped as in :meth:`map`.
+        Shown at 1.3 times its print width (a single column is not stretched to the page)."""
+        url = _esc(url_path(src))
+        px = round(float(width_mm) / 25.4 * 96 * 1.3)
+        links = " · ".join(f'<a href="{_esc(url_path(f))}">{_esc(f)}</a>' for f in files or [src])
+        self._blocks.append(
+            f'<figure class="si-figure"><img src="{url}" alt="{_esc(title)}" width="{px}">'
+            f'<figcaption>{_esc(title)} <span class="si-note">{links}</span></figcaption></figure>'
         )
 
     def method(self, keys: Iterable[str] | None = None) -> None:
