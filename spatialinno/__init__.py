@@ -105,6 +105,10 @@ _LAZY: dict[str, str] = {
     "plot_region_means": "figures.charts",
     "plot_capital_shares": "figures.charts",
     "plot_moran_scatter": "figures.charts",
+    "plot_emerging": "figures.spacetime",
+    "plot_gravity": "figures.spacetime",
+    "plot_markov": "figures.spacetime",
+    "plot_lisa_transitions": "figures.spacetime",
     "save_figure": "figures.page",
     "FontWarning": "_errors",
     # export

@@ -142,6 +142,7 @@ SPACETIME_TEXT: dict[str, dict[str, str]] = {
         "transitions_from": "期初",
         "transitions_to": "期末",
         "count": "单元数",
+        "transitions_title": "{c}：{a}→{b}（类别不变 {share}）",
     },
     "en": {
         "trend": "trend of the Gi* z-score (Mann–Kendall)",
@@ -174,6 +175,7 @@ SPACETIME_TEXT: dict[str, dict[str, str]] = {
         "transitions_from": "from",
         "transitions_to": "to",
         "count": "units",
+        "transitions_title": "{c}: {a}→{b} ({share} unchanged)",
     },
 }
 
