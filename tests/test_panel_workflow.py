@@ -198,3 +198,25 @@ def test_copatent_sample_is_a_bundled_dataset() -> None:
     assert list(rec.columns) == ["patent", "year", "applicant", "address", "true_prefecture_code"]
     assert rec["true_prefecture_code"].str.fullmatch(r"\d{6}").all()  # codes stay text
     assert rec["patent"].nunique() == 2399 and rec["year"].between(2012, 2023).all()
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_time_mode_with_figures_embeds_the_space_time_figures(tmp_path) -> None:
+    p = si.load_dataset("province_panel")
+    p = p[(p["gb"] != "156000000") & p["year"].between(2016, 2023)][["gb", "year", COLUMN]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = si.analyze(p, "province", [COLUMN], tmp_path / "o", time="year", permutations=99,
+                         figures="png,pdf")  # fmt: skip
+    for kind in ("emerging", "gravity", "markov", "transitions"):
+        for ext in ("png", "pdf"):
+            assert f"figures/{kind}_{COLUMN}.{ext}" in res.files
+            assert (res.out / "figures" / f"{kind}_{COLUMN}.{ext}").stat().st_size > 5_000
+    page = res.report.read_text("utf-8")
+    assert f'src="figures/markov_{COLUMN}.png"' in page
+    r = render(
+        res.report, evaluate={"imgs": "Array.from(document.images).map(i => i.naturalWidth)"}
+    )
+    assert r["console_errors"] == [] and r["failed_requests"] == []
+    assert len(r["eval"]["imgs"]) == 8 and min(r["eval"]["imgs"]) > 500  # 4 + 4, all loaded

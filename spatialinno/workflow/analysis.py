@@ -251,7 +251,7 @@ def analyze(
             st = None
             if long is not None:
                 long = join_panel(long, level, columns, key, on_unmatched)
-                st = space_time(long, columns, run)
+                st = space_time(long, columns, run, figures=figure_formats)
             sub = f"{source} · {level} · {', '.join(columns)}" + (f" · {year}" if year else "")
             figs = _write_figures(stage.path, sec, figure_formats, options)
             files = write_analyze_report(

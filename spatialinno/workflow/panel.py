@@ -96,12 +96,14 @@ class SpaceTime:
     notes: dict[str, list[str]] = field(default_factory=dict)
     column_maps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     column_years: dict[str, list[Any]] = field(default_factory=dict)
+    figures: dict[str, list[Any]] = field(default_factory=dict)  # column -> FigureFile
     k: int = 4
     correction: str | None = None  # of the Gi* and LISA tests
 
     @property
     def files(self) -> list[str]:
-        return [f for f, _ in self.maps]
+        figs = [f for fs in self.figures.values() for fig in fs for f in fig.files]
+        return [f for f, _ in self.maps] + figs
 
     def add_map(self, column: str, file: str, title: str) -> None:
         self.maps.append((file, title))
@@ -180,7 +182,7 @@ def join_panel(
     return long[[c for c in long.columns if c in ("code", "name", "year", "geometry", *columns)]]
 
 
-def _emerging(long: Any, c: str, name: str, run: RunContext, w: Any, st: SpaceTime) -> None:
+def _emerging(long: Any, c: str, name: str, run: RunContext, w: Any, st: SpaceTime) -> Any:
     from ..maps.spacetime import emerging_hotspot_map
     from ..measures.emerging import EHSA_CATEGORIES, emerging_hotspots
     from ..styles import EMERGING
@@ -206,9 +208,10 @@ def _emerging(long: Any, c: str, name: str, run: RunContext, w: Any, st: SpaceTi
     title = words["map_emerging"].format(c=c, a=yrs[0], b=yrs[-1])
     emerging_hotspot_map(ehsa, c, title=title, lang=o.lang).save(str(run.out / file))
     st.add_map(c, file, title)
+    return ehsa
 
 
-def _gravity(long: Any, c: str, name: str, run: RunContext, st: SpaceTime) -> None:
+def _gravity(long: Any, c: str, name: str, run: RunContext, st: SpaceTime) -> tuple[Any, Any]:
     from ..maps.spacetime import gravity_map
     from ..measures.centrography import deviational_ellipse, gravity_center
 
@@ -230,6 +233,7 @@ def _gravity(long: Any, c: str, name: str, run: RunContext, st: SpaceTime) -> No
     title = _WORDS[run.options.lang]["map_gravity"].format(c=c, a=yrs[0], b=yrs[-1])
     gravity_map(centers, ellipses, title=title, lang=run.options.lang).save(str(run.out / file))
     st.add_map(c, file, title)
+    return centers, ellipses
 
 
 def markov_table(sm: Any) -> pd.DataFrame:
@@ -244,7 +248,7 @@ def markov_table(sm: Any) -> pd.DataFrame:
     return wide
 
 
-def _markov(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> None:
+def _markov(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> Any:
     from ..measures.markov import spatial_markov
 
     with warnings.catch_warnings(record=True) as caught:
@@ -266,9 +270,10 @@ def _markov(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> None:
             "space_time", c, "markov_p", r.probability,
             group=f"lag{r.lag_class}", name=f"{r.from_class}->{r.to_class}",
         )  # fmt: skip
+    return sm
 
 
-def _transitions(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> None:
+def _transitions(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> Any:
     from ..measures.transitions import lisa_transitions
 
     o = run.options
@@ -285,6 +290,7 @@ def _transitions(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> N
         pair = f"{r.year_from}->{r.year_to}"
         run.summary.add("space_time", c, "lisa_share_stable", r.share_stable, pair)
         run.summary.add("space_time", c, "lisa_share_kept", r.share_kept, pair)
+    return tr
 
 
 def _unit_weights(long: Any, run: RunContext) -> Any:
@@ -294,13 +300,19 @@ def _unit_weights(long: Any, run: RunContext) -> Any:
 
 
 def space_time(
-    long: Any, columns: Sequence[str], run: RunContext, correction: str | None = "run"
+    long: Any,
+    columns: Sequence[str],
+    run: RunContext,
+    correction: str | None = "run",
+    figures: Sequence[str] = (),
 ) -> SpaceTime:
     """Every space-time table, map and number of ``columns`` of a joined long panel.
 
     ``long`` is a GeoDataFrame with ``code``, ``year`` and the columns (one row per unit and
     year, units with geometry); maps are written into ``run.out``. ``correction`` of the
     yearly Gi* and LISA tests: the run's (``"run"``, default), or None / "fdr" / "bonferroni".
+    ``figures``: formats of the print figures (``--figures png,pdf``) written under
+    ``figures/`` and embedded in the report (PNG).
     """
     long = long[long["year"].notna()].copy()
     long["year"] = long["year"].astype(int)
@@ -313,11 +325,47 @@ def space_time(
         name = slug(c, taken, f"col{i + 1}")
         run.bar.advance(f"space-time: {c}")
         part = _years_with_data(long, c, st)
-        _emerging(part, c, name, run, w, st)
-        _gravity(part, c, name, run, st)
-        _markov(part, c, run, w, st)
-        _transitions(part, c, run, w, st)
+        drawn = {
+            "emerging": _emerging(part, c, name, run, w, st),
+            "gravity": _gravity(part, c, name, run, st),
+            "markov": _markov(part, c, run, w, st),
+            "transitions": _transitions(part, c, run, w, st),
+        }
+        if figures:
+            _figures(drawn, c, name, run, st, figures)
     return st
+
+
+def _figures(
+    drawn: dict[str, Any], c: str, name: str, run: RunContext, st: SpaceTime,
+    formats: Sequence[str],
+) -> None:  # fmt: skip
+    """The print figures of one column under ``figures/`` (static twins of the maps, heat-maps)."""
+    from ..figures.page import save_figure
+    from ..figures.run import FIGURES_DIR, FigureFile
+    from ..figures.spacetime import plot_emerging, plot_gravity, plot_lisa_transitions, plot_markov
+
+    lang = run.options.lang
+    figs = {
+        "emerging": plot_emerging(drawn["emerging"], c, lang=lang),
+        "gravity": plot_gravity(*drawn["gravity"], lang=lang),
+        "markov": plot_markov(drawn["markov"], lang=lang),
+        "transitions": plot_lisa_transitions(drawn["transitions"], lang=lang),
+    }
+    words, yrs = _WORDS[lang], st.column_years[c]
+    titles = {
+        "emerging": words["map_emerging"].format(c=c, a=yrs[0], b=yrs[-1]),
+        "gravity": words["map_gravity"].format(c=c, a=yrs[0], b=yrs[-1]),
+        "markov": words["markov"].format(c=c),
+        "transitions": words["transitions"].format(c=c, a=yrs[0], b=yrs[-1]),
+    }
+    for kind, fig in figs.items():
+        paths = save_figure(fig, run.out / FIGURES_DIR / f"{kind}_{name}", list(formats))
+        files = tuple(p.relative_to(run.out).as_posix() for p in paths)
+        title = titles[kind]
+        st.figures.setdefault(c, []).append(
+            FigureFile(files, title, round(fig.get_figwidth() * 25.4, 1))
+        )
 
 
 def _years_with_data(long: Any, c: str, st: SpaceTime) -> Any:
@@ -376,3 +424,6 @@ def space_time_blocks(
             rep.paragraph(note, note=True)
         for file, title in st.column_maps.get(c, []):
             rep.map(file, title)
+        for fig in st.figures.get(c, []):
+            if fig.png:
+                rep.figure(fig.png, fig.title, fig.files, fig.width_mm)
