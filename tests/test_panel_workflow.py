@@ -134,6 +134,15 @@ def test_time_mode_refuses_bad_input(argv, message, panel_csv, tmp_path, capsys)
     assert not (tmp_path / "o").exists()  # nothing written
 
 
+def test_time_mode_refuses_fractional_years(tmp_path) -> None:
+    p = si.load_dataset("province_panel")
+    p = p[(p["gb"] != "156000000") & p["year"].between(2019, 2023)][["gb", "year", COLUMN]]
+    p["year"] = p["year"].astype(float)
+    p.loc[p.index[40], "year"] = 2020.5
+    with pytest.raises(si.InputError, match=r"holds 2020\.5 at row 40; years must be whole"):
+        si.analyze(p, "province", [COLUMN], tmp_path / "o", time="year")
+
+
 def test_time_mode_needs_three_years(tmp_path) -> None:
     p = si.load_dataset("province_panel")
     two = p[(p["gb"] != "156000000") & p["year"].isin([2020, 2021])]

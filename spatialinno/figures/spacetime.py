@@ -21,6 +21,7 @@ from .. import styles
 from .._errors import InputError
 from .._escape import plot_text
 from .._validate import region_labels, require_columns
+from ..measures.centrography import centers_frame
 from ..styles.printing import GREYS, PRINT_COLORS
 from .base import MapSpec, map_figure, render
 from .cartography import Entry
@@ -182,10 +183,8 @@ def plot_gravity(
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:2]
     ['centre of gravity 2010', 'centre of gravity 2023']
     """
-    from ..maps.spacetime import _check_centers
-
     page = Page.of(width, dpi, lang, style)
-    c = _check_centers(centers)
+    c = centers_frame(centers)
     if ellipses is not None and not isinstance(ellipses, gpd.GeoDataFrame):
         raise InputError("ellipses must be the GeoDataFrame of si.deviational_ellipse")
     prov = projected_layer("province", True)

@@ -23,6 +23,7 @@ import shapely
 from .. import styles
 from .._errors import InputError
 from .._validate import region_labels, require_columns
+from ..measures.centrography import centers_frame
 from .base import (
     add_border_lines,
     add_features,
@@ -135,26 +136,6 @@ def emerging_hotspot_map(
 # --------------------------------------------------------------------------------------------
 # the centre of gravity
 # --------------------------------------------------------------------------------------------
-def _check_centers(centers: pd.DataFrame) -> pd.DataFrame:
-    require_columns(centers, ["lon", "lat"], "centre-of-gravity frame")
-    c = pd.DataFrame(centers).copy()
-    if "year" not in c.columns:
-        c["year"] = range(len(c))
-    lon = pd.to_numeric(c["lon"], errors="coerce")
-    lat = pd.to_numeric(c["lat"], errors="coerce")
-    bad = lon.isna() | lat.isna() | ~lon.between(-180, 180) | ~lat.between(-90, 90)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            f"centre-of-gravity frame: row {i} (year {plain(c['year'].iloc[i])!r}) has no valid "
-            "lon/lat in degrees; pass the output of si.gravity_center"
-        )
-    if len(c) == 0:
-        raise InputError("the centre-of-gravity frame is empty; nothing to map")
-    c["lon"], c["lat"] = lon, lat
-    return c.sort_values("year", kind="stable").reset_index(drop=True)
-
-
 def _year_text(value: object) -> str:
     v = plain(value)
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
@@ -292,7 +273,7 @@ def gravity_map(
     'Map'
     """
     lang = check_lang(lang)
-    c = _check_centers(centers)
+    c = centers_frame(centers)
     t = styles.SPACETIME_TEXT[lang]
     if bounds is None:
         bounds = _view(c, ellipses)

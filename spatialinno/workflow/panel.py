@@ -42,6 +42,7 @@ SPACE_TIME_NOTES: tuple[str, ...] = (
     "lisa_transitions",
 )
 MIN_YEARS = 3  # the emerging hot spot categories need a history
+MIN_UNITS = 3  # values a year needs to be the cross-section (as any spatial statistic)
 
 _WORDS: dict[str, dict[str, str]] = {
     "zh": {
@@ -132,11 +133,13 @@ def panel_table(
             )
         table = table.rename(columns={time: "year"})
     years = pd.to_numeric(table["year"], errors="coerce")
-    bad = table["year"].notna() & years.isna()
+    bad = (table["year"].notna() & years.isna()) | (years % 1 != 0) & years.notna()
     if bad.any():
         row = int(bad.to_numpy().argmax())
+        value = table["year"].iloc[row]
+        value = value.item() if hasattr(value, "item") else value  # 2020.5, not np.float64(...)
         raise InputError(
-            f"--time column {time!r} holds {table['year'].iloc[row]!r} at row {row}; years must "
+            f"--time column {time!r} holds {value!r} at row {row}; years must "
             "be whole numbers (e.g. 2021)"
         )
     found = sorted(int(y) for y in years.dropna().unique())
@@ -154,7 +157,7 @@ def panel_table(
         y
         for y in found
         if all(
-            pd.to_numeric(table.loc[years == y, c], errors="coerce").notna().sum() >= MIN_YEARS
+            pd.to_numeric(table.loc[years == y, c], errors="coerce").notna().sum() >= MIN_UNITS
             for c in columns
             if c in table.columns
         )
