@@ -18,7 +18,7 @@ from helpers_hostile import PWNED_JS, SCRIPT_PAYLOADS
 import spatialinno as si
 from spatialinno import cli
 from spatialinno._progress import Progress
-from spatialinno.workflow.networks import network_part
+from spatialinno.workflow.networks import AIR, NETWORKS, network_part
 from spatialinno.workflow.options import Options
 from spatialinno.workflow.outputs import SummaryTable
 from spatialinno.workflow.section import RunContext
@@ -178,7 +178,7 @@ def test_time_mode_keeps_hostile_column_names_as_text(tmp_path) -> None:
 # --------------------------------------------------------------------------------------------
 def test_network_part_shows_the_records_report(tmp_path) -> None:
     run = RunContext(Options(), tmp_path, SummaryTable(), Progress(2, enabled=False))
-    part = network_part(run)
+    part = network_part(run, (*NETWORKS, AIR))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = si.copatent_network(si.load_dataset("copatent_sample"), applicant="applicant")

@@ -1,4 +1,4 @@
-"""The demo's city networks: the synthetic co-patent sample (from raw records) and the air routes.
+"""The demo's city network from raw records: the synthetic co-patent sample.
 
 The co-patent network is built from the bundled *synthetic* co-applicant records
 (``si.load_dataset("copatent_sample")``, see ``_data/datasets/SOURCES.md``) with
@@ -19,21 +19,20 @@ import pandas as pd
 from .report import Report
 from .section import RunContext
 
-__all__ = ["NETWORKS", "NetworkPart", "network_blocks", "network_part"]
+__all__ = ["AIR", "NETWORKS", "NetworkPart", "network_blocks", "network_part"]
 
 #: name, dataset, how the network is built, and its source line
 NETWORKS: tuple[tuple[str, str, str], ...] = (
     ("copatent", "copatent_sample", "synthetic co-applicant records, full counting"),
-    ("air", "air_routes_2014", "OpenFlights routes, June 2014 (ODbL 1.0)"),
 )
+AIR = ("air", "air_routes_2014", "OpenFlights routes, June 2014 (ODbL 1.0)")
 TOP = 15  # cities listed per network
 
 _WORDS: dict[str, dict[str, str]] = {
     "zh": {
-        "heading": "5. 城市网络：合作专利（合成样本）与航线",
+        "heading": "5. 城市网络：由原始记录构建的合作专利网络（合成样本）",
         "intro": "合作专利网络由内置的合成合作申请记录（每件专利每个申请人一行；按真实地名与研究结构生成，"
-        "并非真实专利）经 si.copatent_network 构建（完全计数，同城合作单列，不作为边）；航线网络为 "
-        "OpenFlights 2014 年 6 月航线。",
+        "并非真实专利）经 si.copatent_network 构建（完全计数，同城合作单列，不作为边）。",
         "records": "合作专利：记录处理报告",
         "per_year": "合作专利：逐年专利、保留、城市对",
         "applicants": "合作专利：申请人地址定位方式",
@@ -45,11 +44,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "map_air": "航线网络，{y}",
     },
     "en": {
-        "heading": "5. City networks: co-patents (synthetic sample) and air routes",
+        "heading": "5. City network from raw records: co-patents (synthetic sample)",
         "intro": "The co-patent network is built with si.copatent_network from the bundled "
         "synthetic co-applicant records (one row per patent and applicant, generated from real "
         "unit names with the study's structure; not real patents), full counting, same-city "
-        "collaboration counted apart (not an edge); the air network is OpenFlights, June 2014.",
+        "collaboration counted apart (not an edge).",
         "records": "Co-patents: what happened to the records",
         "per_year": "Co-patents: patents, kept, city pairs per year",
         "applicants": "Co-patents: how the applicants' addresses were located",
@@ -71,6 +70,7 @@ class NetworkPart:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     maps: list[tuple[str, str]] = field(default_factory=list)
     last_years: dict[str, Any] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
 
 
 def _build(name: str, dataset: str, source: str) -> Any:
@@ -98,13 +98,15 @@ def _records_tables(net: Any, part: NetworkPart, run: RunContext) -> None:
             run.summary.add("networks", "copatent", k, getattr(r, k), r.year)
 
 
-def network_part(run: RunContext) -> NetworkPart:
-    """Both networks: tables, summary rows and the flow map of each network's last year."""
+def network_part(
+    run: RunContext, networks: tuple[tuple[str, str, str], ...] = NETWORKS
+) -> NetworkPart:
+    """The ``networks``: tables, summary rows and the flow map of each network's last year."""
     from ..maps.network import network_map
 
-    part = NetworkPart()
+    part = NetworkPart(names=[n for n, _, _ in networks])
     lang = run.options.lang
-    for name, dataset, source in NETWORKS:
+    for name, dataset, source in networks:
         run.bar.advance(f"network: {name}")
         net = _build(name, dataset, source)
         if name == "copatent":
@@ -130,10 +132,11 @@ def network_blocks(rep: Report, part: NetworkPart, lang: str) -> None:
     w = _WORDS[lang]
     rep.heading(w["heading"])
     rep.paragraph(w["intro"])
-    rep.table(part.tables["copatent_records"], w["records"])
-    rep.table(part.tables["copatent_per_year"], w["per_year"])
-    rep.table(part.tables["copatent_applicants"], w["applicants"])
-    for name, _, _ in NETWORKS:
+    if "copatent_records" in part.tables:
+        rep.table(part.tables["copatent_records"], w["records"])
+        rep.table(part.tables["copatent_per_year"], w["per_year"])
+        rep.table(part.tables["copatent_applicants"], w["applicants"])
+    for name in part.names:
         y = part.last_years[name]
         rep.table(part.tables[f"{name}_summary"], w[f"summary_{name}"], digits=4)
         rep.table(part.tables[f"{name}_top"], w[f"top_{name}"].format(y=y, n=TOP), digits=4)

@@ -134,9 +134,9 @@ def demo(
     population and 2016 patents: per-province Gini and capital share, LISA clusters and Gi* hot
     spots; (4) space-time on the provincial panel 2010–2023 (the years of the bundled panel
     with R&D data; GDP runs 2005–2024): emerging hot spots, centre of gravity and ellipses,
-    spatial Markov chains, LISA transitions, with their maps; (5) city networks: the co-patent
-    network built from the bundled *synthetic* co-applicant records (with the records report)
-    and the 2014 air routes: size and density, the strongest cities and tiers, flow maps.
+    spatial Markov chains, LISA transitions, with their maps; (5) the co-patent network built
+    from the bundled *synthetic* co-applicant records: the records report, size and density per
+    year, the strongest cities and tiers, the flow map.
     Takes about 30–60 s. ``spatialinno demo`` calls this function.
 
     Parameters
@@ -182,8 +182,8 @@ def _demo_into(
 ) -> tuple[_Written, pd.DataFrame, list[str]]:
     """Every output of :func:`demo`, written into ``out_path``: what was written, summary, notes."""
     written = _Written()
-    # study, panel, Moran, cities; two one-column cross-sections; space-time; two networks
-    steps = 4 + 2 * 6 + len(DEMO_PANEL_COLUMNS) + 2
+    # study, panel, Moran, cities; two one-column cross-sections; space-time; the network
+    steps = 4 + 2 * 6 + len(DEMO_PANEL_COLUMNS) + 1
     with Progress(steps, "demo", enabled=False if quiet else None) as bar, DataNotes() as notes:
         run = RunContext(options, out_path, SummaryTable(), bar)
         bar.start("study Table 2")
