@@ -93,6 +93,8 @@ _LAZY: dict[str, str] = {
     "coastal_lead_map": "maps.study",
     "capital_effect_map": "maps.study",
     "network_map": "maps.network",
+    "emerging_hotspot_map": "maps.spacetime",
+    "gravity_map": "maps.spacetime",
     # print figures (matplotlib)
     "plot_choropleth": "figures.choropleth",
     "plot_lisa": "figures.clusters",
@@ -107,6 +109,10 @@ _LAZY: dict[str, str] = {
     "plot_kernel_density": "figures.differences",
     "plot_convergence": "figures.differences",
     "plot_core_shares": "figures.differences",
+    "plot_emerging": "figures.spacetime",
+    "plot_gravity": "figures.spacetime",
+    "plot_markov": "figures.spacetime",
+    "plot_lisa_transitions": "figures.spacetime",
     "save_figure": "figures.page",
     "FontWarning": "_errors",
     # export
@@ -136,6 +142,7 @@ _LAZY: dict[str, str] = {
     "WeightsError": "_errors",
     "ExportError": "_errors",
     "ExportWarning": "_errors",
+    "OptionalDependencyError": "_errors",
     "DataWarning": "_errors",
 }
 

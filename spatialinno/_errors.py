@@ -39,6 +39,14 @@ class ExportError(SpatialinnoError, ValueError):
     """A layer cannot be written as asked (format, existing file, field names)."""
 
 
+class OptionalDependencyError(SpatialinnoError, ImportError):
+    """A feature needs a package that is not installed; the message names the extra to install.
+
+    Processing records with dask (and reading Parquet files) needs the ``dask`` extra:
+    ``pip install "spatialinno[dask]"``.
+    """
+
+
 class DataWarning(UserWarning):
     """Rows were left out of a computation (missing values, no group); the message lists them."""
 

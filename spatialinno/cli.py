@@ -94,6 +94,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--columns", required=True, help="indicator columns, comma-separated")
     a.add_argument("--out", required=True, help="output folder")
     a.add_argument("--year", type=int, help="year to analyse (long or wide panel tables)")
+    a.add_argument("--time", help="panel mode: the column of the years (space-time report)")
     a.add_argument("--key", help="column(s) with region codes or names (detected by default)")
     a.add_argument(
         "--sheet", default="0", help="worksheet of an .xlsx file (name or 0-based position)"
@@ -214,7 +215,7 @@ def _finish(res: Analysis, quiet: bool, what: str) -> int:
 # options of `analyze` handed to si.analyze under their own names
 _ANALYZE_KEYWORDS: tuple[str, ...] = (
     "year", "key", "decimal", "on_unmatched", "weights", "permutations", "alpha", "correction",
-    "seed", "lang", "overwrite", "quiet", "methods",
+    "seed", "lang", "overwrite", "quiet", "methods", "time",
 )  # fmt: skip
 
 

@@ -315,10 +315,14 @@ def test_errors_name_the_column_and_row() -> None:
 
 def test_missing_dask_names_the_extra(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "dask", None)
-    with pytest.raises(
-        sources.OptionalDependencyError, match='pip install "spatialinno\\[dask\\]"'
-    ):
+    with pytest.raises(si.OptionalDependencyError, match='pip install "spatialinno\\[dask\\]"'):
         si.copatent_network(RECORDS, engine="dask")
+    # one class, in the package's error module, caught as an ImportError and a SpatialinnoError
+    from spatialinno._errors import OptionalDependencyError
+
+    assert si.OptionalDependencyError is OptionalDependencyError
+    assert issubclass(OptionalDependencyError, ImportError)
+    assert issubclass(OptionalDependencyError, si.SpatialinnoError)
 
 
 # --------------------------------------------------------------------------------------------

@@ -151,8 +151,12 @@ def test_every_arcgis_category_is_covered_and_described() -> None:
     codes = sorted(v["code"] for v in si.EHSA_CATEGORIES.values() if v["code"] is not None)
     assert codes == list(range(-8, 9))
     assert si.EHSA_CATEGORIES["intensifying hot spot"]["zh"] == "加强的热点"
+    # the colours moved to styles (one place for every colour): one per category
+    from spatialinno import styles
+
     assert all(
-        v["colour"].startswith("#") and len(v["colour"]) == 7 for v in si.EHSA_CATEGORIES.values()
+        styles.EMERGING.color_of(k).startswith("#") and len(styles.EMERGING.color_of(k)) == 7
+        for k in si.EHSA_CATEGORIES
     )
 
 

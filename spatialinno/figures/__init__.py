@@ -17,6 +17,7 @@ clusters     plot_lisa, plot_hotspots
 study        plot_coastal_lead, plot_capital_effect
 network      plot_network
 charts       plot_region_means, plot_capital_shares, plot_moran_scatter
+spacetime    plot_emerging, plot_gravity, plot_markov, plot_lisa_transitions
 run          write_figures: the figures of a run of ``spatialinno analyze`` / ``demo``
 differences  plot_dagum, plot_kernel_density, plot_convergence, plot_core_shares (print and web
              style, page in _chart)
@@ -46,6 +47,10 @@ _KINDS: dict[str, str] = {
     "plot_kernel_density": "differences",
     "plot_convergence": "differences",
     "plot_core_shares": "differences",
+    "plot_emerging": "spacetime",
+    "plot_gravity": "spacetime",
+    "plot_markov": "spacetime",
+    "plot_lisa_transitions": "spacetime",
     "save_figure": "page",
     "write_figures": "run",
 }

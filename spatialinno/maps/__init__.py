@@ -12,6 +12,7 @@ capitals    the capital circles of capital_effect_map (sized, kept apart, labell
 names       place-name labels (names=True | "province" | "prefecture" | "county") on any map
 layout      the in-page layout: labels without collisions, circles that never overlap
 network     network_map: a city network (nodes by tier, edges by weight)
+spacetime   emerging_hotspot_map, gravity_map: emerging hot spots, the centre of gravity
 offline     vendored Leaflet/d3/jQuery inlined so a saved map opens without network
 
 Every map function returns a :class:`folium.Map` and takes ``m=`` to draw on an existing map.
@@ -35,6 +36,8 @@ _KINDS: dict[str, str] = {
     "coastal_lead_map": "study",
     "capital_effect_map": "study",
     "network_map": "network",
+    "emerging_hotspot_map": "spacetime",
+    "gravity_map": "spacetime",
 }
 
 __all__ = sorted(_KINDS)

@@ -25,11 +25,12 @@ import pandas as pd
 from .._errors import DataWarning, InputError
 from .._validate import numeric_column, region_labels, require_columns
 from ..boundaries.load import CRS, EQUAL_AREA_CRS
+from ._panel import plain
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["CORRECTIONS", "deviational_ellipse", "gravity_center"]
+__all__ = ["CORRECTIONS", "centers_frame", "deviational_ellipse", "gravity_center"]
 
 #: Ellipse corrections: factor c multiplying the weighted variance along each axis before the
 #: square root (semi-axis = sqrt(c * lambda)).
@@ -343,3 +344,29 @@ def deviational_ellipse(
     if year is None:
         out = out.drop(columns="year")
     return gpd.GeoDataFrame(out, geometry=shapes, crs=CRS)
+
+
+def centers_frame(centers: pd.DataFrame) -> pd.DataFrame:
+    """The centres of :func:`gravity_center` (or any frame with ``lon``/``lat`` in degrees) as the
+    maps and figures draw them: checked, a ``year`` column (row order when missing), sorted.
+
+    >>> centers_frame(pd.DataFrame({"year": [2021, 2020], "lon": [114.0, 113.0], "lat": [30.0, 31.0]}))["year"].tolist()
+    [2020, 2021]
+    """
+    require_columns(centers, ["lon", "lat"], "centre-of-gravity frame")
+    c = pd.DataFrame(centers).copy()
+    if "year" not in c.columns:
+        c["year"] = range(len(c))
+    lon = pd.to_numeric(c["lon"], errors="coerce")
+    lat = pd.to_numeric(c["lat"], errors="coerce")
+    bad = lon.isna() | lat.isna() | ~lon.between(-180, 180) | ~lat.between(-90, 90)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"centre-of-gravity frame: row {i} (year {plain(c['year'].iloc[i])!r}) has no valid "
+            "lon/lat in degrees; pass the output of si.gravity_center"
+        )
+    if len(c) == 0:
+        raise InputError("the centre-of-gravity frame is empty; nothing to map")
+    c["lon"], c["lat"] = lon, lat
+    return c.sort_values("year", kind="stable").reset_index(drop=True)

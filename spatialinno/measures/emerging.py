@@ -35,58 +35,23 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("oscillating", "振荡的"),
     ("historical", "历史的"),
 )
-# Fill colours. The first four hot colours were read from the drawingInfo of an ArcGIS-generated
-# Emerging Hot Spot layer published on ArcGIS Online (Chicago "violentCrimeTrend", ArcMap
-# renderer); the others are provisional (same families: reds for hot, blues for cold) and must be
-# checked against the ArcGIS Pro layer file before they move to styles.
-_HOT_COLOURS = (
-    "#cb0800",
-    "#bd6d5e",
-    "#e01709",
-    "#851400",
-    "#f08070",
-    "#f5b9a9",
-    "#e8a0c8",
-    "#c8b4a0",
-)
-_COLD_COLOURS = (
-    "#0050cb",
-    "#5e8ebd",
-    "#0952e0",
-    "#003085",
-    "#70a0f0",
-    "#a9c8f5",
-    "#a0c8e8",
-    "#a0b4c8",
-)
-_VERIFIED = {"new hot spot", "consecutive hot spot", "intensifying hot spot", "persistent hot spot"}
 
 
 def _categories() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for sign, spot, zh, colours in (
-        (1, "hot", "热点", _HOT_COLOURS),
-        (-1, "cold", "冷点", _COLD_COLOURS),
-    ):
-        for k, ((kind, kind_zh), colour) in enumerate(zip(_KINDS, colours, strict=True), start=1):
-            name = f"{kind} {spot} spot"
-            out[name] = {"code": sign * k, "zh": kind_zh + zh, "colour": colour,
-                         "colour_verified": name in _VERIFIED}  # fmt: skip
-    out["no pattern detected"] = {"code": 0, "zh": "未检测到模式", "colour": "#f0f0f0",
-                                  "colour_verified": False}  # fmt: skip
-    out["isolated"] = {
-        "code": None,
-        "zh": "孤立（无邻居）",
-        "colour": "#8c6bb1",
-        "colour_verified": False,
-    }
-    out["no data"] = {"code": None, "zh": "无数据", "colour": "#d9d9d9", "colour_verified": False}
+    for sign, spot, zh in ((1, "hot", "热点"), (-1, "cold", "冷点")):
+        for k, (kind, kind_zh) in enumerate(_KINDS, start=1):
+            out[f"{kind} {spot} spot"] = {"code": sign * k, "zh": kind_zh + zh}
+    out["no pattern detected"] = {"code": 0, "zh": "未检测到模式"}
+    out["isolated"] = {"code": None, "zh": "孤立（无邻居）"}
+    out["no data"] = {"code": None, "zh": "无数据"}
     return out
 
 
 #: The 17 ArcGIS Pro categories plus ``isolated`` and ``no data``: English name (as ArcGIS spells
-#: it, lower case) -> ``code`` (ArcGIS's CATEGORY field: 1..8 hot, -1..-8 cold, 0 no pattern),
-#: ``zh`` (ArcGIS's Chinese wording), ``colour`` (hex fill) and ``colour_verified``.
+#: it, lower case) -> ``code`` (ArcGIS's CATEGORY field: 1..8 hot, -1..-8 cold, 0 no pattern)
+#: and ``zh`` (ArcGIS's Chinese wording). Colours: ``spatialinno.styles.EMERGING`` (maps, print
+#: figures and QGIS styles share them).
 EHSA_CATEGORIES: dict[str, dict[str, Any]] = _categories()
 
 
@@ -418,7 +383,8 @@ def emerging_hotspots(
         (increasing, decreasing, no trend), ``n_hot``, ``n_cold`` (significant years),
         ``n_years`` (years with a Gi*), ``gi_z_last`` and ``gi_bin_last`` (final year, -3..3).
         ``.attrs["emerging_hotspots"]`` records the years and every option. Colours and labels
-        per category: :data:`EHSA_CATEGORIES`. Per-year bins: :func:`hotspots_by_year` with the
+        per category: :data:`spatialinno.styles.EMERGING`; codes and Chinese names:
+        :data:`EHSA_CATEGORIES`. Per-year bins: :func:`hotspots_by_year` with the
         same arguments (same seed, same bins).
 
     Warns

@@ -35,11 +35,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import ColumnError, InputError, SpatialinnoError
+from .._errors import ColumnError, InputError, OptionalDependencyError
 
 __all__ = [
     "ENGINES",
-    "OptionalDependencyError",
     "bucket_of",
     "engine_of",
     "map_reduce",
@@ -56,10 +55,6 @@ _DASK_HINT = 'install the extra: pip install "spatialinno[dask]"'
 MapFn = Callable[[pd.DataFrame, int, str], tuple[list[pd.DataFrame], dict[str, Any]]]
 ReduceFn = Callable[[list[pd.DataFrame]], dict[str, pd.DataFrame]]
 MergeFn = Callable[[list[dict[str, pd.DataFrame]]], dict[str, pd.DataFrame]]
-
-
-class OptionalDependencyError(SpatialinnoError, ImportError):
-    """A feature needs a package that is not installed; the message names the extra to install."""
 
 
 def _is_dask(obj: object) -> bool:

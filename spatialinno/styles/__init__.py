@@ -28,11 +28,13 @@ from __future__ import annotations
 
 from ..measures.classify import SCHEMES, class_breaks, class_index, is_integer_data
 from .categorized import (
+    EMERGING,
     HOTSPOTS,
     ISOLATED_CATEGORY,
     LISA,
     CategorizedStyle,
     Category,
+    emerging,
     hotspots,
     lisa,
     network_tiers,
@@ -71,6 +73,8 @@ from .palette import (
     COASTAL_COLORS,
     DEFAULT_PALETTE,
     EDGE_COLOR,
+    EMERGING_COLORS,
+    GRAVITY_COLORS,
     HIGHLIGHT_COLOR,
     HOTSPOT_COLORS,
     ISOLATED_COLOR,
@@ -87,8 +91,17 @@ from .palette import (
     REGION_OUTLINE_DASHES,
     TIER_COLORS,
     palette,
+    year_colors,
 )
-from .text import LANGS, NETWORK_TEXT, NO_DATA_LABEL, TEXT, check_lang, column_label
+from .text import (
+    LANGS,
+    NETWORK_TEXT,
+    NO_DATA_LABEL,
+    SPACETIME_TEXT,
+    TEXT,
+    check_lang,
+    column_label,
+)
 
 __all__ = [
     "BORDER_COLOR",
@@ -97,6 +110,9 @@ __all__ = [
     "COASTAL_COLORS",
     "DEFAULT_PALETTE",
     "EDGE_COLOR",
+    "EMERGING",
+    "EMERGING_COLORS",
+    "GRAVITY_COLORS",
     "HIGHLIGHT_COLOR",
     "HOTSPOTS",
     "HOTSPOT_COLORS",
@@ -120,6 +136,7 @@ __all__ = [
     "REGION_OUTLINE_COLORS",
     "REGION_OUTLINE_DASHES",
     "SCHEMES",
+    "SPACETIME_TEXT",
     "TABLE",
     "TEXT",
     "TIER_COLORS",
@@ -139,6 +156,7 @@ __all__ = [
     "class_note",
     "column_label",
     "edge_weights",
+    "emerging",
     "format_measure",
     "format_number",
     "format_value",
@@ -152,4 +170,5 @@ __all__ = [
     "network_tiers",
     "no_data_row",
     "palette",
+    "year_colors",
 ]

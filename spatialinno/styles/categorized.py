@@ -16,15 +16,24 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..measures import results
-from .palette import HOTSPOT_COLORS, ISOLATED_COLOR, LISA_COLORS, NO_DATA_COLOR, TIER_COLORS
+from .palette import (
+    EMERGING_COLORS,
+    HOTSPOT_COLORS,
+    ISOLATED_COLOR,
+    LISA_COLORS,
+    NO_DATA_COLOR,
+    TIER_COLORS,
+)
 from .text import NO_DATA_LABEL
 
 __all__ = [
+    "EMERGING",
     "HOTSPOTS",
     "ISOLATED_CATEGORY",
     "LISA",
     "CategorizedStyle",
     "Category",
+    "emerging",
     "hotspots",
     "lisa",
     "network_tiers",
@@ -123,6 +132,38 @@ HOTSPOTS = CategorizedStyle(
     title_zh="Getis–Ord Gi* 冷热点",
     title_en="Getis–Ord Gi* hot and cold spots",
 )
+
+
+def _emerging() -> CategorizedStyle:
+    from ..measures.emerging import EHSA_CATEGORIES
+
+    words = {name: (v["zh"], name) for name, v in EHSA_CATEGORIES.items()}
+    words[results.ISOLATED] = _LISA_WORDS[results.ISOLATED]
+    return CategorizedStyle(
+        column="category",
+        categories=(
+            *(Category(name, color, *words[name]) for name, color in EMERGING_COLORS.items()),
+            Category(results.NO_DATA, NO_DATA_COLOR, NO_DATA_LABEL["zh"], NO_DATA_LABEL["en"]),
+        ),
+        title_zh="时空热点模式（新兴热点分析）",
+        title_en="Emerging hot spots",
+    )
+
+
+#: The 17 categories of :func:`spatialinno.emerging_hotspots` (8 hot, 8 cold, no pattern) with
+#: ``isolated`` and ``no data``: colours from :data:`spatialinno.styles.EMERGING_COLORS`, the
+#: Chinese words of ArcGIS Pro's Chinese edition.
+EMERGING = _emerging()
+
+
+def emerging(column: str = "category") -> CategorizedStyle:
+    """The emerging hot spot style (``category`` of :func:`spatialinno.emerging_hotspots`).
+
+    >>> from spatialinno.styles import emerging
+    >>> emerging().label_of("intensifying hot spot"), emerging().color_of("persistent cold spot")
+    ('加强的热点', '#003085')
+    """
+    return EMERGING.with_column(column)
 
 
 def lisa(column: str = results.LISA.klass) -> CategorizedStyle:

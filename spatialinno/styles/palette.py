@@ -23,6 +23,8 @@ __all__ = [
     "COASTAL_COLORS",
     "DEFAULT_PALETTE",
     "EDGE_COLOR",
+    "EMERGING_COLORS",
+    "GRAVITY_COLORS",
     "HIGHLIGHT_COLOR",
     "HOTSPOT_COLORS",
     "ISOLATED_COLOR",
@@ -40,6 +42,7 @@ __all__ = [
     "SEQUENTIAL",
     "TIER_COLORS",
     "palette",
+    "year_colors",
 ]
 
 # No data: the web maps (and print figures) draw units without a value white with grey diagonal
@@ -114,6 +117,43 @@ HOTSPOT_COLORS: dict[int, str] = {
     -3: "#4575b5",
 }
 
+# Emerging hot spot categories (ArcGIS Pro's Emerging Hot Spot Analysis), by the English name the
+# measure writes. The new/consecutive/intensifying/persistent hot colours were read from the
+# drawingInfo of an ArcGIS-generated Emerging Hot Spot layer published on ArcGIS Online (Chicago
+# "violentCrimeTrend", ArcMap renderer); the other hot colours and the cold ones are the same
+# families (reds hot, blues cold; cold = the hot colour with red and blue swapped), not read from
+# an Esri layer file. No pattern, isolated and no data are the LISA map's grey, purple and grey.
+# Every colour is distinct (tests/test_spacetime_maps.py).
+EMERGING_COLORS: dict[str, str] = {
+    "new hot spot": "#cb0800",
+    "consecutive hot spot": "#bd6d5e",
+    "intensifying hot spot": "#e01709",
+    "persistent hot spot": "#851400",
+    "diminishing hot spot": "#f08070",
+    "sporadic hot spot": "#f5b9a9",
+    "oscillating hot spot": "#e8a0c8",
+    "historical hot spot": "#c8b4a0",
+    "new cold spot": "#0050cb",
+    "consecutive cold spot": "#5e8ebd",
+    "intensifying cold spot": "#0952e0",
+    "persistent cold spot": "#003085",
+    "diminishing cold spot": "#70a0f0",
+    "sporadic cold spot": "#a9c8f5",
+    "oscillating cold spot": "#a0c8e8",
+    "historical cold spot": "#a0b4c8",
+    "no pattern detected": LISA_COLORS[NOT_SIGNIFICANT],
+    ISOLATED: LISA_COLORS[ISOLATED],
+}
+
+# the centre of gravity and its ellipses: the path and its points, the ellipses of the first and
+# the last year (the years between are graded from one to the other, ``year_colors``)
+GRAVITY_COLORS: dict[str, str] = {
+    "path": "#252525",
+    "point": "#ffffff",
+    "first": "#fdae6b",
+    "last": "#7f2704",
+}
+
 # city networks: tiers (core / key / auxiliary) and edge lines, shared by network_map and QGIS
 TIER_COLORS: dict[str, str] = {"core": "#b30000", "key": "#fc8d59", "auxiliary": "#fdd49e"}
 EDGE_COLOR = "#2c7fb8"
@@ -166,3 +206,21 @@ def palette(k: int, name: str = DEFAULT_PALETTE) -> tuple[str, ...]:
     if k not in SEQUENTIAL[name]:
         raise InputError(f"palette {name!r} has 3 to 7 classes, not k={k}")
     return SEQUENTIAL[name][k]
+
+
+def year_colors(n: int) -> tuple[str, ...]:
+    """``n`` colours from ``GRAVITY_COLORS["first"]`` to ``["last"]`` (equal steps in sRGB).
+
+    >>> year_colors(3)
+    ('#fdae6b', '#be6a38', '#7f2704')
+    """
+    if n < 1:
+        raise InputError(f"year_colors needs n >= 1, not {n}")
+    a, b = ([int(GRAVITY_COLORS[k][i : i + 2], 16) for i in (1, 3, 5)] for k in ("first", "last"))
+    out = []
+    for j in range(n):
+        t = j / (n - 1) if n > 1 else 1.0
+        out.append(
+            "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+        )
+    return tuple(out)

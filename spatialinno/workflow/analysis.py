@@ -12,10 +12,10 @@ becomes ``out`` only when complete (:mod:`~spatialinno.workflow.staging`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 from types import MappingProxyType
 from typing import Any
 
@@ -29,6 +29,7 @@ from .differences import check_methods, difference_section, method_panel
 from .inputs import UNMATCHED, join_input, layer_columns, read_input, say, unmatched_text
 from .options import check_columns, check_level, check_permutations_needed, make_options
 from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
+from .panel import join_panel, panel_table, space_time
 from .section import RunContext, cross_section
 from .staging import Staging
 from .text import LEVEL, TEXT
@@ -135,6 +136,7 @@ def analyze(
     quiet: bool = True,
     labels: Mapping[str, object] | None = None,
     methods: Sequence[str] | str | None = None,
+    time: str | None = None,
 ) -> Analysis:
     """Join a table to a boundary layer; write the report, maps, layers and summary into ``out``.
 
@@ -202,6 +204,12 @@ def analyze(
     methods : str or list of {"dagum", "kde", "convergence"}, optional
         Sections of regional differences added to the report for every column, over every
         year of a long table (:mod:`~spatialinno.workflow.differences`).
+    time : str, optional
+        Panel mode (``--time year``): the column of a long table holding the years. The
+        cross-section is ``year`` (default: the last year) and the report gets a space-time
+        section over all years (:mod:`~spatialinno.workflow.panel`): emerging hot spots, the
+        centre of gravity and the deviational ellipses (with their maps), the spatial Markov
+        chain and the LISA cluster transitions between the first and the last year.
 
     Returns
     -------
@@ -231,7 +239,7 @@ def analyze(
     ...     s["measure"] == "gini", "value"].item()
     True
     """
-    started = time.perf_counter()
+    started = perf_counter()
     options = make_options(weights, permutations, alpha, correction, seed, lang, formats)
     level, columns = check_level(level), check_columns(columns)
     methods = check_methods(methods)
@@ -240,7 +248,7 @@ def analyze(
     check_out(out, overwrite)
     figure_formats = _figure_formats(figures)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
-    steps = 3 + 4 * len(columns)  # read, join, weights; per column 4; tables
+    steps = 3 + (5 if time else 4) * len(columns)  # read, join, weights; per column 4 (+1); tables
     with Progress(steps, "analyze", enabled=False if quiet else None) as bar, DataNotes() as notes:
         bar.start("reading")
         if isinstance(table, pd.DataFrame):
@@ -248,6 +256,10 @@ def analyze(
         else:
             keys = [k.strip() for k in key.split(",")] if key else []
             frame = read_input(table, sheet, header=header, decimal=decimal, code_columns=keys)
+        long = None
+        if time is not None:  # panel mode: the cross-section is one year of the long table
+            long, year = panel_table(frame, time, year, columns)
+            frame = long
         bar.advance("joining")
         gdf = _join(frame, level, columns, year, key, source, on_unmatched)
         if labels:
@@ -261,14 +273,17 @@ def analyze(
             # a DataFrame has no file name: the report calls it a table in its own language
             shown = TEXT[lang]["frame_source"] if isinstance(table, pd.DataFrame) else source
             sub = _subtitle(gdf, shown, level, columns, year, options.lang)
-            diff = None
+            diff = st = None
             if methods:
                 panel = method_panel(frame, gdf, level, columns, key)
                 diff = difference_section(panel, columns, methods, stage.path, run.summary,
                                           options.lang, print_formats=figure_formats)  # fmt: skip
+            if long is not None:
+                long = join_panel(long, level, columns, key, on_unmatched)
+                st = space_time(long, columns, run, figures=figure_formats)
             figs = _write_figures(stage.path, sec, figure_formats, options)
             files = write_analyze_report(
-                stage.path, sec, options, shown, sub, notes.records, figs, diff
+                stage.path, sec, options, shown, sub, notes.records, figs, diff, st
             )
             summary = run.summary.write(stage.path)
             stage.commit()
@@ -277,10 +292,10 @@ def analyze(
         files=tuple(files),
         summary=summary,
         frame=gdf[[c for c in gdf.columns if c in (*layer_columns(level), *columns, "year")]],
-        seconds=time.perf_counter() - started,
+        seconds=perf_counter() - started,
         warnings=tuple(notes.messages),
-        tables={**sec.tables(), **(diff.tables if diff else {})},
-        maps=dict(sec.maps),
+        tables={**sec.tables(), **(diff.tables if diff else {}), **(st.tables if st else {})},
+        maps={**dict(sec.maps), **dict(st.maps if st else [])},
     )
 
 

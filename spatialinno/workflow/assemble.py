@@ -24,6 +24,7 @@ from .differences import DifferenceSection, difference_blocks
 from .notes import Coverage, data_notes, places, render, unit_name
 from .options import Options, parse_weights
 from .outputs import GPKG_FILE, REPORT_FILE, SUMMARY_FILE
+from .panel import SPACE_TIME_NOTES, SpaceTime, space_time_blocks
 from .report import Report
 from .section import GI_UNTESTED, Section
 from .text import HEADERS, HOW, LEVEL, REGION, TEXT
@@ -248,7 +249,7 @@ def _regions(frame: pd.DataFrame, label: Callable[[Any], str], lang: str) -> pd.
     return shown
 
 
-def method_keys(level: str, options: Options) -> list[str]:
+def method_keys(level: str, options: Options, space_time: bool = False) -> list[str]:
     """The method notes a run's report carries (capital share below the province level)."""
     keys = ["gini", "spatial_gini"]
     if level != "province":
@@ -256,6 +257,8 @@ def method_keys(level: str, options: Options) -> list[str]:
     keys += ["theil", "weights", "moran", "lisa", "gi_star"]
     if options.correction:
         keys.append("fdr")
+    if space_time:
+        keys += list(SPACE_TIME_NOTES)
     return keys
 
 
@@ -266,6 +269,7 @@ def closing_blocks(
     level: str,
     options: Options,
     coverage: Sequence[Coverage] = (),
+    space_time: bool = False,
 ) -> None:
     """After the results: the data notes (if any), the method notes and the file list.
 
@@ -278,7 +282,7 @@ def closing_blocks(
     if lines:
         rep.heading(text["warnings"])
         rep.warnings(lines)
-    rep.method(method_keys(level, options))
+    rep.method(method_keys(level, options, space_time))
     rep.heading(text["files"])
     rep.files(files)
 
@@ -292,10 +296,12 @@ def write_analyze_report(
     messages: Sequence[object],
     figures: Sequence[Any] = (),
     differences: DifferenceSection | None = None,
+    space_time: SpaceTime | None = None,
 ) -> list[str]:
     """Write report.html of an analyze run into ``out``; return every file of the run.
 
-    ``figures`` are the print figures written (:func:`spatialinno.figures.run.write_figures`).
+    ``figures`` are the print figures written (:func:`spatialinno.figures.run.write_figures`);
+    ``space_time``: the panel mode's section (``--time``), after the cross-section.
     """
     text = TEXT[options.lang]
     rep = Report(text["analyze_title"], lang=options.lang, subtitle=subtitle)
@@ -306,7 +312,10 @@ def write_analyze_report(
     if differences is not None:
         difference_blocks(rep, differences)
         files += differences.files
+    if space_time is not None:
+        space_time_blocks(rep, space_time, options)
+        files += space_time.files
     coverage = [coverage_of(sec.gdf, sec.columns, options.lang)]
-    closing_blocks(rep, messages, files, sec.level, options, coverage)
+    closing_blocks(rep, messages, files, sec.level, options, coverage, space_time is not None)
     rep.save(out / REPORT_FILE)
     return files

@@ -40,8 +40,10 @@ SUMMARY_FILE = "summary.csv"
 SHP_DIR = "shp"
 #: the offline maps a run writes (``map_<column>.html`` ...), one HTML file each, and the
 #: figures of the regional-differences sections (``diff_<method>_<column>.png``)
-MAP_PATTERNS: tuple[str, ...] = ("map_*.html", "lisa_*.html", "hotspots_*.html", "study_*.html",
-                                 "diff_*.png")  # fmt: skip
+MAP_PATTERNS: tuple[str, ...] = (
+    "map_*.html", "lisa_*.html", "hotspots_*.html", "study_*.html", "diff_*.png",
+    "emerging_*.html", "gravity_*.html", "network_*.html",  # space-time (--time), networks
+)  # fmt: skip
 SUMMARY_COLUMNS: tuple[str, ...] = ("section", "indicator", "measure", "group", "name", "value")
 
 

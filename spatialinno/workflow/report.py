@@ -200,6 +200,53 @@ METHOD_NOTES: dict[str, MethodNote] = {
         "Benjamini, Y. & Hochberg, Y. (1995) JRSS B 57(1):289-300.",
         formula_zh="Benjamini–Hochberg：取满足 p₍ₖ₎ ≤ (k/m) α 的最大 k，p 值最小的 k 个检验为显著",
     ),
+    "emerging": MethodNote(
+        "新兴热点分析",
+        "Emerging hot spot analysis",
+        "Gi*ᵢₜ per unit i and year t;  S = Σ_{s<t} sign(zᵢₜ − zᵢₛ),  Z = (S ∓ 1)/√Var(S)",
+        "逐年计算 Gi*（90/95/99 % 置信度），对每个单元的 Gi* z 值序列做 Mann–Kendall 趋势检验，"
+        "按 ArcGIS Pro 的规则分为新增、连续、加强、持续、逐渐减少、分散、振荡、历史的热点与冷点"
+        "及无模式共 17 类；有缺年的单元标为无数据。",
+        "Gi* in every year (90/95/99 % confidence), a Mann–Kendall trend test on each unit's "
+        "series of Gi* z-scores, and ArcGIS Pro's rules for the 17 categories (new, "
+        "consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical "
+        "hot and cold spots, no pattern); a unit with a missing year is 'no data'.",
+        "Esri, How Emerging Hot Spot Analysis works (ArcGIS Pro); Mann, H. B. (1945) "
+        "Econometrica 13:245-259; Kendall, M. G. (1975) Rank Correlation Methods.",
+    ),
+    "centrography": MethodNote(
+        "重心与标准差椭圆",
+        "Centre of gravity and standard deviational ellipse",
+        "x̄ = Σ wᵢxᵢ / Σ wᵢ;  C = Σ wᵢ dᵢdᵢᵀ / Σ wᵢ,  a, b = √(2 λ₁), √(2 λ₂)",
+        "以指标值为权重的加权平均中心（等积投影），逐年移动距离与方位（大地线）；一倍标准差椭圆，"
+        "采用 ArcGIS 的 √2 校正，给出长短半轴、方位角与面积。",
+        "Weighted mean centre in an equal-area projection, the geodesic distance and azimuth of "
+        "each year's shift; the one-standard-deviation ellipse with ArcGIS's √2 correction: "
+        "semi-axes, orientation (clockwise from north) and area.",
+        "Lefever, D. W. (1926) American Journal of Sociology 32(1):88-94; Yuill, R. S. (1971) "
+        "Geographical Analysis 3(1):28-39; pointpats.centrography.",
+    ),
+    "spatial_markov": MethodNote(
+        "空间马尔可夫链",
+        "Spatial Markov chain",
+        "P[l]ᵢⱼ = nₗᵢⱼ / nₗᵢ;  Q = Σₗ Σᵢ nₗᵢ Σⱼ (pₗᵢⱼ − pᵢⱼ)² / pᵢⱼ,  LR = 2 Σ nₗᵢⱼ ln(pₗᵢⱼ / pᵢⱼ)",
+        "把各单元每年的相对水平（值 / 当年均值）按分位数分为 k 类，按邻域（空间滞后）类别条件化估计"
+        "转移概率矩阵；Q 与 LR 检验各邻域类别下的矩阵是否相同（giddy）。",
+        "Each unit-year's relative level (value / the year's mean) in k quantile classes; "
+        "transition probabilities conditioned on the class of the spatial lag; Q and LR test "
+        "whether the matrices differ across neighbourhood classes (giddy).",
+        "Rey, S. J. (2001) Geographical Analysis 33(1):59-74; Bickenbach, F. & Bode, E. (2003) "
+        "International Regional Science Review 26(3):363-392.",
+    ),
+    "lisa_transitions": MethodNote(
+        "LISA 聚类转移",
+        "LISA cluster transitions",
+        "share stable = #{i: cᵢ(t₀) = cᵢ(t₁)} / n",
+        "首年与末年的 LISA 聚类（高-高、低-低、高-低、低-高、不显著）交叉表，以及类别不变的单元比例。",
+        "Cross-table of the LISA clusters (HH, LL, HL, LH, ns) of the first and the last year, and "
+        "the share of units whose cluster did not change.",
+        "Rey, S. J. (2001) Geographical Analysis 33(1):59-74.",
+    ),
     "weights": MethodNote(
         "空间权重",
         "Spatial weights",

@@ -27,6 +27,7 @@ from .._progress import Progress
 from .analysis import Analysis
 from .assemble import closing_blocks, coverage_of, join_block, labeller, section_blocks
 from .differences import demo_differences
+from .networks import network_blocks, network_part
 from .notes import places
 from .options import Options, make_options
 from .outputs import (
@@ -39,6 +40,7 @@ from .outputs import (
     earlier_outputs,
     export_layer,
 )
+from .panel import space_time, space_time_blocks
 from .report import Report
 from .section import RunContext, Section, cross_section, run_weights
 from .staging import Staging
@@ -117,6 +119,8 @@ class _Written:
     maps: list[tuple[str, str]] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     sections: list[tuple[Section, str]] = field(default_factory=list)  # (section, source)
+    space_time: Any = None  # panel.SpaceTime of the provincial panel
+    networks: Any = None  # networks.NetworkPart
 
 
 def demo(
@@ -132,14 +136,19 @@ def demo(
 ) -> Analysis:
     """Run the main job on the bundled real data and write report, maps, layers and summary.
 
-    Three parts: (1) the reference study's Table 2 -- coastal-lead map of "Gini 1" (2023) and
+    Five parts: (1) the reference study's Table 2 -- coastal-lead map of "Gini 1" (2023) and
     capital-effect map (2021) with its facts, and the Dagum decomposition of Gini 1 by the four
     NBS regions (the table's years 2012-2023); (2) provincial R&D spending and patent
     applications 2010–2023 -- Gini, Theil by NBS region and Moran's I per year, and for R&D
     spending the Dagum decomposition, kernel densities and sigma/beta-convergence
     (:mod:`~spatialinno.workflow.differences`); (3) city level -- 2020 census
     population and 2016 patents: per-province Gini and capital share, LISA clusters and Gi* hot
-    spots. Takes about 10–20 s. ``spatialinno demo`` calls this function.
+    spots; (4) space-time on the provincial panel 2010–2023 (the years of the bundled panel
+    with R&D data; GDP runs 2005–2024): emerging hot spots, centre of gravity and ellipses,
+    spatial Markov chains, LISA transitions, with their maps; (5) the co-patent network built
+    from the bundled *synthetic* co-applicant records: the records report, size and density per
+    year, the strongest cities and tiers, the flow map.
+    Takes about 30–60 s. ``spatialinno demo`` calls this function.
 
     Parameters
     ----------
@@ -188,7 +197,8 @@ def _demo_into(
 ) -> tuple[_Written, pd.DataFrame, list[str]]:
     """Every output of :func:`demo`, written into ``out_path``: what was written, summary, notes."""
     written = _Written()
-    steps = 4 + 2 * 6  # study, panel, Moran, cities; two one-column cross-sections
+    # study, panel, Moran, cities; two one-column cross-sections; space-time; the network
+    steps = 4 + 2 * 6 + len(DEMO_PANEL_COLUMNS) + 1
     with Progress(steps, "demo", enabled=False if quiet else None) as bar, DataNotes() as notes:
         run = RunContext(options, out_path, SummaryTable(), bar)
         bar.start("study Table 2")
@@ -200,6 +210,7 @@ def _demo_into(
         written.tables.update(diffs.tables)
         bar.advance("city level")
         _city_part(run, written)
+        _space_time_and_networks(run, written)
     rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
     _study_blocks(rep, facts, written, options.lang)
     _study_figures(rep, out_path, facts["table"], figure_formats, options.lang, written)
@@ -207,8 +218,15 @@ def _demo_into(
     _panel_blocks(rep, written, options.lang)
     diffs.panel_blocks(rep)
     _city_blocks(rep, written, options)
+    lang = options.lang
+    space_time_blocks(
+        rep, written.space_time, options, _SPACE_TIME_HEADING[lang], _SPACE_TIME_NOTE[lang]
+    )
+    network_blocks(rep, written.networks, options.lang)
     coverage = [coverage_of(sec.gdf, sec.columns, options.lang) for sec, _ in written.sections]
-    closing_blocks(rep, notes.records, written.files, "prefecture", options, coverage)
+    closing_blocks(
+        rep, notes.records, written.files, "prefecture", options, coverage, space_time=True
+    )
     en = options.lang == "en"
     sources = "; ".join(f"{n}: {en_text if en else zh}" for n, zh, en_text in _SOURCES)
     rep.paragraph(TEXT[options.lang]["data_sources"].format(sources=sources), note=True)
@@ -371,14 +389,8 @@ def _panel_part(run: RunContext, written: _Written) -> Any:
     """Gini and Theil per year, Moran's I per year, the last year's maps and layer; the panel."""
     from .. import styles
     from ..maps.choropleth import choropleth_map
-    from ..tables.datasets import load_dataset
-    from ..tables.join import join_indicators
 
-    panel = load_dataset("province_panel")
-    # the national total row (全国, gb 156000000) is no region: leave it out explicitly
-    panel = panel[panel["gb"] != "156000000"]
-    panel = panel[panel["year"].between(*DEMO_YEARS)]
-    long = join_indicators(panel[["gb", "province", "year", *DEMO_PANEL_COLUMNS]], "province")
+    long = _panel_long()
     written.tables["panel_inequality"] = _panel_inequality(long, run.summary)
     run.bar.advance("Moran's I by year")
     written.tables["panel_moran"] = _panel_moran(long, run)
@@ -399,6 +411,51 @@ def _panel_part(run: RunContext, written: _Written) -> Any:
         run.options.lang,
     )
     return long
+
+
+def _panel_long() -> Any:
+    """The provincial panel of the demo's years, joined to the province layer (long)."""
+    from ..tables.datasets import load_dataset
+    from ..tables.join import join_indicators
+
+    panel = load_dataset("province_panel")
+    # the national total row (全国, gb 156000000) is no region: leave it out explicitly
+    panel = panel[panel["gb"] != "156000000"]
+    panel = panel[panel["year"].between(*DEMO_YEARS)]
+    return join_indicators(panel[["gb", "province", "year", *DEMO_PANEL_COLUMNS]], "province")
+
+
+# with FDR over the 31 provinces only a few province-years are significant (Gi*: 2 of 434 for
+# R&D spending, 14 for patents) and every province's emerging category is "no pattern detected"
+# (checked on the bundled data), which leaves the demo's maps empty: the space-time part tests
+# each province at alpha = 0.05 and says so
+_SPACE_TIME_NOTE = {
+    "zh": "内置分省面板的 R&D 经费与专利数据覆盖 2010–2023 年（GDP 与人口为 2005–2024 年），故本部分"
+    "使用 2010–2023 年。逐年的 Gi* 与 LISA 检验不作多重检验校正（α = 0.05）：在 31 个省份上作 FDR "
+    "校正时，只有极少数省份-年份显著，所有省份的新兴热点类别均为“未检测到模式”。",
+    "en": "The bundled provincial panel holds R&D spending and patents for 2010–2023 (GDP and "
+    "population 2005–2024), so this part covers 2010–2023. "
+    "The yearly Gi* and LISA tests of this part use no multiple-testing correction "
+    "(alpha = 0.05): with FDR over the 31 provinces only a few province-years are significant "
+    "and every province's emerging category is 'no pattern detected'.",
+}
+_SPACE_TIME_HEADING = {
+    "zh": "4. 时空演化：分省 R&D 经费与专利 2010–2023",
+    "en": "4. Space–time: provincial R&D spending and patents, 2010–2023",
+}
+
+
+def _space_time_and_networks(run: RunContext, written: _Written) -> None:
+    """Parts 4 and 5: the space-time analysis of the panel, the co-patent and air networks."""
+    written.space_time = space_time(_panel_long(), DEMO_PANEL_COLUMNS, run, correction=None)
+    written.networks = network_part(run)
+    for name, table in written.space_time.tables.items():
+        written.tables[f"space_time:{name}"] = table
+    for name, table in written.networks.tables.items():
+        written.tables[f"networks:{name}"] = table
+    for part in (written.space_time, written.networks):
+        written.files += [f for f, _ in part.maps]
+        written.maps += part.maps
 
 
 def _panel_inequality(long: Any, summary: SummaryTable) -> pd.DataFrame:
