@@ -273,14 +273,8 @@ def analyze(
             # a DataFrame has no file name: the report calls it a table in its own language
             shown = TEXT[lang]["frame_source"] if isinstance(table, pd.DataFrame) else source
             sub = _subtitle(gdf, shown, level, columns, year, options.lang)
-            diff = st = None
-            if methods:
-                panel = method_panel(frame, gdf, level, columns, key)
-                diff = difference_section(panel, columns, methods, stage.path, run.summary,
-                                          options.lang, print_formats=figure_formats)  # fmt: skip
-            if long is not None:
-                long = join_panel(long, level, columns, key, on_unmatched)
-                st = space_time(long, columns, run, figures=figure_formats)
+            diff, st = _over_years(frame, gdf, long, level, columns, key, methods, run,
+                                   on_unmatched, figure_formats)  # fmt: skip
             figs = _write_figures(stage.path, sec, figure_formats, options)
             files = write_analyze_report(
                 stage.path, sec, options, shown, sub, notes.records, figs, diff, st
@@ -297,6 +291,30 @@ def analyze(
         tables={**sec.tables(), **(diff.tables if diff else {}), **(st.tables if st else {})},
         maps={**dict(sec.maps), **dict(st.maps if st else [])},
     )
+
+
+def _over_years(
+    frame: pd.DataFrame,
+    gdf: Any,
+    long: pd.DataFrame | None,
+    level: str,
+    columns: list[str],
+    key: str | None,
+    methods: Sequence[str],
+    run: RunContext,
+    on_unmatched: str,
+    figure_formats: tuple[str, ...],
+) -> tuple[Any, Any]:
+    """The sections over every year: regional differences (``methods``), space-time (``time``)."""
+    diff = st = None
+    if methods:
+        panel = method_panel(frame, gdf, level, columns, key)
+        diff = difference_section(panel, columns, methods, run.out, run.summary,
+                                  run.options.lang, print_formats=figure_formats)  # fmt: skip
+    if long is not None:
+        long = join_panel(long, level, columns, key, on_unmatched)
+        st = space_time(long, columns, run, figures=figure_formats)
+    return diff, st
 
 
 def _figure_formats(figures: Sequence[str] | str | None) -> tuple[str, ...]:
