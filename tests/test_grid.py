@@ -1,0 +1,143 @@
+"""si.grid (points to square equal-area cells / H3 hexagons) and si.grid_weights (lattice weights).
+
+Cross-checks: the cell of every point against a shapely point-in-polygon test of the cell squares
+in the Albers projection; counts, sums and means against pandas groupby; the unit of a cell against
+the prefecture layer; the lattice weights link for link against libpysal's polygon contiguity
+(``Graph.build_contiguity``) on the cells' own polygons and against ``h3.are_neighbor_cells``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import h3
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import spatialinno as si
+from spatialinno._errors import DataWarning, InputError, WeightsError
+from spatialinno.boundaries import EQUAL_AREA_CRS
+
+
+def _points(n: int, seed: int = 0) -> pd.DataFrame:
+    """Points around Beijing, Shanghai and Chengdu (degrees) with a value."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[116.4, 39.9], [121.47, 31.23], [104.07, 30.67]])
+    which = rng.integers(0, 3, n)
+    xy = centres[which] + rng.normal(0, 0.15, (n, 2))
+    return pd.DataFrame({"lon": xy[:, 0], "lat": xy[:, 1], "staff": rng.gamma(2.0, 3.0, n)})
+
+
+def _links(g) -> set[tuple[int, int]]:
+    adj = g.adjacency
+    adj = adj[adj > 0]
+    return set(
+        zip(
+            adj.index.get_level_values(0).tolist(),
+            adj.index.get_level_values(1).tolist(),
+            strict=True,
+        )
+    )
+
+
+def test_square_cells_hold_their_points_and_aggregate_like_groupby() -> None:
+    pts = _points(3000)
+    out = si.grid(pts, cell="5km", value="staff", agg="sum", extent=None)
+    # brute force: the cell of each point is the Albers square that contains it
+    xy = gpd.GeoSeries(gpd.points_from_xy(pts.lon, pts.lat), crs="EPSG:4490").to_crs(EQUAL_AREA_CRS)
+    ix = np.floor(xy.x / 5000).astype(int)
+    iy = np.floor(xy.y / 5000).astype(int)
+    ref = pts.assign(ix=ix, iy=iy).groupby(["ix", "iy"])["staff"].agg(["sum", "count", "mean"])
+    got = out.set_index(["ix", "iy"])
+    assert len(out) == len(ref)
+    np.testing.assert_allclose(got.loc[ref.index, "staff"], ref["sum"], rtol=1e-12)
+    np.testing.assert_array_equal(got.loc[ref.index, "n_points"], ref["count"])
+    assert out["n_points"].sum() == 3000
+    # the square polygon (corners projected to EPSG:4490) holds its points
+    squares = out.to_crs(EQUAL_AREA_CRS)
+    areas = squares.area.to_numpy()
+    np.testing.assert_allclose(areas, 25e6, rtol=1e-6)  # equal-area: 25 km² each
+    first = pts.loc[(ix == out.ix[0]) & (iy == out.iy[0])]
+    inside = shapely.contains_xy(out.geometry.iloc[0], first.lon.to_numpy(), first.lat.to_numpy())
+    assert inside.all()
+    mean = si.grid(pts, cell="5km", value="staff", agg="mean", extent=None)
+    np.testing.assert_allclose(mean.set_index(["ix", "iy"]).loc[ref.index, "staff"], ref["mean"])
+    assert out.attrs["grid"]["points"] == 3000 and out.attrs["grid"]["cell"] == "5km"
+
+
+def test_units_of_cells_and_china_extent_fills_empty_cells() -> None:
+    pts = pd.DataFrame({"lon": [116.40, 116.41, 121.47, 150.0], "lat": [39.90, 39.91, 31.23, 10.0]})
+    with pytest.warns(DataWarning, match="1 point"):
+        out = si.grid(pts, cell="50km", agg="count")
+    assert out["count"].sum() == 3 and len(out) > 3000  # empty cells of China are rows
+    assert (out["count"] == 0).sum() == len(out) - 2
+    beijing = out.loc[out["count"] == 2].iloc[0]
+    assert (beijing.province_code, beijing.prefecture_code) == ("110000", "110000")
+    # the unit is the prefecture-level unit holding the cell centre (shapely, full layer)
+    pref = si.load_boundaries("prefecture")
+    centres = out.to_crs(EQUAL_AREA_CRS).centroid.to_crs("EPSG:4490")
+    sample = out.sample(200, random_state=0).index
+    joined = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=centres.loc[sample]), pref[["code", "geometry"]], how="left"
+    )
+    joined = joined[~joined.index.duplicated()]
+    agree = (
+        joined["code"].fillna("-").to_numpy()
+        == out.loc[sample, "prefecture_code"].fillna("-").to_numpy()
+    )
+    assert agree.mean() >= 0.97  # the bundled simplified layer: border cells may differ
+
+
+def test_h3_cells_match_h3_and_mean_needs_values() -> None:
+    pts = _points(500, seed=1)
+    out = si.grid(pts, cell="h3:6", value="staff", agg="sum", extent=None)
+    ids = [h3.latlng_to_cell(b, a, 6) for a, b in zip(pts.lon, pts.lat, strict=True)]
+    ref = pts.assign(h3=ids).groupby("h3")["staff"].sum()
+    np.testing.assert_allclose(out.set_index("h3").loc[ref.index, "staff"], ref.to_numpy())
+    assert (out["code"] == out["h3"]).all()
+    with pytest.raises(InputError, match="needs value="):
+        si.grid(pts, agg="mean")
+    with pytest.raises(InputError, match="'h3:6'"):
+        si.grid(pts, cell="6")
+    with pytest.raises(InputError, match="no valid longitude"):
+        si.grid(pts.assign(lon=np.where(pts.index == 3, np.nan, pts.lon)), agg="count")
+
+
+@pytest.mark.parametrize("kind", ["queen", "rook"])
+def test_square_lattice_weights_equal_polygon_contiguity(kind: str) -> None:
+    from libpysal.graph import Graph
+
+    out = si.grid(_points(2000, seed=2), cell="5km", agg="count", extent=None)
+    g = si.grid_weights(out, kind=kind)
+    poly = Graph.build_contiguity(out.to_crs(EQUAL_AREA_CRS).geometry, rook=kind == "rook")
+    assert _links(g) == _links(poly)
+    assert len(_links(g)) > 500
+
+
+def test_h3_ring_weights_equal_h3_neighbours() -> None:
+    out = si.grid(_points(400, seed=3), cell="h3:7", agg="count", extent=None)
+    g = si.grid_weights(out)
+    ids = out["h3"].tolist()
+    brute = {
+        (i, j)
+        for i in range(len(ids))
+        for j in range(len(ids))
+        if i != j and h3.are_neighbor_cells(ids[i], ids[j])
+    }
+    assert _links(g) == brute and len(brute) > 100
+
+
+def test_grid_weights_pass_the_alignment_check_and_refuse_a_resorted_frame() -> None:
+    out = si.grid(_points(3000, seed=4), cell="5km", agg="count", extent=None)
+    g = si.grid_weights(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = si.lisa(out, "count", w=g, permutations=99, seed=0)
+    assert res["lisa_cluster"].isin(["HH", "LL", "HL", "LH", "ns", "isolated"]).all()
+    with pytest.raises(WeightsError):
+        si.lisa(out.iloc[::-1], "count", w=g, permutations=99, seed=0)
+    with pytest.raises(WeightsError, match="ix and iy"):
+        si.grid_weights(out.drop(columns=["ix"]))
