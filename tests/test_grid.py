@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from helpers_chromium import render, requires_chromium
 
 import spatialinno as si
 from spatialinno._errors import DataWarning, InputError, WeightsError
@@ -141,3 +142,83 @@ def test_grid_weights_pass_the_alignment_check_and_refuse_a_resorted_frame() -> 
         si.lisa(out.iloc[::-1], "count", w=g, permutations=99, seed=0)
     with pytest.raises(WeightsError, match="ix and iy"):
         si.grid_weights(out.drop(columns=["ix"]))
+
+
+def _decode_png(png: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Palette indices and palette of an 8-bit indexed PNG (filter 0 rows), standard library."""
+    import struct
+    import zlib
+
+    pos, chunks = 8, {}
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind = png[pos + 4 : pos + 8]
+        chunks[kind] = chunks.get(kind, b"") + png[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
+    raw = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(height, width + 1)
+    assert (raw[:, 0] == 0).all()
+    return raw[:, 1:], np.frombuffer(chunks[b"PLTE"], np.uint8).reshape(-1, 3)
+
+
+@pytest.mark.parametrize("cell", ["50km", "h3:4"])
+def test_grid_image_pixels_take_the_colour_of_the_cell_under_them(cell: str) -> None:
+    import math
+
+    from spatialinno.maps.raster import grid_image
+
+    out = si.grid(_points(2000, seed=5), cell=cell, agg="count", extent=None)
+    palette_in = ["#ff0000", "#00ff00", "#0000ff"]
+    colors = [palette_in[i % 3] for i in range(len(out))]
+    png, bounds, _ = grid_image(out, colors)
+    pixels, palette = _decode_png(png)
+    (south, west), (north, east) = bounds
+    height, width = pixels.shape
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    # the pixel under each cell's centre (Leaflet stretches the image linearly in Mercator)
+    centres = out.to_crs(EQUAL_AREA_CRS).centroid.to_crs("EPSG:4490")
+    hit = 0
+    for i, pt in enumerate(centres):
+        col = int((pt.x - west) / (east - west) * width)
+        row = int((merc(north) - merc(pt.y)) / (merc(north) - merc(south)) * height)
+        idx = pixels[min(row, height - 1), min(col, width - 1)]
+        assert idx > 0, f"cell {out.code[i]} left transparent"
+        got = "#{:02x}{:02x}{:02x}".format(*palette[idx])
+        hit += got == colors[i]
+    assert hit == len(out)
+    assert pixels[0, 0] == 0 or len(out) > 1  # outside the cells: transparent (index 0)
+
+
+@requires_chromium
+@pytest.mark.chromium
+def test_hotspot_map_of_100000_cells_is_one_image_in_chromium(tmp_path) -> None:
+    rng = np.random.default_rng(6)
+    centres = np.array([[116.4, 39.9], [121.47, 31.23], [113.26, 23.13], [104.07, 30.67]])
+    xy = centres[rng.integers(0, 4, 60_000)] + rng.normal(0, 0.8, (60_000, 2))
+    pts = pd.DataFrame({"lon": xy[:, 0], "lat": xy[:, 1]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        cells = si.grid(pts, cell="6km", agg="count")
+    assert len(cells) > 100_000
+    hot = si.hotspots(cells, "count", w=si.grid_weights(cells))
+    si.hotspot_map(hot, "count").save(tmp_path / "hot.html")
+    size = (tmp_path / "hot.html").stat().st_size
+    assert size < 5e6, size  # GeoJSON of 10^5 squares would be tens of MB
+    r = render(
+        tmp_path / "hot.html",
+        evaluate={
+            "images": "Array.from(document.querySelectorAll('img.si-grid-raster'))"
+            ".map(i => [i.complete, i.naturalWidth > 500, i.getBoundingClientRect().width > 300])",
+            "region_paths": "document.querySelectorAll('path.si-region').length",
+        },
+    )
+    assert r["console_errors"] == [] and r["exceptions"] == []
+    assert r["failed_requests"] == [] and r["requests"] == []  # offline: the image is a data: URL
+    assert r["eval"]["images"] == [[True, True, True]]
+    assert r["eval"]["region_paths"] == 0 and r["n_paths"] < 200  # no path per cell
+    n_hot = int((hot["gi_bin"] == 3).sum())
+    assert n_hot > 1000 and f"({n_hot}个)" in r["legend_text"]
+    assert "解析" in r["legend_text"]  # analytic Gi* stated on the map

@@ -20,6 +20,7 @@ from .._validate import numeric_column, region_labels, require_columns
 from ..measures import results
 from .base import add_border_lines, add_legend, add_regions, check_lang, finish, start_map
 from .frames import display_frame, name_rows, plain
+from .raster import add_categorized_grid, is_grid
 
 __all__ = ["add_categorized_regions", "hotspot_map", "lisa_map"]
 
@@ -117,7 +118,8 @@ def lisa_map(
     """
     lang = check_lang(lang)
     require_columns(lisa_gdf, cluster_column, "LISA frame")
-    g = display_frame(lisa_gdf, "LISA frame")
+    grid = is_grid(lisa_gdf)  # cells of si.grid: one image, not one path per cell
+    g = lisa_gdf if grid else display_frame(lisa_gdf, "LISA frame")
     allowed = [c.value for c in styles.LISA.categories]
     values = results.lisa_classes(g, cluster_column).tolist()
     bad = [i for i, v in enumerate(values) if v not in allowed]
@@ -128,10 +130,12 @@ def lisa_map(
             f"{f' and {len(bad) - 1} more rows' if len(bad) > 1 else ''}; "
             f"LISA clusters must be one of {', '.join(map(str, allowed))}"
         )
-    extra = _local_tips(g, value, results.LISA, "lisa_statistic", lang, "LISA frame")
     style = styles.lisa(cluster_column)
     title = title or _default_title(style, value, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
+    if grid:
+        return add_categorized_grid(m, g, style, values, lang)
+    extra = _local_tips(g, value, results.LISA, "lisa_statistic", lang, "LISA frame")
     return add_categorized_regions(m, g, style, values, extra, lang)
 
 
@@ -177,7 +181,8 @@ def hotspot_map(
     """
     lang = check_lang(lang)
     require_columns(hot_gdf, bin_column, "hot-spot frame")
-    g = display_frame(hot_gdf, "hot-spot frame")
+    grid = is_grid(hot_gdf)  # cells of si.grid: one image, not one path per cell
+    g = hot_gdf if grid else display_frame(hot_gdf, "hot-spot frame")
     raw = pd.to_numeric(g[bin_column], errors="coerce")
     bad = (g[bin_column].notna() & raw.isna()) | (raw.notna() & ~raw.isin(results.GI_BINS))
     if bad.any():
@@ -188,8 +193,26 @@ def hotspot_map(
         )
     # the one no-data rule of Gi* rows (a bin without a z-score is no data, not "ns")
     values = results.gi_classes(g, bin_column).tolist()
-    extra = _local_tips(g, value, results.GI, "gi_statistic", lang, "hot-spot frame")
     style = styles.hotspots(bin_column)
     title = title or _default_title(style, value, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
+    if grid:
+        return add_categorized_grid(m, g, style, values, lang, _inference_note(hot_gdf, lang))
+    extra = _local_tips(g, value, results.GI, "gi_statistic", lang, "hot-spot frame")
     return add_categorized_regions(m, g, style, values, extra, lang)
+
+
+def _inference_note(frame: pd.DataFrame, lang: str) -> list[str]:
+    """How the p-values of a hot-spot frame were obtained, as its attrs record it."""
+    rec = frame.attrs.get("hotspots", {})
+    if rec.get("inference") == "analytic":
+        return ["p 值：Gi* z 的正态近似（解析，未置换）" if lang == "zh"
+                else "p-values: normal approximation of Gi* z (analytic, no permutations)"]  # fmt: skip
+    if rec.get("inference") == "permutation":
+        n = int(rec.get("permutations", 0))
+        return [
+            f"p 值：{n:,} 次条件置换"
+            if lang == "zh"
+            else f"p-values: {n:,} conditional permutations"
+        ]
+    return []
