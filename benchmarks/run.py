@@ -16,6 +16,7 @@ Sections (each a ``bench_*.py`` module with ``run(quick) -> Section``; run one a
 ``classify``    classify.fisher_jenks vs mapclassify.FisherJenks (target: no slower, same breaks)
 ``maps``        saved HTML size of the choropleths (prefecture < 1.5 MB, county < 6 MB)
 ``e2e``         import spatialinno (< 1 s, no heavy module), analyze (< 10 s), demo
+``scale``       grids: si.lisa vs esda + numba / pygeoda at 72,900 cells, 10^6 cells, 10^7 points
 
 All statistics sections run in this one Python process (same data, same graphs, same warm
 caches for both sides); the end-to-end section and cold loads need fresh processes by definition.
@@ -52,6 +53,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
     import bench_end_to_end
     import bench_local
     import bench_maps
+    import bench_scale
     import bench_spatial_gini
     import bench_weights
 
@@ -63,6 +65,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
         "classify": bench_classify.run,
         "maps": bench_maps.run,
         "e2e": bench_end_to_end.run,
+        "scale": bench_scale.run,
     }
 
 
