@@ -222,3 +222,25 @@ def test_hotspot_map_of_100000_cells_is_one_image_in_chromium(tmp_path) -> None:
     n_hot = int((hot["gi_bin"] == 3).sum())
     assert n_hot > 1000 and f"({n_hot}个)" in r["legend_text"]
     assert "解析" in r["legend_text"]  # analytic Gi* stated on the map
+
+
+@pytest.mark.slow
+def test_grid_hotspots_example_runs_and_finds_the_patent_centres(tmp_path) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "grid_hotspots.py"
+    if not path.is_file():
+        pytest.skip("not running from a source checkout")
+    spec = importlib.util.spec_from_file_location("grid_hotspots", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    points = example.synthetic_patents(50_000)
+    again = example.synthetic_patents(50_000)
+    pd.testing.assert_frame_equal(points, again)  # seeded: the same points every run
+    facts = example.run(50_000, tmp_path)
+    assert 0.97 * 50_000 <= facts["points"] <= 50_000  # a few coastal points fall in the sea
+    assert facts["inference"] == "analytic" and facts["hot_99"] > 500
+    top = [code for code, _, _ in facts["top_prefectures"]]
+    assert "110000" in top  # Beijing: the most patents of 2016 among the 275 cities
+    assert Path(facts["map"]).stat().st_size > 10_000
