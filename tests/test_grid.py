@@ -244,3 +244,31 @@ def test_grid_hotspots_example_runs_and_finds_the_patent_centres(tmp_path) -> No
     top = [code for code, _, _ in facts["top_prefectures"]]
     assert "110000" in top  # Beijing: the most patents of 2016 among the 275 cities
     assert Path(facts["map"]).stat().st_size > 10_000
+
+
+def test_scattered_cells_take_the_sorted_path_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spatialinno.boundaries.grids import _pack, _unpack
+    from spatialinno.maps import raster
+    from spatialinno.measures import lattice
+
+    ix = np.array([-5, -5, 3, 0, 7])
+    iy = np.array([-7, 2, -1, 0, -(2**29)])
+    back = _unpack(_pack(ix, iy))
+    np.testing.assert_array_equal(back[0], ix)
+    np.testing.assert_array_equal(back[1], iy)
+
+    out = si.grid(_points(1500, seed=8), cell="5km", agg="count", extent=None)
+    dense = lattice.lattice_pairs(out, "queen")
+    colors = ["#ff0000", "#00ff00", "#0000ff"] * len(out)
+    img_dense = raster.grid_image(out, colors[: len(out)])[0]
+    monkeypatch.setattr(lattice, "_DENSE_FACTOR", 0)
+    monkeypatch.setattr(lattice, "_DENSE_EXTRA", 0)
+    monkeypatch.setattr(raster, "_DENSE_EXTRA", -(10**12))
+    sparse = lattice.lattice_pairs(out, "queen")
+    assert set(zip(*dense[:2], strict=True)) == set(zip(*sparse[:2], strict=True))
+    assert len(dense[0]) > 1000
+    assert raster.grid_image(out, colors[: len(out)])[0] == img_dense
+    with pytest.raises(WeightsError, match="repeats a cell"):
+        lattice.lattice_pairs(pd.concat([out, out.iloc[:1]]), "queen")

@@ -34,8 +34,19 @@ __all__ = ["MAX_CELLS", "GridSpec", "grid", "parse_cell"]
 #: largest number of candidate cells ``extent="china"`` may enumerate (about 1.6 km squares)
 MAX_CELLS = 4_000_000
 _AGGS = ("count", "sum", "mean")
-#: 2^31: ix and iy of a cell are packed into one int64 key (Albers coordinates are < 2^31 m)
+#: ix and iy of a cell are packed into one int64 key ix * 2^31 + (iy + 2^30): |iy| < 2^30
+#: (Albers coordinates are below 2 x 10^7 m), so the key orders cells by ix, then iy
 _PACK = np.int64(2**31)
+_OFFSET = np.int64(2**30)
+
+
+def _pack(ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
+    return ix * _PACK + (iy + _OFFSET)
+
+
+def _unpack(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ix, rest = np.divmod(key, _PACK)
+    return ix, rest - _OFFSET
 
 
 @dataclass(frozen=True)
@@ -231,9 +242,7 @@ def _square_cells(
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray], int]:
     """The cells (ix, iy, unit columns) and their sums; points outside the extent."""
     x, y = _to_albers(lon, lat)
-    key = np.floor(x / spec.size).astype(np.int64) * _PACK + np.floor(y / spec.size).astype(
-        np.int64
-    )
+    key = _pack(np.floor(x / spec.size).astype(np.int64), np.floor(y / spec.size).astype(np.int64))
     if extent == "china":
         cells = _square_extent(spec)
         pos = np.searchsorted(cells["key"].to_numpy(), key)
@@ -241,7 +250,7 @@ def _square_cells(
         inside = cells["key"].to_numpy()[pos] == key
         return cells, _sums(pos[inside], len(cells), v[inside]), int((~inside).sum())
     uniq, inverse = np.unique(key, return_inverse=True)
-    ix, iy = np.divmod(uniq, _PACK)
+    ix, iy = _unpack(uniq)
     cx, cy = _from_albers((ix + 0.5) * spec.size, (iy + 0.5) * spec.size)
     cells = pd.DataFrame({"key": uniq, "ix": ix, "iy": iy, "cx": cx, "cy": cy})
     cells = pd.concat([cells, _units_of(cx, cy)], axis=1)
@@ -268,7 +277,7 @@ def _square_extent(spec: GridSpec) -> pd.DataFrame:
     shapely.prepare(union)
     inside = shapely.contains_xy(union, (gx + 0.5) * spec.size, (gy + 0.5) * spec.size)
     gx, gy = gx[inside], gy[inside]
-    key = gx * _PACK + gy  # gx-major: already sorted
+    key = _pack(gx, gy)  # gx-major: already sorted
     cx, cy = _from_albers((gx + 0.5) * spec.size, (gy + 0.5) * spec.size)
     cells = pd.DataFrame({"key": key, "ix": gx, "iy": gy, "cx": cx, "cy": cy})
     return pd.concat([cells, _units_of(cx, cy)], axis=1)

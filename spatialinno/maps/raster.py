@@ -32,6 +32,8 @@ __all__ = ["MAX_PIXELS", "add_categorized_grid", "grid_image", "is_grid", "png_i
 
 #: longest side of the image in pixels (about 2.5 km per pixel over all of China)
 MAX_PIXELS = 2400
+#: cells of a box up to 8 per row plus this many: dense lookup table; beyond, binary search
+_DENSE_EXTRA = 4_000_000
 #: H3 pixels are looked up one by one in Python: a smaller image
 _MAX_PIXELS_H3 = 1200
 
@@ -107,14 +109,21 @@ def _square_rows(frame: Any, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     iy = frame["iy"].to_numpy(dtype=np.int64)
     x0, y0 = int(ix.min()), int(iy.min())
     w, h = int(ix.max()) - x0 + 1, int(iy.max()) - y0 + 1
-    table = np.full(w * h, -1, dtype=np.int64)
-    table[(ix - x0) * h + (iy - y0)] = np.arange(ix.size)
     x, y = _to_albers(lon, lat)
     px = np.floor(x / size).astype(np.int64) - x0
     py = np.floor(y / size).astype(np.int64) - y0
     inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
     out = np.full(lon.size, -1, dtype=np.int64)
-    out[inside] = table[px[inside] * h + py[inside]]
+    flat = (ix - x0) * h + (iy - y0)
+    target = px[inside] * h + py[inside]
+    if w * h <= 8 * ix.size + _DENSE_EXTRA:  # a dense lookup table over the cells' box
+        table = np.full(w * h, -1, dtype=np.int64)
+        table[flat] = np.arange(ix.size)
+        out[inside] = table[target]
+    else:  # scattered cells (small cells, points all over China): binary search
+        order = np.argsort(flat)
+        pos = np.minimum(np.searchsorted(flat[order], target), ix.size - 1)
+        out[inside] = np.where(flat[order][pos] == target, order[pos], -1)
     return out
 
 

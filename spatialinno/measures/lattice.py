@@ -29,8 +29,10 @@ __all__ = ["grid_weights", "lattice_pairs"]
 
 _ROOK = ((1, 0), (-1, 0), (0, 1), (0, -1))
 _QUEEN = (*_ROOK, (1, 1), (1, -1), (-1, 1), (-1, -1))
-#: a dense lookup table is used while the grid's bounding box has at most this many cells per row
+#: a dense lookup table is used while the grid's bounding box has at most _DENSE_FACTOR cells
+#: per row plus _DENSE_EXTRA; beyond, a sort and binary searches (cells scattered over a box)
 _DENSE_FACTOR = 8
+_DENSE_EXTRA = 1_000_000
 
 
 def grid_weights(
@@ -144,7 +146,7 @@ def _square_pairs(
     x0, y0 = int(ix.min()) - 1, int(iy.min()) - 1
     width, height = int(ix.max()) - x0 + 2, int(iy.max()) - y0 + 2
     flat = (ix - x0) * height + (iy - y0)
-    if width * height <= _DENSE_FACTOR * n + 1_000_000:
+    if width * height <= _DENSE_FACTOR * n + _DENSE_EXTRA:
         table = np.full(width * height, -1, dtype=np.int64)
         table[flat] = np.arange(n)
         if np.count_nonzero(table >= 0) != n:
