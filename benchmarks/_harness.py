@@ -40,6 +40,8 @@ PACKAGES: tuple[str, ...] = (
     "branca",
     "networkx",
     "numba",
+    "pygeoda",
+    "h3",
 )
 
 

@@ -17,6 +17,7 @@ Sections (each a ``bench_*.py`` module with ``run(quick) -> Section``; run one a
 ``maps``        saved HTML size of the choropleths (prefecture < 1.5 MB, county < 6 MB)
 ``figures``     print figures: prefecture choropleth with inset (< 3 s), 5-panel small multiple (< 8 s)
 ``e2e``         import spatialinno (< 1 s, no heavy module), analyze (< 10 s), demo
+``scale``       grids: si.lisa vs esda + numba / pygeoda at 72,900 cells, 10^6 cells, 10^7 points
 
 All statistics sections run in this one Python process (same data, same graphs, same warm
 caches for both sides); the end-to-end section and cold loads need fresh processes by definition.
@@ -54,6 +55,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
     import bench_figures
     import bench_local
     import bench_maps
+    import bench_scale
     import bench_spatial_gini
     import bench_weights
 
@@ -66,6 +68,7 @@ def _sections() -> dict[str, Callable[[bool], Section]]:
         "maps": bench_maps.run,
         "figures": bench_figures.run,
         "e2e": bench_end_to_end.run,
+        "scale": bench_scale.run,
     }
 
 

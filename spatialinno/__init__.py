@@ -30,6 +30,7 @@ _LAZY: dict[str, str] = {
     "provinces": "boundaries.regions",
     "prefecture_units": "boundaries.regions",
     "code_history": "boundaries.regions",
+    "grid": "boundaries.grids",
     # tables and joins
     "read_table": "tables.read",
     "match_regions": "tables.match",
@@ -65,6 +66,7 @@ _LAZY: dict[str, str] = {
     "spatial_weights": "measures.weights",
     "weights_report": "measures.weights",
     "WeightsReport": "measures.weights",
+    "grid_weights": "measures.lattice",
     "moran": "measures.autocorrelation",
     "geary": "measures.autocorrelation",
     "bivariate_moran": "measures.autocorrelation",

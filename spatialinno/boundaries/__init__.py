@@ -6,6 +6,7 @@ load       load_boundaries(), layers(), the bundled contiguity data (EPSG:4490, 
 regions    provinces, prefecture-level units, NBS regions, municipalities, code history
 names      name normalisation shared by every matcher (suffixes, ethnic designations, codes)
 topology   equal-area projection, connected components, island links (shared with build.py)
+grids      grid(): points to square equal-area cells or H3 hexagons, with the unit of each cell
 
 Nothing here computes a statistic; everything above (tables, measures, maps ...) may import it.
 """

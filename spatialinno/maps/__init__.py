@@ -7,6 +7,7 @@ base        the shared base: offline page, feature layers, outlines, border line
 frames      what a map draws: the user's rows on the simplified boundary layer, names, checks
 choropleth  choropleth_map: a numeric column in classes
 clusters    lisa_map, hotspot_map: local statistics (LISA clusters, Gi* hot and cold spots)
+raster      grids of si.grid drawn as one image (lisa_map / hotspot_map of 10^4-10^6 cells)
 study       coastal_lead_map, capital_effect_map: the maps of the reference study
 capitals    the capital circles of capital_effect_map (sized, kept apart, labelled)
 names       place-name labels (names=True | "province" | "prefecture" | "county") on any map

@@ -21,6 +21,7 @@ from ..measures import results
 from .base import add_border_lines, add_legend, add_regions, check_lang, finish, start_map
 from .frames import display_frame, name_rows, plain, result_label
 from .names import add_names, check_names
+from .raster import add_categorized_grid, is_grid
 
 __all__ = ["add_categorized_regions", "hotspot_map", "lisa_map"]
 
@@ -136,7 +137,8 @@ def lisa_map(
     check_names(names)
     require_columns(lisa_gdf, cluster_column, "LISA frame")
     value = _analysed(lisa_gdf, value, "lisa")
-    g = display_frame(lisa_gdf, "LISA frame")
+    grid = is_grid(lisa_gdf)  # cells of si.grid: one image, not one path per cell
+    g = lisa_gdf if grid else display_frame(lisa_gdf, "LISA frame")
     allowed = [c.value for c in styles.LISA.categories]
     values = results.lisa_classes(g, cluster_column).tolist()
     bad = [i for i, v in enumerate(values) if v not in allowed]
@@ -148,10 +150,12 @@ def lisa_map(
             f"LISA clusters must be one of {', '.join(map(str, allowed))}"
         )
     value_label = result_label(lisa_gdf, value, lang, labels) if value else None
-    extra = _local_tips(g, value, value_label, results.LISA, "lisa_statistic", lang, "LISA frame")
     style = styles.lisa(cluster_column)
     title = title or _default_title(style, value_label, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
+    if grid:
+        return add_categorized_grid(m, g, style, values, lang)
+    extra = _local_tips(g, value, value_label, results.LISA, "lisa_statistic", lang, "LISA frame")
     return add_categorized_regions(m, g, style, values, extra, lang, names=names)
 
 
@@ -203,7 +207,8 @@ def hotspot_map(
     check_names(names)
     require_columns(hot_gdf, bin_column, "hot-spot frame")
     value = _analysed(hot_gdf, value, "hotspots")
-    g = display_frame(hot_gdf, "hot-spot frame")
+    grid = is_grid(hot_gdf)  # cells of si.grid: one image, not one path per cell
+    g = hot_gdf if grid else display_frame(hot_gdf, "hot-spot frame")
     raw = pd.to_numeric(g[bin_column], errors="coerce")
     bad = (g[bin_column].notna() & raw.isna()) | (raw.notna() & ~raw.isin(results.GI_BINS))
     if bad.any():
@@ -216,8 +221,26 @@ def hotspot_map(
     # are their own classes, not "ns"
     values = results.gi_classes(g, bin_column).tolist()
     value_label = result_label(hot_gdf, value, lang, labels) if value else None
-    extra = _local_tips(g, value, value_label, results.GI, "gi_statistic", lang, "hot-spot frame")
     style = styles.hotspots(bin_column)
     title = title or _default_title(style, value_label, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
+    if grid:
+        return add_categorized_grid(m, g, style, values, lang, _inference_note(hot_gdf, lang))
+    extra = _local_tips(g, value, value_label, results.GI, "gi_statistic", lang, "hot-spot frame")
     return add_categorized_regions(m, g, style, values, extra, lang, names=names)
+
+
+def _inference_note(frame: pd.DataFrame, lang: str) -> list[str]:
+    """How the p-values of a hot-spot frame were obtained, as its attrs record it."""
+    rec = frame.attrs.get("hotspots", {})
+    if rec.get("inference") == "analytic":
+        return ["p 值：Gi* z 的正态近似（解析，未置换）" if lang == "zh"
+                else "p-values: normal approximation of Gi* z (analytic, no permutations)"]  # fmt: skip
+    if rec.get("inference") == "permutation":
+        n = int(rec.get("permutations", 0))
+        return [
+            f"p 值：{n:,} 次条件置换"
+            if lang == "zh"
+            else f"p-values: {n:,} conditional permutations"
+        ]
+    return []

@@ -72,6 +72,7 @@ from .arrangements import (
     equal_row_weights,
     row_reduce,
     row_weights,
+    shared_sum_counts,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ __all__ = [
     "EXACT_MAX",
     "GLOBAL_THRESHOLD",
     "MAX_SECONDS",
+    "SHARED_MIN_UNITS",
     "TIE_RTOL",
     "GlobalTest",
     "LocalTest",
@@ -97,6 +99,7 @@ __all__ = [
     "threshold",
     "tie_tolerance",
     "two_sided_p",
+    "two_sided_p_array",
 ]
 
 CORRECTIONS: tuple[str | None, ...] = (None, "fdr", "bonferroni")
@@ -114,6 +117,9 @@ MAX_SECONDS = 300.0
 _SECONDS_PER_ELEMENT: dict[str, float] = {"global": 1e-8, "conditional": 1.5e-8}
 #: the smallest conventional level: the threshold a global test is sized for
 GLOBAL_THRESHOLD = 0.001
+#: from this many units on (grids; the bundled layers have at most 2,891), neighbourhoods with
+#: equal weights share the sums of their draws (arrangements.shared_sum_counts): O(P k + n log P)
+SHARED_MIN_UNITS = 10_000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,6 +238,15 @@ def _check_time(
     )
 
 
+def _shared_seconds(card: np.ndarray, n: int, permutations: int) -> float:
+    """Estimated seconds per draw of the shared path: k + 1 values drawn and summed per
+    neighbour count k, and a binary search per region per chunk of draws."""
+    ks = np.unique(card)
+    chunks = sum(math.ceil(permutations / max(1, DRAW_BLOCK // (int(k) + 1))) for k in ks)
+    per_draw = float((ks + 1).sum()) * 4 * _SECONDS_PER_ELEMENT["conditional"]
+    return per_draw + chunks * n * 20 * _SECONDS_PER_ELEMENT["conditional"] / permutations
+
+
 def _duration(seconds: float) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
@@ -312,6 +327,18 @@ def two_sided_p(z: float) -> float:
     0.05
     """
     return float(math.erfc(abs(z) / math.sqrt(2.0)))
+
+
+def two_sided_p_array(z: np.ndarray) -> np.ndarray:
+    """:func:`two_sided_p` of every z (NaN stays NaN), vectorised: 10^6 z-scores in
+    milliseconds instead of seconds.
+
+    >>> two_sided_p_array(np.array([0.0, 1.959964, np.nan])).round(6).tolist()
+    [1.0, 0.05, nan]
+    """
+    from scipy.special import erfc
+
+    return erfc(np.abs(np.asarray(z, dtype=float)) / math.sqrt(2.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,6 +537,11 @@ def conditional_test(
     As in esda, each chunk of draws is shared by all regions (index skipping i). Regions whose
     number of possible neighbour sets is at most ``permutations`` get the exact p-value over all
     of them. ``off`` holds the weights without the diagonal, zeros eliminated, indices sorted.
+    From :data:`SHARED_MIN_UNITS` units on (grids), when every randomised region has equal
+    weights (binary or row-standardised contiguity), the draws' neighbour sums are shared by all
+    regions with the same number of neighbours (:func:`arrangements.shared_sum_counts`): each
+    region still gets P uniformly random neighbour sets, but the run time no longer grows with
+    n x P (72,900 cells, 9,999 permutations: seconds instead of minutes).
     ``threshold`` is the smallest p-value a decision uses, ``threshold_text`` says how it comes
     about (both for the message refusing a count that cannot finish).
     """
@@ -528,7 +560,10 @@ def conditional_test(
     exact = (card > 0) & (arrangements <= min(permutations, EXACT_MAX))
     random_units = (card > 0) & ~exact
     work = float(np.dot(np.where(exact, arrangements, 0.0), card))
+    shared = n >= SHARED_MIN_UNITS and bool(equal[random_units].all())
     per_draw = float(card[random_units].sum() + n) * _SECONDS_PER_ELEMENT["conditional"]
+    if shared:  # per draw: k + 1 values per neighbour count, a binary search per unit
+        per_draw = _shared_seconds(card[random_units], n, permutations)
     seconds = work * _SECONDS_PER_ELEMENT["conditional"]
     if random_units.any():
         seconds += permutations * per_draw
@@ -536,7 +571,14 @@ def conditional_test(
 
     ge = np.zeros(n)
     le = np.zeros(n)
-    groups = [(k, u, row_weights(off, u)) for k, u in by_cardinality(card, random_units)]
+    if shared:
+        shared_sum_counts(off, values, sign, observed, tol, random_units,
+                          permutations, rng, ge, le)  # fmt: skip
+    groups = (
+        []
+        if shared
+        else [(k, u, row_weights(off, u)) for k, u in by_cardinality(card, random_units)]
+    )
     if groups:
         kmax = int(card[random_units].max())
         chunk = max(1, min(permutations, DRAW_BLOCK // kmax))

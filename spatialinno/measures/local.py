@@ -39,7 +39,7 @@ from .inference import (
     resolve_permutations,
     significant,
     threshold,
-    two_sided_p,
+    two_sided_p_array,
 )
 from .results import (
     COLD,
@@ -292,7 +292,7 @@ def hotspots(
         p_sim = np.minimum(1.0, 2.0 * test.p)  # NaN (untestable) stays NaN
         untestable = untestable | test.untestable
         p_note = "; ".join(t for t in (p_note, test.note()) if t)
-    p_norm = np.array([two_sided_p(v) for v in gi_z])
+    p_norm = two_sided_p_array(gi_z)
     p = p_sim if p_sim is not None and inference == "permutation" else p_norm
     p = np.where(isolated, np.nan, p)
     gi_z = np.where(isolated, np.nan, gi_z)
@@ -379,9 +379,7 @@ def _gi_star_weights(matrix: sp.csr_matrix, transform: str) -> tuple[sp.csr_matr
     """Gi* weights (binary, self weight 1, row-standardised after for "R") and the islands."""
     import scipy.sparse as sp
 
-    base = sp.csr_matrix(matrix, copy=True)
-    base.setdiag(0)
-    base.eliminate_zeros()
+    base = off_diagonal(matrix)
     isolated = np.diff(base.indptr) == 0
     base.data[:] = 1.0
     star = (base + sp.identity(base.shape[0], format="csr")).tocsr()

@@ -331,8 +331,12 @@ def _links(
 def _pairs_once(focal: np.ndarray, neigh: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """The links to sum and the factor to sum them with: with symmetric weights every unordered
     pair appears twice, so each is summed once and doubled (half the work of every permutation)."""
-    pairs = set(zip(focal.tolist(), neigh.tolist(), strict=True))
-    if all((j, i) in pairs for i, j in pairs):
+    # symmetric iff the sorted links equal the sorted reversed links (CSR links are distinct);
+    # in numpy, not a set of tuples: 20 s for the 4 million links of 700 x 700 cells
+    size = int(max(focal.max(initial=0), neigh.max(initial=0))) + 1
+    key = np.sort(focal.astype(np.int64) * size + neigh)
+    rev = np.sort(neigh.astype(np.int64) * size + focal)
+    if np.array_equal(key, rev):
         once = focal < neigh
         return focal[once], neigh[once], 2.0
     return focal, neigh, 1.0
