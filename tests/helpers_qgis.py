@@ -11,6 +11,8 @@ interpreter under ``QT_QPA_PLATFORM=offscreen`` and reads back a JSON report per
 * ``feature_colors``: the fill colour QGIS' renderer picks for every feature, in file order
   (``None`` when the renderer draws nothing for it), so a test can check the classification;
   ``features_with_several_symbols`` counts features drawn more than once (overlapping rules);
+* ``title`` / ``abstract``: the layer's metadata title and abstract as QGIS reads them (for a
+  GeoPackage: ``gpkg_contents.identifier`` / ``description``);
 * ``messages``: everything QGIS and GDAL logged while opening the layer (level, tag, text);
 * ``render``: a PNG drawn by QGIS' map renderer, with the count of non-background pixels and the
   most frequent colours.
@@ -213,6 +215,10 @@ def inspect(spec, messages):
     if spec.get("sld"):
         msg, ok = layer.loadSldStyle(spec["sld"])
         res["sld_loaded"] = bool(ok)
+    # the layer's title and abstract as QGIS reads them (a GeoPackage's gpkg_contents
+    # identifier / description: Layer Properties > Information, Metadata)
+    res["title"] = layer.metadata().title()
+    res["abstract"] = layer.metadata().abstract()
     res["feature_count"] = layer.featureCount()
     res["crs"] = layer.crs().authid()
     res["geometry_type"] = QgsWkbTypes.displayString(layer.wkbType())

@@ -13,10 +13,16 @@ command line's terminal messages in the language of ``--lang``.
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from helpers_chromium import Chromium, requires_chromium
+from helpers_hostile import PAYLOADS
+from helpers_qgis import inspect_layers, requires_qgis
 
 import spatialinno as si
 from spatialinno import styles
@@ -85,3 +91,114 @@ def test_local_tooltips_use_the_reports_measure_format_in_chromium(browser, cens
         else:
             assert rows[t["p"]] == f"{p_value:.3f}" == styles.format_measure(p_value, p)
     assert small > 0  # the case the old formatter wrote as "0.0001" is covered
+
+
+# ------------------------------------------------------------------------------------------
+# QGIS layer titles
+# ------------------------------------------------------------------------------------------
+def _province_table() -> pd.DataFrame:
+    """Patent applications of the 31 provinces in 2020 (the bundled yearbook panel)."""
+    panel = si.load_dataset("province_panel")
+    panel = panel[(panel["year"] == 2020) & (panel["gb"] != "156000000")]
+    return panel[["gb", "province", "patent_app_total"]].reset_index(drop=True)
+
+
+def _contents(path: Path) -> dict[str, tuple[str, str]]:
+    with closing(sqlite3.connect(path)) as con:
+        rows = con.execute("SELECT table_name, identifier, description FROM gpkg_contents")
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def titled_runs(tmp_path_factory) -> dict[str, Path]:
+    """``si.analyze`` in Chinese and English with a label and a unit; a hostile label."""
+    out = tmp_path_factory.mktemp("titled")
+    table = _province_table()
+    label = {"zh": "专利申请|件", "en": "Patent applications|pieces"}
+    runs = {}
+    for lang in ("zh", "en"):
+        si.analyze(table, "province", ["patent_app_total"], out / lang, lang=lang,
+                   permutations=99, seed=1, labels={"patent_app_total": label[lang]})  # fmt: skip
+        runs[lang] = out / lang / "results.gpkg"
+    hostile = table.rename(columns={"patent_app_total": "x"})
+    si.analyze(hostile, "province", ["x"], out / "hostile", permutations=99, seed=1,
+               labels={"x": HOSTILE + "|件"})  # fmt: skip
+    runs["hostile"] = out / "hostile" / "results.gpkg"
+    return runs
+
+
+#: a label that is SQL, XML, markup and a template at once (no "|": that splits label|unit)
+HOSTILE = "x'); DROP TABLE layer_styles; --<b>&amp;</b>]]><!--\"" + PAYLOADS[1] + PAYLOADS[5]
+
+EXPECTED_TITLES = {
+    "zh": {
+        "patent_app_total": "专利申请（件）：分级设色图",
+        "lisa_patent_app_total": "专利申请（件）：LISA 聚类",
+        "hotspots_patent_app_total": "专利申请（件）：Gi* 冷热点",
+        "境界线": "境界线",
+    },
+    "en": {
+        "patent_app_total": "Patent applications (pieces): choropleth",
+        "lisa_patent_app_total": "Patent applications (pieces): LISA clusters",
+        "hotspots_patent_app_total": "Patent applications (pieces): Gi* hot and cold spots",
+        "境界线": "national boundary line",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gpkg_layers_carry_a_human_title(titled_runs, lang):
+    contents = _contents(titled_runs[lang])
+    for layer, title in EXPECTED_TITLES[lang].items():
+        assert contents[layer][0] == title, (layer, contents[layer])
+    for layer in ("patent_app_total", "lisa_patent_app_total", "hotspots_patent_app_total"):
+        assert contents[layer][1] == contents[layer][0]  # the abstract QGIS shows
+        assert "patent_app_total" not in contents[layer][0]  # never the raw column name
+    # the table names the print figures read back stay as they were
+    assert {"lisa_patent_app_total", "hotspots_patent_app_total"} <= set(contents)
+
+
+@requires_qgis
+@pytest.mark.qgis
+def test_qgis_shows_the_layer_titles(titled_runs):
+    specs = [
+        {"path": str(titled_runs[lang]), "layer": layer, "nfeat": 0}
+        for lang in ("zh", "en")
+        for layer in EXPECTED_TITLES[lang]
+    ]
+    reports = inspect_layers(specs)
+    # GDAL passes the identifier on only when it differs from the table name (境界线 in zh:
+    # the layer's name is its title already)
+    expected = [
+        "" if t == layer else t
+        for lang in ("zh", "en")
+        for layer, t in EXPECTED_TITLES[lang].items()
+    ]
+    assert [r["title"] for r in reports] == expected  # Chinese intact, full-width brackets
+    for r in reports:
+        assert r["valid"] and r["feature_count"] > 0
+        assert r["renderer"]["type"] in ("graduatedSymbol", "categorizedSymbol", "singleSymbol")
+
+
+@requires_qgis
+@pytest.mark.qgis
+def test_a_hostile_label_is_an_inert_layer_title(titled_runs):
+    path = titled_runs["hostile"]
+    contents = _contents(path)
+    shown = HOSTILE + "（件）"
+    assert contents["lisa_x"][0] == shown + "：LISA 聚类"  # stored as text, unchanged
+    with closing(sqlite3.connect(path)) as con:  # the statement in the label never ran
+        n_styles = con.execute("SELECT count(*) FROM layer_styles").fetchone()[0]
+        descriptions = [r[0] for r in con.execute("SELECT description FROM layer_styles")]
+    assert n_styles >= 4 and any(shown in d for d in descriptions)
+    reports = inspect_layers(
+        [{"path": str(path), "layer": layer, "nfeat": 0} for layer in ("x", "lisa_x", "hotspots_x")]
+    )
+    assert [r["title"] for r in reports] == [
+        shown + "：分级设色图",
+        shown + "：LISA 聚类",
+        shown + "：Gi* 冷热点",
+    ]
+    for r in reports:  # the style still parses and draws every unit
+        assert r["valid"] and r["renderer"]["type"] in ("graduatedSymbol", "categorizedSymbol")
+        assert all(c is not None for c in r["feature_colors"])
