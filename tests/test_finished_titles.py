@@ -202,3 +202,61 @@ def test_a_hostile_label_is_an_inert_layer_title(titled_runs):
     for r in reports:  # the style still parses and draws every unit
         assert r["valid"] and r["renderer"]["type"] in ("graduatedSymbol", "categorizedSymbol")
         assert all(c is not None for c in r["feature_colors"])
+
+
+# ------------------------------------------------------------------------------------------
+# the terminal in the language of --lang
+# ------------------------------------------------------------------------------------------
+#: English words of the terminal lines (tests/test_cli_trust.py checks the English run)
+ENGLISH = ("matched no", "not matched", "closest", "row 20", "note:", "warning:", "skipped",
+           "left out", "data note", "wrote", "fix these rows")  # fmt: skip
+
+
+def _typo_csv(path: Path) -> Path:
+    t = si.load_dataset("province_panel")
+    t = t[(t["year"] == 2020) & (t["gb"] != "156000000")]
+    t = t[["province", "rd_exp_total_10k_yuan"]].reset_index(drop=True)
+    t.loc[t["province"] == "广东", "province"] = "广冬省"  # a typo: spreadsheet row 20
+    t.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("mode", ["raise", "warn"])
+def test_unmatched_rows_are_listed_in_chinese_with_lang_zh(tmp_path, capsys, mode):
+    from spatialinno import cli
+
+    path = _typo_csv(tmp_path / "typo.csv")
+    argv = ["analyze", str(path), "--level", "province", "--columns", "rd_exp_total_10k_yuan",
+            "--permutations", "99", "--out", str(tmp_path / "out"), "--on-unmatched", mode,
+            "--lang", "zh"]  # fmt: skip
+    assert cli.main(argv) == (2 if mode == "raise" else 0)
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "typo.csv 的 1 行（共 31 行）未匹配到任何省级单元" in err
+    assert "  未匹配 (1):\n    第 20 行：province='广冬省'：'广冬省' 与任何省级名称" in err
+    assert "；最接近：广东省 (440000)" in err
+    if mode == "raise":
+        assert "请在表中改正这些行" in err and "--on-unmatched warn" in err
+    else:
+        assert "spatialinno: 警告: typo.csv 的 1 行" in err and "不计入任何统计" in err
+        assert "条数据说明，见 report.html" in err
+        assert "analyze：已将 " in captured.out and " 个文件写入 " in captured.out
+    lines = [ln for ln in err.splitlines() if not ln.startswith("spatialinno: error:")]
+    for word in ENGLISH:  # no English sentence (the error's own prefix aside)
+        assert word not in "\n".join(lines), word
+
+
+def test_reading_notes_are_said_in_chinese_with_lang_zh(tmp_path, capsys):
+    from spatialinno import cli
+
+    data = Path(__file__).parent / "data" / "messy_yearbook_rd_2021.xlsx"
+    argv = ["analyze", str(data), "--level", "province", "--columns", "R&D经费_内部支出(万元)",
+            "--permutations", "99", "--out", str(tmp_path / "out"), "--on-unmatched", "drop",
+            "--quiet", "--lang", "zh"]  # fmt: skip
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "spatialinno: 提示: messy_yearbook_rd_2021.xlsx：表头上方的第 1–2 行已跳过" in err
+    assert "第 3–4 行的多行表头已合并为列名" in err and "表格下方第 38–39 行作为注释读取" in err
+    assert "第 5 行：地区='全国'：'全国' 是合计行" in err
+    for word in ENGLISH:
+        assert word not in err, word

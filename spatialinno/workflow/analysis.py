@@ -30,7 +30,7 @@ from .options import check_columns, check_level, check_permutations_needed, make
 from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_outputs
 from .section import RunContext, cross_section
 from .staging import Staging
-from .text import LEVEL, TEXT
+from .text import LEVEL, TERMINAL, TEXT
 
 __all__ = ["Analysis", "analyze"]
 
@@ -241,9 +241,11 @@ def analyze(
             frame = table
         else:
             keys = [k.strip() for k in key.split(",")] if key else []
-            frame = read_input(table, sheet, header=header, decimal=decimal, code_columns=keys)
+            frame = read_input(
+                table, sheet, header=header, decimal=decimal, code_columns=keys, lang=lang
+            )
         bar.advance("joining")
-        gdf = _join(frame, level, columns, year, key, source, on_unmatched)
+        gdf = _join(frame, level, columns, year, key, source, on_unmatched, lang)
         if labels:
             gdf = with_labels(gdf, labels)
         n_units = max(int(pd.to_numeric(gdf[c], errors="coerce").notna().sum()) for c in columns)
@@ -299,13 +301,16 @@ def _join(
     key: str | None,
     source: str,
     on_unmatched: str,
+    lang: str = "en",
 ) -> Any:
-    """The joined layer; rows left out (with ``on_unmatched`` warn/drop) said on the terminal."""
-    gdf = join_input(frame, level, columns, year, key, source, on_unmatched)
+    """The joined layer; rows left out (with ``on_unmatched`` warn/drop) said on the terminal,
+    in ``lang``."""
+    gdf = join_input(frame, level, columns, year, key, source, on_unmatched, lang)
     report = gdf.attrs["join_report"]
     if not report.unmatched.empty:
-        verb = "note" if on_unmatched == "drop" else "warning"
-        say(f"spatialinno: {verb}: " + unmatched_text(report, source, level, stop=False))
+        verb = TERMINAL[lang]["note" if on_unmatched == "drop" else "warning"]
+        text = unmatched_text(report, source, level, stop=False, lang=lang)
+        say(f"spatialinno: {verb}: {text}")
     return gdf
 
 
