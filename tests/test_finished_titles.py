@@ -13,6 +13,7 @@ command line's terminal messages in the language of ``--lang``.
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 import pytest
 from helpers_chromium import Chromium, requires_chromium
 from helpers_hostile import PAYLOADS
-from helpers_qgis import inspect_layers, requires_qgis
+from helpers_qgis import inspect_layers, open_project, requires_qgis
 
 import spatialinno as si
 from spatialinno import styles
@@ -202,6 +203,46 @@ def test_a_hostile_label_is_an_inert_layer_title(titled_runs):
     for r in reports:  # the style still parses and draws every unit
         assert r["valid"] and r["renderer"]["type"] in ("graduatedSymbol", "categorizedSymbol")
         assert all(c is not None for c in r["feature_colors"])
+
+
+@requires_qgis
+@pytest.mark.qgis
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_gpkg_project_lists_the_layers_under_their_titles_in_qgis(titled_runs, lang, tmp_path):
+    # moved to another folder (as a user hands the file on): the project still finds its layers
+    moved = tmp_path / "elsewhere" / "results.gpkg"
+    moved.parent.mkdir()
+    shutil.copy(titled_runs[lang], moved)
+    seen = open_project(f"geopackage:{moved}?projectName=spatialinno")
+    assert seen["read"] and seen["title"] == (
+        "spatialinno 结果" if lang == "zh" else "spatialinno results"
+    )
+    units = {
+        "zh": "units_province：各图层共用的单元轮廓",
+        "en": "units_province: the units the layers share",
+    }
+    # the Layers panel, top to bottom: border lines, the column's three layers, the units
+    value, lisa, hot, lines = EXPECTED_TITLES[lang].values()
+    assert [ly["name"] for ly in seen["layers"]] == [lines, value, lisa, hot, units[lang]]
+    assert [ly["renderer"] for ly in seen["layers"]] == [
+        "singleSymbol", "graduatedSymbol", "categorizedSymbol", "categorizedSymbol", "singleSymbol"
+    ]  # fmt: skip
+    assert [ly["visible"] for ly in seen["layers"]] == [True, True, False, False, False]
+    for ly in seen["layers"]:
+        assert ly["valid"] and ly["source"].startswith(str(moved) + "|layername=")
+    # 8 border-line features; 34 provinces in every other layer (none left out)
+    assert [ly["feature_count"] for ly in seen["layers"]] == [8, 34, 34, 34, 34]
+
+
+@requires_qgis
+@pytest.mark.qgis
+def test_a_hostile_label_is_an_inert_title_in_the_qgis_project(titled_runs):
+    seen = open_project(f"geopackage:{titled_runs['hostile']}?projectName=spatialinno")
+    shown = HOSTILE + "（件）"
+    assert seen["read"]
+    names = [ly["name"] for ly in seen["layers"]]
+    assert names[1:4] == [shown + "：分级设色图", shown + "：LISA 聚类", shown + "：Gi* 冷热点"]
+    assert all(ly["valid"] and ly["feature_count"] for ly in seen["layers"])
 
 
 # ------------------------------------------------------------------------------------------

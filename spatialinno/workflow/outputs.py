@@ -133,6 +133,7 @@ def export_layer(
     ASCII name ``layer``.
     """
     from ..qgis.export import export
+    from ..qgis.project import write_project
     from ..qgis.shared import BORDER_LINES_LAYER, export_border_lines, export_shared
 
     gpkg = out / GPKG_FILE
@@ -140,6 +141,8 @@ def export_layer(
     export_shared(frame, gpkg, layer, style, lang=lang, title=title)
     if new and layer != BORDER_LINES_LAYER:
         export_border_lines(gpkg, lang=lang)
+    # the file's QGIS project: every layer so far under its title, in the Layers panel
+    write_project(gpkg, "spatialinno 结果" if lang == "zh" else "spatialinno results")
     written: list[str] = []
     if "shp" in formats:
         res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True, lang=lang)
