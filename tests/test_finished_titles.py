@@ -301,3 +301,33 @@ def test_reading_notes_are_said_in_chinese_with_lang_zh(tmp_path, capsys):
     assert "第 5 行：地区='全国'：'全国' 是合计行" in err
     for word in ENGLISH:
         assert word not in err, word
+
+
+def test_the_project_is_well_formed_xml_whatever_the_titles(tmp_path):
+    """Titles with markup, quotes and a control character: the project stays parseable XML
+    with the titles as text (the control character as U+FFFD)."""
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from spatialinno.qgis.project import write_project
+    from spatialinno.qgis.shared import export_shared
+
+    gdf = si.load_boundaries("province").head(5)[["code", "name", "geometry"]]
+    path = tmp_path / "results.gpkg"
+    titles = ["a\x01b", HOSTILE, "<x>&\"'"]
+    for i, title in enumerate(titles):
+        export_shared(gdf, path, f"layer{i}", title=title)
+    write_project(path, "p\x02 <q>")
+    with closing(sqlite3.connect(path)) as con:
+        content = con.execute("SELECT content FROM qgis_projects").fetchone()[0]
+    with zipfile.ZipFile(io.BytesIO(bytes.fromhex(content))) as z:
+        root = ET.fromstring(z.read("spatialinno.qgs"))
+    names = [e.get("name") for e in root.iter("layer-tree-layer")]
+    units = "units：各图层共用的单元轮廓 / units: the units the layers share"  # lang "both"
+    assert names == ["a\ufffdb", HOSTILE, "<x>&\"'", units]
+    assert [e.text for e in root.iter("layername")] == names
+    assert root.get("projectname") == "p\ufffd <q>"
+    assert [e.text for e in root.iter("datasource")] == [
+        f"./results.gpkg|layername={t}" for t in ("layer0", "layer1", "layer2", "units")
+    ]

@@ -26,6 +26,8 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .classes import _NOT_XML
+
 __all__ = ["PROJECT_NAME", "write_project"]
 
 #: the name of the project in the GeoPackage (QGIS lists it under the file in its Browser)
@@ -56,7 +58,9 @@ def _layers(con: sqlite3.Connection) -> list[dict[str, str]]:
     return [
         {
             "table": str(t),
-            "title": str(ident or t),
+            # a character XML cannot hold (a control character) would make the whole project
+            # unreadable: shown as U+FFFD instead (the identifier itself is kept as given)
+            "title": _NOT_XML.sub("\ufffd", str(ident or t)),
             "wkb": str(geom).upper(),
             "crs": f"{org}:{code}" if org and code is not None else f"EPSG:{srs}",
             "qml": styles.get(str(t).lower(), ""),
@@ -98,6 +102,7 @@ def _map_layer(parent: ET.Element, layer: dict[str, str], lid: str, source: str)
 
 def project_xml(path: Path, layers: list[dict[str, str]], title: str) -> bytes:
     """The ``.qgs`` document of ``layers`` (top first), their sources relative to ``path``."""
+    title = _NOT_XML.sub("\ufffd", title)
     root = ET.Element("qgis", projectname=title, version=_QGIS_VERSION)
     ET.SubElement(root, "title").text = title
     crs = layers[-1]["crs"] if layers else "EPSG:4490"
