@@ -32,6 +32,7 @@ from .workflow.options import CORRECTIONS, FORMATS, LEVELS, parse_labels, parse_
 from .workflow.outputs import REPORT_FILE
 from .workflow.staging import Interrupted, terminate_as_interrupt
 from .workflow.study import demo
+from .workflow.text import TERMINAL
 
 # analyze, demo and the two parsers are importable from here as before the workflow existed
 __all__ = ["Analysis", "analyze", "build_parser", "demo", "main", "parse_header", "parse_weights"]
@@ -201,14 +202,14 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _finish(res: Analysis, quiet: bool, what: str) -> int:
+def _finish(res: Analysis, quiet: bool, what: str, lang: str) -> int:
+    """The closing lines of a run, in the language of ``--lang``."""
     if not quiet:
-        print(
-            f"{what}: wrote {len(res.files)} files to {res.out} in {res.seconds:.1f} s "
-            f"(open {res.out / REPORT_FILE})"
-        )
+        t = TERMINAL[lang]
+        n, report = len(res.files), res.out / REPORT_FILE
+        print(t["wrote"].format(what=what, n=n, out=res.out, seconds=res.seconds, report=report))
         if res.warnings:
-            print(f"{len(res.warnings)} data note(s), listed in {REPORT_FILE}", file=sys.stderr)
+            print(t["data_notes"].format(n=len(res.warnings), report=REPORT_FILE), file=sys.stderr)
     return EXIT_OK
 
 
@@ -233,7 +234,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         figures=args.figures,
         **{name: getattr(args, name) for name in _ANALYZE_KEYWORDS},
     )
-    return _finish(res, args.quiet, "analyze")
+    return _finish(res, args.quiet, "analyze", args.lang)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -247,7 +248,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         quiet=args.quiet,
     )
-    return _finish(res, args.quiet, "demo")
+    return _finish(res, args.quiet, "demo", args.lang)
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -11,6 +11,8 @@ interpreter under ``QT_QPA_PLATFORM=offscreen`` and reads back a JSON report per
 * ``feature_colors``: the fill colour QGIS' renderer picks for every feature, in file order
   (``None`` when the renderer draws nothing for it), so a test can check the classification;
   ``features_with_several_symbols`` counts features drawn more than once (overlapping rules);
+* ``title`` / ``abstract``: the layer's metadata title and abstract as QGIS reads them (for a
+  GeoPackage: ``gpkg_contents.identifier`` / ``description``);
 * ``messages``: everything QGIS and GDAL logged while opening the layer (level, tag, text);
 * ``render``: a PNG drawn by QGIS' map renderer, with the count of non-background pixels and the
   most frequent colours.
@@ -213,6 +215,10 @@ def inspect(spec, messages):
     if spec.get("sld"):
         msg, ok = layer.loadSldStyle(spec["sld"])
         res["sld_loaded"] = bool(ok)
+    # the layer's title and abstract as QGIS reads them (a GeoPackage's gpkg_contents
+    # identifier / description: Layer Properties > Information, Metadata)
+    res["title"] = layer.metadata().title()
+    res["abstract"] = layer.metadata().abstract()
     res["feature_count"] = layer.featureCount()
     res["crs"] = layer.crs().authid()
     res["geometry_type"] = QgsWkbTypes.displayString(layer.wkbType())
@@ -352,3 +358,56 @@ def inspect_layer(
 def warnings_in(report: dict[str, Any]) -> list[dict[str, Any]]:
     """Messages QGIS logged at warning level or above (Qgis.Warning = 1, Critical = 2)."""
     return [m for m in report.get("messages", []) if m["level"] >= 1]
+
+
+_PROJECT_SCRIPT = r"""
+import json, os, sys
+from qgis.core import QgsApplication, QgsProject
+app = QgsApplication([], False)
+QgsApplication.setPrefixPath("/usr", True)
+app.initQgis()
+try:
+    project = QgsProject.instance()
+    ok = project.read(sys.argv[1])
+    layers = []
+    for node in project.layerTreeRoot().findLayers():
+        layer = node.layer()
+        valid = layer is not None and layer.isValid()
+        layers.append({
+            "name": node.name(),
+            "visible": node.isVisible(),
+            "valid": valid,
+            "source": layer.source() if layer is not None else None,
+            "renderer": layer.renderer().type() if valid and layer.renderer() else None,
+            "feature_count": layer.featureCount() if valid else None,
+        })
+    with open(sys.argv[2], "w", encoding="utf-8") as fh:
+        json.dump({"read": bool(ok), "title": project.title(), "layers": layers}, fh,
+                  ensure_ascii=False)
+    code = 0
+except BaseException as exc:
+    sys.stderr.write(repr(exc) + "\n")
+    code = 1
+sys.stdout.flush()
+os._exit(code)
+"""
+
+
+def open_project(uri: str, timeout: float = 300) -> dict[str, Any]:
+    """Open a QGIS project (a file or ``geopackage:<file>?projectName=<name>``) in real QGIS.
+
+    Returns ``read`` (QgsProject.read succeeded), ``title`` and ``layers``: the Layers panel from
+    top to bottom, each with ``name`` (as the panel shows it), ``visible``, ``valid``,
+    ``source``, ``renderer`` (type) and ``feature_count``.
+    """
+    with tempfile.TemporaryDirectory(prefix="qgis-project-") as tmp:
+        script = Path(tmp) / "spatialinno_qgis_project.py"
+        script.write_text(_PROJECT_SCRIPT, encoding="utf-8")
+        out_file = Path(tmp) / "report.json"
+        proc = subprocess.run(
+            [QGIS_PYTHON, str(script), uri, str(out_file)],
+            capture_output=True, text=True, timeout=timeout, env=_env(), cwd=tmp,
+        )  # fmt: skip
+        if proc.returncode != 0 or not out_file.exists():
+            raise RuntimeError(f"PyQGIS project probe failed:\n{proc.stderr[-3000:]}")
+        return json.loads(out_file.read_text(encoding="utf-8"))

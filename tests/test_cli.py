@@ -131,7 +131,8 @@ def test_analyze_writes_every_output(run: dict) -> None:
             assert (out / "shp" / f"{layer}{ext}").is_file(), f"{layer}{ext}"
     # the progress bar never reaches a pipe (stderr is not a terminal)
     assert "\r" not in run["proc"].stderr
-    assert "analyze: wrote" in run["proc"].stdout
+    # the closing line in the run's language (--lang zh, the default)
+    assert "analyze：已将 " in run["proc"].stdout and " 个文件写入 " in run["proc"].stdout
     assert "Traceback" not in run["proc"].stderr
 
 

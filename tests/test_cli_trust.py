@@ -201,8 +201,9 @@ def _typo_table(path: Path) -> Path:
 def test_typo_row_stops_the_run_with_its_row(tmp_path: Path, capsys) -> None:
     path = _typo_table(tmp_path / "typo.csv")
     out = tmp_path / "out"
+    # the terminal speaks the language of --lang (these are the English lines)
     argv = ["analyze", str(path), "--level", "province", "--columns", "rd_exp_total_10k_yuan",
-            "--permutations", "99", "--out", str(out)]  # fmt: skip
+            "--permutations", "99", "--out", str(out), "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("spatialinno: error:") == 1 and "Traceback" not in err
@@ -220,7 +221,8 @@ def test_on_unmatched_goes_on_and_lists_rows_on_terminal_and_report(
     path = _typo_table(tmp_path / "typo.csv")
     out = tmp_path / "out"
     argv = ["analyze", str(path), "--level", "province", "--columns", "rd_exp_total_10k_yuan",
-            "--permutations", "99", "--out", str(out), "--on-unmatched", mode]  # fmt: skip
+            "--permutations", "99", "--out", str(out), "--on-unmatched", mode,
+            "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 0
     err = capsys.readouterr().err
     label = "note" if mode == "drop" else "warning"
@@ -254,7 +256,7 @@ def test_district_rows_in_a_city_table_stop_the_run(tmp_path: Path, capsys) -> N
     path = tmp_path / "cities_and_districts.csv"
     table.to_csv(path, index=False)
     argv = ["analyze", str(path), "--level", "prefecture", "--columns", "人口",
-            "--out", str(tmp_path / "out")]  # fmt: skip
+            "--out", str(tmp_path / "out"), "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "300 of 669 table rows of cities_and_districts.csv matched no prefecture unit" in err
@@ -369,7 +371,8 @@ def test_yearbook_sheet_through_the_cli(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     column = "R&D经费_内部支出(万元)"
     argv = ["analyze", str(DATA / "messy_yearbook_rd_2021.xlsx"), "--level", "province",
-            "--columns", column, "--permutations", "99", "--out", str(out)]  # fmt: skip
+            "--columns", column, "--permutations", "99", "--out", str(out),
+            "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert (

@@ -64,7 +64,12 @@ def _local_tips(
     lang: str,
     what: str,
 ) -> dict[str, list[str]]:
-    """Tooltip rows: the analysed value, the local statistic and its p-value when present."""
+    """Tooltip rows: the analysed value, the local statistic and its p-value when present.
+
+    The statistic and its p-value are written as the report writes them
+    (:func:`spatialinno.styles.format_measure`: local Moran's I 4 decimals, z 2, p 3 and
+    ``< 0.001`` below), so a tooltip and the report never show one number two ways.
+    """
     t = styles.TEXT[lang]
     shown = {columns.statistic: t[key], columns.p: t["p"]}
     extra: dict[str, list[str]] = {}
@@ -72,7 +77,9 @@ def _local_tips(
         extra[value_label] = [styles.format_number(v) for v in numeric_column(g, value, what)]
     for col, label in shown.items():
         if col in g.columns:
-            extra[label] = [styles.format_number(v) for v in numeric_column(g, col)]
+            extra[label] = [
+                styles.format_measure(v, col, fmt=styles.LABEL) for v in numeric_column(g, col)
+            ]
     return extra
 
 

@@ -48,7 +48,13 @@ _SQL_TYPES = {"f": "REAL", "i": "INTEGER", "u": "INTEGER", "b": "BOOLEAN"}
 
 
 def export_shared(
-    gdf: object, path: str | Path, layer: str, style: object = None, *, lang: str = "both"
+    gdf: object,
+    path: str | Path,
+    layer: str,
+    style: object = None,
+    *,
+    lang: str = "both",
+    title: str | None = None,
 ) -> ExportResult:
     """Write ``gdf`` as layer ``layer`` of the GeoPackage ``path``, sharing stored geometry.
 
@@ -65,6 +71,11 @@ def export_shared(
         As for :func:`spatialinno.export`; stored as the layer's default style.
     lang : {"both", "zh", "en"}
         Legend labels.
+    title : str, optional
+        The layer's human title (a label and unit, ``"常住人口（人）：LISA 聚类"``), stored as
+        ``gpkg_contents.identifier`` and ``description`` (QGIS shows them as the layer's
+        metadata title and abstract) and in its style's description; ``layer`` when not given.
+        The table name stays ``layer``, so code reading the file back finds it by that name.
 
     Returns
     -------
@@ -88,12 +99,12 @@ def export_shared(
         return export_gpkg(frame, target, layer, resolved, True, kind, promote, lang)
     docs = layer_style(resolved, frame, kind, layer=layer, lang=lang) if resolved else None
     _drop_layer(target, layer)
-    units = _units_table(frame, target, promote)
+    units = _units_table(frame, target, promote, lang)
     with closing(sqlite3.connect(target)) as con, con:
         columns = _store_columns(con, units, layer, data)
-        _create_view(con, units, layer, columns)
+        _create_view(con, units, layer, columns, title)
     if docs is not None:
-        store_gpkg_style(target, layer, "geom", docs[0], docs[1], style_title(resolved))
+        store_gpkg_style(target, layer, "geom", docs[0], docs[1], title or style_title(resolved))
     fields = tuple((c, c) for c in data.columns)
     where = GPKG_LAYER_STYLES if docs is not None else None
     return export_result(frame, target, layer, "GPKG", fields, where, [target])
@@ -133,7 +144,7 @@ def _digest(frame: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
+def _units_table(frame: pd.DataFrame, path: Path, promote: bool, lang: str = "both") -> str:
     """The units table holding ``frame``'s geometries, written (with its columns) if new.
 
     Beside it, ``<units>_results`` (an attributes table, one row per unit, joined on ``fid``)
@@ -162,10 +173,12 @@ def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
     )  # fmt: skip
     data = frame.drop(columns=frame.geometry.name)
     known = {str(c): _column_digest(_cells(data[c])) for c in data.columns}
+    # the units themselves, drawn as plain outlines (a base map under the styled layers)
+    label = bilingual(f"{name}：各图层共用的单元轮廓", f"{name}: the units the layers share", lang)
     with closing(sqlite3.connect(path)) as con, con:
         con.execute(
-            "UPDATE gpkg_contents SET description = ? WHERE table_name = ?",
-            (_UNITS_NOTE + digest, name),
+            "UPDATE gpkg_contents SET description = ?, identifier = ? WHERE table_name = ?",
+            (_UNITS_NOTE + digest, label, name),
         )
         results = f"{name}_results"
         con.execute(f'CREATE TABLE "{_q(results)}" (fid INTEGER PRIMARY KEY NOT NULL)')
@@ -176,8 +189,6 @@ def _units_table(frame: pd.DataFrame, path: Path, promote: bool) -> str:
             "strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)",
             (results, results, json.dumps({"units": known, "results": {}})),
         )
-    # the units themselves, drawn as plain outlines (a base map under the styled layers)
-    label = f"{name}: the units the layers share"
     fill = _styles.MAP_COLORS["background"]  # neutral, as the web maps' background
     qml = single_symbol_qml("polygon", fill, label)
     store_gpkg_style(path, name, "geom", qml, single_symbol_sld(name, "polygon", fill), label)
@@ -224,9 +235,20 @@ def _store_columns(
 
 
 def _create_view(
-    con: sqlite3.Connection, units: str, layer: str, columns: list[tuple[str, str]]
+    con: sqlite3.Connection,
+    units: str,
+    layer: str,
+    columns: list[tuple[str, str]],
+    title: str | None = None,
 ) -> None:
-    """The spatial view ``layer`` on ``units``, registered as GDAL reads spatial views."""
+    """The spatial view ``layer`` on ``units``, registered as GDAL reads spatial views.
+
+    ``gpkg_contents.identifier`` (unique in a GeoPackage) is ``title`` -- with `` (layer)``
+    after it when another layer has that title already -- and ``description`` the title too.
+    """
+    shown = str(title).strip() if title is not None and str(title).strip() else layer
+    taken = con.execute("SELECT 1 FROM gpkg_contents WHERE identifier = ?", (shown,)).fetchone()
+    identifier = f"{shown} ({layer})" if taken and shown != layer else shown
     select = ", ".join(f'{s} AS "{_q(c)}"' for s, c in columns)
     con.execute(
         f'CREATE VIEW "{_q(layer)}" AS SELECT u.fid AS OGC_FID, u.geom AS geom, {select} '
@@ -234,10 +256,10 @@ def _create_view(
     )
     con.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
-        "min_x, min_y, max_x, max_y, srs_id) SELECT ?, 'features', ?, '', "
+        "min_x, min_y, max_x, max_y, srs_id) SELECT ?, 'features', ?, ?, "
         "strftime('%Y-%m-%dT%H:%M:%fZ','now'), min_x, min_y, max_x, max_y, srs_id "
         "FROM gpkg_contents WHERE table_name = ?",
-        (layer, layer, units),
+        (layer, identifier, "" if shown == layer else shown, units),
     )
     con.execute(
         "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, "
@@ -297,6 +319,11 @@ def export_border_lines(path: str | Path, *, lang: str = "both") -> ExportResult
     qml = single_symbol_qml("line", _styles.NATIONAL_BORDER_COLOR, label)
     sld = single_symbol_sld(BORDER_LINES_LAYER, "line", _styles.NATIONAL_BORDER_COLOR, label)
     store_gpkg_style(target, BORDER_LINES_LAYER, "geom", qml, sld, label)
+    with closing(sqlite3.connect(target)) as con, con:  # its title in QGIS, in ``lang``
+        con.execute(
+            "UPDATE gpkg_contents SET identifier = ?, description = ? WHERE table_name = ?",
+            (label, label, BORDER_LINES_LAYER),
+        )
     return export_result(
         lines, target, BORDER_LINES_LAYER, "GPKG", res.fields, GPKG_LAYER_STYLES, [target]
     )

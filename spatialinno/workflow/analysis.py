@@ -32,7 +32,7 @@ from .outputs import REPORT_FILE, DataNotes, SummaryTable, check_out, earlier_ou
 from .panel import join_panel, panel_table, space_time
 from .section import RunContext, cross_section
 from .staging import Staging
-from .text import LEVEL, TEXT
+from .text import LEVEL, TERMINAL, TEXT
 
 __all__ = ["Analysis", "analyze"]
 
@@ -255,13 +255,15 @@ def analyze(
             frame = table
         else:
             keys = [k.strip() for k in key.split(",")] if key else []
-            frame = read_input(table, sheet, header=header, decimal=decimal, code_columns=keys)
+            frame = read_input(
+                table, sheet, header=header, decimal=decimal, code_columns=keys, lang=lang
+            )
         long = None
         if time is not None:  # panel mode: the cross-section is one year of the long table
             long, year = panel_table(frame, time, year, columns)
             frame = long
         bar.advance("joining")
-        gdf = _join(frame, level, columns, year, key, source, on_unmatched)
+        gdf = _join(frame, level, columns, year, key, source, on_unmatched, lang)
         if labels:
             gdf = with_labels(gdf, labels)
         n_units = max(int(pd.to_numeric(gdf[c], errors="coerce").notna().sum()) for c in columns)
@@ -345,13 +347,16 @@ def _join(
     key: str | None,
     source: str,
     on_unmatched: str,
+    lang: str = "en",
 ) -> Any:
-    """The joined layer; rows left out (with ``on_unmatched`` warn/drop) said on the terminal."""
-    gdf = join_input(frame, level, columns, year, key, source, on_unmatched)
+    """The joined layer; rows left out (with ``on_unmatched`` warn/drop) said on the terminal,
+    in ``lang``."""
+    gdf = join_input(frame, level, columns, year, key, source, on_unmatched, lang)
     report = gdf.attrs["join_report"]
     if not report.unmatched.empty:
-        verb = "note" if on_unmatched == "drop" else "warning"
-        say(f"spatialinno: {verb}: " + unmatched_text(report, source, level, stop=False))
+        verb = TERMINAL[lang]["note" if on_unmatched == "drop" else "warning"]
+        text = unmatched_text(report, source, level, stop=False, lang=lang)
+        say(f"spatialinno: {verb}: {text}")
     return gdf
 
 

@@ -74,13 +74,17 @@ def read_input(
     header: int | list[int] | str | None = "auto",
     decimal: str | None = None,
     code_columns: Sequence[str] = (),
+    lang: str = "en",
 ) -> pd.DataFrame:
     """``si.read_table`` with every failure turned into one clear ``InputError``.
 
     The returned table is indexed by spreadsheet row number (index name ``row``), so that the
-    join names rows as the user's spreadsheet does ("row 20", header = row 1).
+    join names rows as the user's spreadsheet does ("row 20", header = row 1). What
+    ``read_table`` detected is said on the terminal in ``lang``.
     """
     from ..tables.read import read_table
+    from .notes import render
+    from .text import TERMINAL
 
     p = Path(path)
     if not p.exists():
@@ -98,7 +102,9 @@ def read_input(
             "file is not damaged and that its extension matches its content"
         ) from exc
     for note in table.attrs.get("notes", ()):
-        say(f"spatialinno: note: {note}")
+        # in English the note's own text (the API's warning), in Chinese rendered from its key
+        shown = str(note) if lang == "en" else render(note, lang)
+        say(f"spatialinno: {TERMINAL[lang]['note']}: {shown}")
     if len(table.columns) < 2:
         raise InputError(
             f"{p.name} holds no usable table ({len(table)} rows, {len(table.columns)} column: "
@@ -123,8 +129,10 @@ def join_input(
     key: str | None,
     source: str,
     on_unmatched: str = "raise",
+    lang: str = "en",
 ) -> Any:
-    """Join ``table`` to ``level``; check columns, year, values and the rows left unmatched.
+    """Join ``table`` to ``level``; check columns, year, values and the rows left unmatched
+    (listed in ``lang``).
 
     A wide table's column given by its full name (``rd_2019`` with ``--year 2019``) keeps that
     name in the joined frame, so that every message and map names what the user typed.
@@ -148,7 +156,9 @@ def join_input(
         if report is None:
             raise
         if not report.matched.empty:
-            raise JoinError(unmatched_text(report, source, level, stop=True), report) from None
+            raise JoinError(
+                unmatched_text(report, source, level, stop=True, lang=lang), report
+            ) from None
         first = report.rows.head(3)
         examples = "; ".join(str(r.note) for r in first.itertuples())
         raise JoinError(
@@ -159,7 +169,7 @@ def join_input(
         ) from None
     report = gdf.attrs["join_report"]
     if report.matched.empty:  # every row defunct: nothing left to analyse
-        raise JoinError(unmatched_text(report, source, level, stop=True), report)
+        raise JoinError(unmatched_text(report, source, level, stop=True, lang=lang), report)
     if "year" in gdf.columns and year is None:
         years = sorted(gdf["year"].dropna().unique().tolist())
         if len(years) > 1:
@@ -243,51 +253,45 @@ def _check_values(gdf: Any, column: str, level: str) -> None:
         )
 
 
-_HOW_TEXT = {
-    "unmatched": "not matched",
-    "ambiguous": "ambiguous (the name fits several units)",
-    "defunct": "units that no longer exist (never joined; the successor's figure usually "
-    "includes them)",
-}
-
-
 def unmatched_text(
-    report: Any, source: str, level: str, *, stop: bool, per_reason: int = 10
+    report: Any, source: str, level: str, *, stop: bool, per_reason: int = 10, lang: str = "en"
 ) -> str:
-    """The table rows left out of the join, grouped by reason, and what to do about them."""
-    rows = report.unmatched
-    lines = [
-        f"{len(rows)} of {len(report.rows)} table rows of {source} matched no {level} unit"
-        + (":" if stop else "; they are left out of every statistic:")
-    ]
-    labels = {"unmatched": "closest", "ambiguous": "could be", "defunct": "successors"}
+    """The table rows left out of the join, grouped by reason, and what to do about them.
+
+    In ``lang`` (the terminal's words: :data:`~spatialinno.workflow.text.TERMINAL`; each row's
+    note rendered by :func:`~spatialinno.workflow.notes.render`). In English a row's note is its
+    own text, as the API's join report gives it.
+    """
+    from .notes import render
+    from .text import LEVEL, TERMINAL
+
+    t, rows = TERMINAL[lang], report.unmatched
+    head = t["unmatched_head"].format(
+        n=len(rows),
+        total=len(report.rows),
+        source=source,
+        level=LEVEL["zh"][level] if lang == "zh" else level,
+    )
+    lines = [head + t["unmatched_stop" if stop else "unmatched_go_on"]]
     for how in ("unmatched", "ambiguous", "defunct"):
         part = rows[rows["how"] == how]
         if part.empty:
             continue
-        lines.append(f"  {_HOW_TEXT[how]} ({len(part)}):")
+        lines.append(f"  {t[how]} ({len(part)}):")
         for idx, row in part.head(per_reason).iterrows():
             cands = row["candidates"]
-            more = f"; {labels[how]}: {', '.join(cands)}" if cands else ""
-            lines.append(f"    row {idx}: {row['note']}{more}")
+            more = t["candidates"].format(what=t["cand_" + how], names=t["sep"].join(cands))
+            more = more if cands else ""
+            note = str(row["note"]) if lang == "en" else render(row["note"], lang)
+            lines.append("    " + t["row"].format(row=idx, note=note, more=more))
         if len(part) > per_reason:
-            where = (
-                "--on-unmatched warn lists them all in report.html"
-                if stop
-                else f"all listed in {'report.html'}"
-            )
-            lines.append(f"    ... and {len(part) - per_reason} more ({where})")
+            where = t["more_stop" if stop else "more_go_on"]
+            lines.append("    " + t["more_rows"].format(n=len(part) - per_reason, where=where))
     hint = [n for n in rows["note"].astype(str) if "use level=" in n]
     if len(hint) * 2 >= len(rows) and hint:
-        lines.append(
-            f"  {len(hint)} of these rows name units of another level: check --level, or keep "
-            "only the rows of one level in the table"
-        )
+        lines.append("  " + t["other_level"].format(n=len(hint)))
     if stop:
-        lines.append(
-            "fix these rows in the table, name the key column(s) with --key, or go on without "
-            "them with --on-unmatched warn (listed as a warning) or --on-unmatched drop"
-        )
+        lines.append(t["fix"])
     return "\n".join(lines)
 
 

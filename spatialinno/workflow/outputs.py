@@ -116,7 +116,13 @@ def slug(text: str, taken: set[str], fallback: str) -> str:
 
 
 def export_layer(
-    frame: Any, out: Path, layer: str, style: Any, formats: Sequence[str], lang: str = "both"
+    frame: Any,
+    out: Path,
+    layer: str,
+    style: Any,
+    formats: Sequence[str],
+    lang: str = "both",
+    title: str | None = None,
 ) -> list[str]:
     """Write ``frame`` as a styled layer of results.gpkg (and a Shapefile if "shp" in ``formats``).
 
@@ -125,16 +131,22 @@ def export_layer(
     styled national border lines (境界线, incl. the South China Sea line) with it, so a map made
     in QGIS from the file is complete. Returns the Shapefile parts written (relative to
     ``out``); results.gpkg is listed once by the caller. Layers are replaced: ``out`` is the
-    run's own staging folder. ``lang``: the legend labels (the run's language, or "both").
+    run's own staging folder. ``lang``: the legend labels (the run's language, or "both");
+    ``title``: the layer's human title in that language (label and unit), which QGIS shows as
+    the layer's title (:func:`~spatialinno.qgis.shared.export_shared`); the layer keeps its
+    ASCII name ``layer``.
     """
     from ..qgis.export import export
+    from ..qgis.project import write_project
     from ..qgis.shared import BORDER_LINES_LAYER, export_border_lines, export_shared
 
     gpkg = out / GPKG_FILE
     new = not gpkg.exists()
-    export_shared(frame, gpkg, layer, style, lang=lang)
+    export_shared(frame, gpkg, layer, style, lang=lang, title=title)
     if new and layer != BORDER_LINES_LAYER:
         export_border_lines(gpkg, lang=lang)
+    # the file's QGIS project: every layer so far under its title, in the Layers panel
+    write_project(gpkg, "spatialinno 结果" if lang == "zh" else "spatialinno results")
     written: list[str] = []
     if "shp" in formats:
         res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True, lang=lang)

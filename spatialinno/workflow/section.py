@@ -191,7 +191,7 @@ def _one_column(
     clusters = _cluster_counts(lisa_gdf, hot_gdf, col, run, section)
     run.bar.advance(f"{section}: maps {col}")
     maps = _save_maps(gdf, lisa_gdf, hot_gdf, col, name, run, title_suffix)
-    layers, extra = _write_layers(gdf, lisa_gdf, hot_gdf, level, col, name, run)
+    layers, extra = _write_layers(gdf, lisa_gdf, hot_gdf, level, col, name, run, title_suffix)
     return _Column(
         overview, moran_row, clusters, maps, layers, extra, dict(lisa_gdf.attrs.get("lisa", {}))
     )
@@ -300,23 +300,36 @@ def _save_maps(
 
 
 def _write_layers(
-    gdf: Any, lisa_gdf: Any, hot_gdf: Any, level: str, col: str, name: str, run: RunContext
+    gdf: Any,
+    lisa_gdf: Any,
+    hot_gdf: Any,
+    level: str,
+    col: str,
+    name: str,
+    run: RunContext,
+    title_suffix: str = "",
 ) -> tuple[list[str], list[str]]:
     """The value, LISA and Gi* layers of a column (styled), in results.gpkg and maybe shp/."""
     from .. import styles
 
     keep = [c for c in layer_columns(level) if c in gdf.columns and c != "geometry"]
+    shown, text = column_label(col, run.options.lang, frame=gdf, unit=True), run.text
     # the result columns in the order the statistic writes them
     lisa_cols = [c for c in lisa_gdf.columns if c in LISA.all]
     hot_cols = [c for c in hot_gdf.columns if c in GI.all]
+    # titled as the maps are (label and unit; QGIS shows the title, the name stays ASCII)
     layer_frames = (
         (name, gdf[[*keep, col, "geometry"]], styles.graduated(col, scheme="quantiles", k=5)),
         (f"lisa_{name}", lisa_gdf[[*keep, col, *lisa_cols, "geometry"]], "lisa"),
         (f"hotspots_{name}", hot_gdf[[*keep, col, *hot_cols, "geometry"]], "hotspots"),
     )
+    titles = (text["choropleth"], text["lisa_map"], text["hot_map"])
     layers, extra = [], []
-    for layer, frame, style in layer_frames:
-        extra += export_layer(frame, run.out, layer, style, run.options.formats, run.options.lang)
+    for (layer, frame, style), title in zip(layer_frames, titles, strict=True):
+        extra += export_layer(
+            frame, run.out, layer, style, run.options.formats, run.options.lang,
+            title=title.format(col=shown) + title_suffix,
+        )  # fmt: skip
         layers.append(layer)
     return layers, extra
 

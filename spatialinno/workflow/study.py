@@ -280,13 +280,16 @@ def _study_part(run: RunContext, written: _Written) -> dict[str, Any]:
         written.files.append(file)
         written.maps.append((file, title_en if en else title_zh))
     joined = facts["joined"]
-    for year, layer, style in (
-        (2021, "study_capital_share_2021", styles.capital_share("capital_share")),
-        (2023, "study_gini_2023", styles.graduated("gini_innovation", scheme="quantiles", k=5)),
-    ):
+    for year, layer, column, style in (
+        (2021, "study_capital_share_2021", "capital_share", styles.capital_share("capital_share")),
+        (2023, "study_gini_2023", "gini_innovation",
+         styles.graduated("gini_innovation", scheme="quantiles", k=5)),
+    ):  # fmt: skip
         frame = joined[joined["year"] == year].drop(columns="year")
+        # the layer's title in QGIS: the column's label and unit, the year
+        title = TEXT[lang]["panel_map"].format(col=labeller(joined, lang)(column), year=year)
         written.files += export_layer(
-            frame, run.out, layer, style, run.options.formats, run.options.lang
+            frame, run.out, layer, style, run.options.formats, lang, title=title
         )
     means = facts["region_means"]
     written.tables["study_gini_region_means"] = pd.concat(
@@ -409,6 +412,7 @@ def _panel_part(run: RunContext, written: _Written) -> Any:
         style,
         run.options.formats,
         run.options.lang,
+        title=_panel_map(DEMO_PANEL_COLUMNS[0], last, run.options.lang)[1],
     )
     return long
 

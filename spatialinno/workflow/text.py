@@ -22,7 +22,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["HEADERS", "HOW", "LEVEL", "NOTES", "REGION", "SUBJECTS", "TEXT"]
+__all__ = ["HEADERS", "HOW", "LEVEL", "NOTES", "REGION", "SUBJECTS", "TERMINAL", "TEXT"]
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -159,6 +159,60 @@ TEXT: dict[str, dict[str, str]] = {
         "fact_30": "{year}: {share} of the provinces have a capital share above 30 %.",
         "fact_lead": "{year}: the {lead} region has the lowest mean Gini 1 ({low}): innovation "
         "resources are spread most evenly across its cities; highest: {high} ({high_value}).",
+    },
+}
+
+#: what the command line says on the terminal (stderr), in the language of --lang
+TERMINAL: dict[str, dict[str, str]] = {
+    "zh": {
+        "note": "提示",
+        "warning": "警告",
+        "unmatched_head": "{source} 的 {n} 行（共 {total} 行）未匹配到任何{level}单元",
+        "unmatched_stop": "：",
+        "unmatched_go_on": "；这些行不计入任何统计：",
+        "unmatched": "未匹配",
+        "ambiguous": "有歧义（名称对应多个单元）",
+        "defunct": "已不存在的单元（不连接；继任单元的数值通常已包含它们）",
+        "cand_unmatched": "最接近",
+        "cand_ambiguous": "可能是",
+        "cand_defunct": "继任单元",
+        "candidates": "；{what}：{names}",
+        "sep": "，",
+        "row": "第 {row} 行：{note}{more}",
+        "more_rows": "……另有 {n} 行（{where}）",
+        "more_stop": "用 --on-unmatched warn 可在 report.html 中全部列出",
+        "more_go_on": "report.html 中全部列出",
+        "other_level": "其中 {n} 行是其他级别的单元：请检查 --level，或表中只保留同一级别的行",
+        "fix": "请在表中改正这些行、用 --key 指定代码或名称列，或用 --on-unmatched warn（作为警告列出）"
+        "或 --on-unmatched drop 跳过它们继续",
+        "wrote": "{what}：已将 {n} 个文件写入 {out}，用时 {seconds:.1f} 秒（打开 {report}）",
+        "data_notes": "{n} 条数据说明，见 {report}",
+    },
+    "en": {
+        "note": "note",
+        "warning": "warning",
+        "unmatched_head": "{n} of {total} table rows of {source} matched no {level} unit",
+        "unmatched_stop": ":",
+        "unmatched_go_on": "; they are left out of every statistic:",
+        "unmatched": "not matched",
+        "ambiguous": "ambiguous (the name fits several units)",
+        "defunct": "units that no longer exist (never joined; the successor's figure usually "
+        "includes them)",
+        "cand_unmatched": "closest",
+        "cand_ambiguous": "could be",
+        "cand_defunct": "successors",
+        "candidates": "; {what}: {names}",
+        "sep": ", ",
+        "row": "row {row}: {note}{more}",
+        "more_rows": "... and {n} more ({where})",
+        "more_stop": "--on-unmatched warn lists them all in report.html",
+        "more_go_on": "all listed in report.html",
+        "other_level": "{n} of these rows name units of another level: check --level, or keep "
+        "only the rows of one level in the table",
+        "fix": "fix these rows in the table, name the key column(s) with --key, or go on without "
+        "them with --on-unmatched warn (listed as a warning) or --on-unmatched drop",
+        "wrote": "{what}: wrote {n} files to {out} in {seconds:.1f} s (open {report})",
+        "data_notes": "{n} data note(s), listed in {report}",
     },
 }
 
