@@ -782,3 +782,21 @@ def test_labels_give_titles_and_legends_a_name_and_unit_in_chromium(
         assert text in r["title_text"], (name, r["title_text"])
         assert "popu_2020" not in r["title_text"] and "None" not in r["title_text"]
         assert text in r["legend_text"] or text in "\n".join(filter(None, r["all_tooltips"])), name
+
+
+def test_region_outlines_equal_the_to_crs_computation():
+    """issue 15 (speed): the region outlines are projected with pyproj.Proj, not to_crs (0.9 s
+    of the demo spent finding the CGCS2000 -> Albers operation); the outlines are exactly those
+    of the to_crs computation."""
+    from spatialinno.boundaries.load import EQUAL_AREA_CRS
+    from spatialinno.maps.base import boundary_layer
+    from spatialinno.maps.study import region_outlines
+
+    layer = boundary_layer("province").dropna(subset=["region"])
+    regions = layer[["region", "geometry"]].dissolve(by="region")
+    inner = regions.to_crs(EQUAL_AREA_CRS).buffer(-12_000.0).boundary  # _OUTLINE_INSET_M
+    inner = inner.simplify(1500.0).to_crs(4490)
+    want = shapely.transform(inner.to_numpy(), lambda xy: np.round(xy, 5))
+    got = region_outlines()
+    assert got["region"].tolist() == regions.index.tolist() and got.crs.to_epsg() == 4490
+    assert all(shapely.equals_exact(a, b, 0) for a, b in zip(got.geometry, want, strict=True))
