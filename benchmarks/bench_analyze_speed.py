@@ -1,7 +1,7 @@
 """Issue 15, speed of the main job: `spatialinno analyze` on the counties and the demo, side by side.
 
-Runs in fresh processes, one after the other, for two source trees: a baseline (main before
-issue 15, e.g. ``git archive 070f26d spatialinno | tar -x -C /tmp/base``) and this tree:
+Runs in fresh processes, one after the other, for one or more baseline source trees (e.g. main
+before issue 15: ``git archive 070f26d spatialinno | tar -x -C /tmp/base``) and this tree:
 
 * ``analyze`` on the 2,891 counties, five columns, 9,999 permutations (the issue: 35.6 s). The
   table is made from the boundaries themselves (area, perimeter, east and north offset of the
@@ -12,7 +12,7 @@ issue 15, e.g. ``git archive 070f26d spatialinno | tar -x -C /tmp/base``) and th
 For each run the wall time, the CPU time of the process (user + system; it hardly depends on
 how many other jobs share the cores) and the size of results.gpkg are listed, with the load
 average before each run. ``python benchmarks/bench_analyze_speed.py --baseline /tmp/base
---out benchmarks/ANALYZE_SPEED.md``.
+[--baseline "label=/tmp/other"] --out benchmarks/ANALYZE_SPEED.md``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,12 @@ def timed_run(tree: Path, args: list[str]) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--baseline", type=Path, required=True, help="source tree before issue 15")
+    ap.add_argument(
+        "--baseline",
+        action="append",
+        required=True,
+        help="source tree to compare with, as PATH or LABEL=PATH (repeatable)",
+    )
     ap.add_argument("--out", type=Path, default=None, help="markdown file (default: print)")
     ns = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-analyze-"))
@@ -87,10 +92,15 @@ def main() -> None:
         ],
         "demo (prefecture)": ["demo", "--quiet"],
     }
+    trees = []
+    for given in ns.baseline:
+        label, _, path = given.rpartition("=")
+        trees.append((label or "before (baseline)", Path(path).resolve()))
+    trees.append(("now", REPO))
     rows = []
     for job, args in jobs.items():
-        for label, tree in (("before (baseline)", ns.baseline.resolve()), ("now", REPO)):
-            out = work / f"{label[:3]}-{len(rows)}"
+        for label, tree in trees:
+            out = work / f"run-{len(rows)}"
             load = os.getloadavg()[0]
             wall, cpu = timed_run(tree, [*args, "--out", str(out)])
             size = (out / "results.gpkg").stat().st_size / 1e6

@@ -1004,3 +1004,17 @@ def test_qgis_draws_every_unit_of_every_demo_layer(demo_out, tmp_path) -> None:
     # the southernmost line segments (South China Sea, below 12°N) are in the layer
     south = gpd.read_file(gpkg, layer="境界线").geometry.bounds["miny"].min()
     assert south < 5.0
+
+
+def test_column_digest_tells_columns_apart_exactly():
+    """issue 15 (speed): numeric columns are digested from their float64 bytes, not repr; the
+    identity stays that of the values -- 1 and 1.0 alike, NULL apart from 0, -0.0 apart from 0.0,
+    order counts -- on the numeric path and on the mixed (repr) one."""
+    from spatialinno.qgis.shared import _cells, _column_digest
+
+    d = _column_digest
+    assert d([1, None, 2]) == d([1.0, None, 2.0]) != d([1.0, 0.0, 2.0])
+    assert d([0.0]) != d([-0.0]) and d([1.0, 2.0]) != d([2.0, 1.0])
+    assert d(["a", 1]) == d(["a", 1.0]) != d(["a", 2]) and d(["a", None]) != d([None, None])
+    x = pd.Series([0.1 + 0.2, np.nan, 3.0])
+    assert d(_cells(x)) == d([0.30000000000000004, None, 3]) != d([0.3, None, 3])

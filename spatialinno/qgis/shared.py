@@ -127,20 +127,44 @@ def _cells(values: pd.Series) -> list[object]:
     return values.astype(object).where(values.notna(), None).tolist()
 
 
+_NUMBER_CELLS = {float, int, bool, type(None)}
+
+
 def _column_digest(cells: list[object]) -> str:
     """Identity of a column's values (numbers compared exactly, 1 and 1.0 alike)."""
+    if set(map(type, cells)) <= _NUMBER_CELLS:
+        # numbers and NULLs: their float64 bytes (exact, -0.0 apart from 0.0 as repr has it)
+        # and where the NULLs are; ten times faster than repr on 2,891 floats
+        null = np.fromiter((c is None for c in cells), bool, len(cells))
+        numbers = np.array([0.0 if c is None else float(c) for c in cells], dtype=float)
+        return hashlib.sha1(b"numbers" + null.tobytes() + numbers.tobytes()).hexdigest()
     return hashlib.sha1(
         repr([float(c) if isinstance(c, int) else c for c in cells]).encode()
     ).hexdigest()
+
+
+# digests of the last geometry arrays seen, by the identity of their (immutable) shapely
+# objects, which the entry keeps alive so that no id is reused: the layers of a run share one
+# set of outlines, and hashing their WKB once per layer took 0.5 s of a county run
+_DIGESTS: dict[tuple[str, tuple[int, ...]], tuple[np.ndarray, str]] = {}
 
 
 def _digest(frame: pd.DataFrame) -> str:
     """Identity of the geometries (shapes, order and CRS)."""
     import shapely
 
-    h = hashlib.sha1(crs_text(frame).encode())
-    for wkb in shapely.to_wkb(np.asarray(frame.geometry.values), output_dimension=2):
+    geoms = np.asarray(frame.geometry.values)
+    crs = crs_text(frame)
+    key = (crs, tuple(map(id, geoms.tolist())))
+    hit = _DIGESTS.get(key)
+    if hit is not None:
+        return hit[1]
+    h = hashlib.sha1(crs.encode())
+    for wkb in shapely.to_wkb(geoms, output_dimension=2):
         h.update(wkb)
+    if len(_DIGESTS) >= 4:
+        _DIGESTS.pop(next(iter(_DIGESTS)))
+    _DIGESTS[key] = (geoms.copy(), h.hexdigest())
     return h.hexdigest()
 
 
