@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError, SpatialinnoError
+from .._notes import Note
 from .._validate import check_seed
 from ._panel import Panel, default_weights, panel, plain, unit_matrix
 from .local import hotspots
@@ -137,10 +138,13 @@ def _gi_cube(pan: Panel, w: Any, k: int, options: dict[str, Any]) -> dict[str, n
 def _prepare(frame: Any, column: str, time: str, unit: str, w: Any, min_years: int):
     pan = panel(frame, column, time, unit, min_years=min_years)
     if not pan.complete.all():
-        warnings.warn(
+        text = (
             f"{int((~pan.complete).sum())} unit(s) have no {column!r} value in some years; those "
             f"unit-years are left out with their links ('no data') and the units get no "
-            f"category: {pan.describe_missing()}",
+            f"category: {pan.describe_missing()}"
+        )
+        warnings.warn(
+            Note("gaps_emerging", text, column=column, **pan.gaps()),
             DataWarning,
             stacklevel=3,
         )

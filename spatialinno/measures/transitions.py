@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError, SpatialinnoError
+from .._notes import Note
 from .._validate import check_seed
 from ._panel import Panel, default_weights, panel, plain
 from .local import lisa
@@ -282,9 +283,12 @@ def lisa_transitions(
     chosen = _pairs(pairs, pan.years)
     years = sorted({y for pair in chosen for y in pair})
     if not pan.complete.all():
-        warnings.warn(
+        text = (
             f"lisa_transitions: {int((~pan.complete).sum())} unit(s) have no {column!r} value in "
-            f"some years (labelled 'no data' there): {pan.describe_missing()}",
+            f"some years (labelled 'no data' there): {pan.describe_missing()}"
+        )
+        warnings.warn(
+            Note("gaps_transitions", text, column=column, **pan.gaps()),
             DataWarning,
             stacklevel=2,
         )
