@@ -124,7 +124,9 @@ def _gi_cube(pan: Panel, w: Any, k: int, options: dict[str, Any]) -> dict[str, n
                 raise type(exc)(f"{pan.time} {pan.years[t]}: {exc}") from None
         for c in caught:  # the missing unit-years are reported once, by the caller
             if not issubclass(c.category, DataWarning):
-                other.setdefault(str(c.message))
+                other.setdefault(
+                    c.message.args[0] if c.message.args else str(c.message)
+                )  # a Note stays one
         if "gi_p_sim" in res.columns:
             out.setdefault("gi_p_sim", np.full((n, t_count), np.nan))
             out["gi_p_sim"][:, t] = res["gi_p_sim"].to_numpy()[:n]

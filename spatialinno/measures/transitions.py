@@ -150,7 +150,9 @@ def _lisa_years(pan: Panel, w: Any, years: list[Any], options: dict[str, Any]) -
                 raise type(exc)(f"{pan.time} {year}: {exc}") from None
         for c in caught:
             if not issubclass(c.category, DataWarning):
-                other.setdefault(str(c.message))
+                other.setdefault(
+                    c.message.args[0] if c.message.args else str(c.message)
+                )  # a Note stays one
         part = res[["lisa_cluster", "lisa_q", "lisa_I", "lisa_p"]].copy()
         part.insert(0, "year", year)
         part.insert(0, "unit", pan.units.to_numpy())

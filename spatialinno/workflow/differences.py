@@ -51,6 +51,7 @@ __all__ = [
 
 METHODS: tuple[str, ...] = ("dagum", "kde", "convergence")
 SECTION = "differences"
+_METHOD_ZH = {"dagum": "Dagum 基尼系数分解", "kde": "核密度估计", "convergence": "收敛分析"}
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -220,11 +221,19 @@ def difference_section(
         if "kde" in methods:
             _kde(sec, panel, c, year, name, shown, out, summary)
         if "convergence" in methods:
-            if year is None:
-                sec.note("one_year", year=years[0] if years else "–")
+            # the years with a value of c: a panel's other columns may run longer (GDP from
+            # 2005, R&D from 2010), and beta-convergence starts at the first year c has
+            have = _years_with(panel, c) if year else years
+            if len(have) < 2:
+                sec.note("one_year", year=have[0] if have else "–")
             else:
-                _convergence(sec, panel, c, name, shown, out, summary, years)
+                _convergence(sec, panel, c, name, shown, out, summary, have)
     return sec
+
+
+def _years_with(panel: pd.DataFrame, c: str) -> list[Any]:
+    """The years in which some unit has a value of ``c``, in order."""
+    return sorted(panel.loc[panel[c].notna(), "year"].dropna().unique().tolist())
 
 
 def _dagum(
@@ -334,7 +343,11 @@ def _convergence(
 
 def difference_blocks(rep: Report, sec: DifferenceSection, heading: str | None = None) -> None:
     """The section's heading, tables, figures and notes on the report, in order."""
-    rep.heading(heading or sec.text("heading", methods=", ".join(sec.methods)))
+    if sec.lang == "zh":  # the methods by their Chinese names; English keeps the option's
+        methods = "、".join(_METHOD_ZH.get(m, m) for m in sec.methods)
+    else:
+        methods = ", ".join(sec.methods)
+    rep.heading(heading or sec.text("heading", methods=methods))
     for kind, payload, caption in sec.blocks:
         if kind == "table":
             frame, fmt = payload

@@ -150,9 +150,13 @@ def _values(note: Note, lang: str, label: Callable[[Any], str]) -> dict[str, Any
 
 _WHAT = {
     "zh": {"spatial_markov": "空间马尔可夫链", "lisa_markov": "LISA 马尔可夫链",
-           "gravity_center": "重心", "deviational_ellipse": "标准差椭圆"},
+           "gravity_center": "重心", "deviational_ellipse": "标准差椭圆",
+           "dagum_gini": "Dagum 基尼分解", "kernel_density": "核密度",
+           "sigma_convergence": "σ 收敛", "beta_convergence": "β 收敛"},
     "en": {"spatial_markov": "spatial Markov chain", "lisa_markov": "LISA Markov chain",
-           "gravity_center": "centre of gravity", "deviational_ellipse": "deviational ellipse"},
+           "gravity_center": "centre of gravity", "deviational_ellipse": "deviational ellipse",
+           "dagum_gini": "Dagum Gini", "kernel_density": "kernel density",
+           "sigma_convergence": "sigma-convergence", "beta_convergence": "beta-convergence"},
 }  # fmt: skip
 
 
