@@ -322,6 +322,34 @@ def test_methods_of_one_year_and_hostile_names(tmp_path: Path) -> None:
     assert got == pytest.approx(si.dagum_gini(joined, bad).gini, rel=1e-12)
 
 
+def test_convergence_over_the_years_the_column_has(tmp_path: Path) -> None:
+    """The whole panel (2005-2024; R&D only 2010-2023), in Chinese: beta-convergence runs
+    2010-2023 (before: "beta_convergence: start=2005 is not a year"), the years without a value
+    are said in Chinese, and the numbers are those of the public functions."""
+    import re
+
+    p = si.load_dataset("province_panel")
+    t = p[p["gb"] != "156000000"][["gb", "province", "year", RD]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        res = si.analyze(t, "province", [RD], tmp_path / "o", year=2021, permutations=99,
+                         methods=["dagum", "kde", "convergence"])  # fmt: skip
+    s = res.summary
+    half = s[(s["section"] == "differences") & (s["measure"] == "beta_half_life")]
+    assert half["group"].tolist() == ["2010-2023"]
+    joined = si.join_indicators(t, "province")
+    beta = si.beta_convergence(joined[joined["year"].between(2010, 2023)], RD, start=2010,
+                               end=2023)  # fmt: skip
+    assert half["value"].item() == pytest.approx(beta.half_life, rel=1e-12)
+    html = res.report.read_text(encoding="utf-8")
+    assert "区域差异：Dagum 基尼系数分解、核密度估计、收敛分析" in html
+    assert (
+        "核密度：以下年份没有" in html
+        and "的数值，已跳过：2005, 2006, 2007, 2008, 2009, 2024" in html
+    )
+    assert not re.search(r"year\(s\) (skipped|without any value)", html)
+
+
 def test_bad_methods_refused_before_any_work(panel_csv: Path, tmp_path: Path, capsys) -> None:
     argv = ["analyze", str(panel_csv), "--level", "province", "--columns", RD, "--year", "2023",
             "--methods", "dagum,theil", "--out", str(tmp_path / "x"), "--quiet"]  # fmt: skip

@@ -41,6 +41,17 @@ class Panel:
         """Units with a value in every year."""
         return ~np.isnan(self.values).any(axis=1)
 
+    def gaps(self, limit: int = 10) -> dict[str, object]:
+        """The units with missing years as a note's values: ``n``, ``missing`` (label, years
+        missing -- ``()`` for every year -- of at most ``limit`` units) and ``more``."""
+        rows = np.flatnonzero(~self.complete)
+        missing = []
+        for i in rows[:limit]:
+            gaps = self.years[np.isnan(self.values[i])]
+            shown = () if gaps.size == self.years.size else tuple(gaps[:6].tolist())
+            missing.append((str(self.labels[i]), shown, int(gaps.size)))
+        return {"n": int(rows.size), "missing": tuple(missing), "more": max(rows.size - limit, 0)}
+
     def describe_missing(self, limit: int = 10) -> str:
         """Units with missing years as "name (code): 2016, 2017; ..." (at most ``limit``)."""
         rows = np.flatnonzero(~self.complete)

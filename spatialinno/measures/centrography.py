@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note
 from .._validate import numeric_column, region_labels, require_columns
 from ..boundaries.load import CRS, EQUAL_AREA_CRS
 from ._panel import plain
@@ -96,9 +97,11 @@ def _groups(frame: Any, column: str, year: str | None, what: str):
             shown = [f"{name} ({len(ys)} year(s))" if year else str(name) for name, ys in by_unit]
             more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
             parts.append(f"{partial.size} row(s) without a value: {', '.join(shown[:10])}{more}")
-        warnings.warn(
-            f"{what}: left out for {column!r}: " + "; ".join(parts), DataWarning, stacklevel=3
-        )
+        text = f"{what}: left out for {column!r}: " + "; ".join(parts)
+        units = tuple((str(n), len(ys)) for n, ys in by_unit) if partial.size else ()
+        note = Note("center_left_out", text, what=what, column=column, empty=tuple(empty),
+                    rows=int(partial.size), per_unit=units if year else ())  # fmt: skip
+        warnings.warn(note, DataWarning, stacklevel=3)
     out = []
     for value in order:
         if value in empty:

@@ -177,6 +177,8 @@ def _group_name(gdf: pd.DataFrame, rows: np.ndarray, by: str) -> Any:
 
 def _finish_table(records: list[dict[str, Any]], by: str, cols: list[str]) -> pd.DataFrame:
     table = pd.DataFrame.from_records(records)
+    if records:  # object, not the inferred str dtype (pandas 3): each note keeps its key
+        table["note"] = pd.Series([r["note"] for r in records], dtype=object)
     if table.empty:
         table = pd.DataFrame(columns=[by, "province", "n_units", *cols, "mean", "note"])
     table = table.set_index(by).sort_index()

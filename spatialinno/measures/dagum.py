@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note
 from .._validate import (
     check_non_negative,
     check_seed,
@@ -577,17 +578,14 @@ def _panel(
         left = tuple(tagged[i] for i in np.flatnonzero(rows & (when == y).to_numpy() & ~keep))
         results[y] = _one(values, code, in_year, names, draws, rng, level, left, seed, meta, y)
     if skipped:
-        warnings.warn(
-            "dagum_gini: year(s) skipped: " + "; ".join(f"{y}: {r}" for y, r in skipped.items()),
-            DataWarning,
-            stacklevel=3,
-        )
+        text = "dagum_gini: year(s) skipped: " + "; ".join(f"{y}: {r}" for y, r in skipped.items())
+        if not any(has_value.get(y, True) for y in skipped):  # only years without a value
+            said, column = ", ".join(map(str, skipped)), meta["column"]
+            text = Note("years_no_value", text, what="dagum_gini", column=column, years=said)
+        warnings.warn(text, DataWarning, stacklevel=3)
     if not results:
-        raise InputError(
-            f"dagum_gini: no year of {year!r} can be decomposed ("
-            + "; ".join(f"{y}: {r}" for y, r in skipped.items())
-            + ")"
-        )
+        reasons = "; ".join(f"{y}: {r}" for y, r in skipped.items())
+        raise InputError(f"dagum_gini: no year of {year!r} can be decomposed ({reasons})")
     return DagumPanel(
         years=tuple(results),
         results=MappingProxyType(results),

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note
 from .._validate import numeric_column, region_labels, require_columns
 
 __all__ = [
@@ -71,9 +72,10 @@ def _long(
         data["label"] = data["label"] + " " + data["year"].astype("string").fillna("")
         empty = data.groupby("year")["value"].count().loc[lambda c: c == 0].index.tolist()
         if empty and warn:
+            years_said = ", ".join(map(str, empty))
+            text = f"{measure}: year(s) without any value of {column!r} skipped: {years_said}"
             warnings.warn(
-                f"{measure}: year(s) without any value of {column!r} skipped: "
-                f"{', '.join(map(str, empty))}",
+                Note("years_no_value", text, what=measure, column=column, years=years_said),
                 DataWarning,
                 stacklevel=3,
             )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError, SpatialinnoError
+from .._notes import Note
 from .._validate import check_seed
 from ._panel import Panel, default_weights, panel, plain, unit_matrix
 from .local import hotspots
@@ -123,7 +124,9 @@ def _gi_cube(pan: Panel, w: Any, k: int, options: dict[str, Any]) -> dict[str, n
                 raise type(exc)(f"{pan.time} {pan.years[t]}: {exc}") from None
         for c in caught:  # the missing unit-years are reported once, by the caller
             if not issubclass(c.category, DataWarning):
-                other.setdefault(str(c.message))
+                other.setdefault(
+                    c.message.args[0] if c.message.args else str(c.message)
+                )  # a Note stays one
         if "gi_p_sim" in res.columns:
             out.setdefault("gi_p_sim", np.full((n, t_count), np.nan))
             out["gi_p_sim"][:, t] = res["gi_p_sim"].to_numpy()[:n]
@@ -137,10 +140,13 @@ def _gi_cube(pan: Panel, w: Any, k: int, options: dict[str, Any]) -> dict[str, n
 def _prepare(frame: Any, column: str, time: str, unit: str, w: Any, min_years: int):
     pan = panel(frame, column, time, unit, min_years=min_years)
     if not pan.complete.all():
-        warnings.warn(
+        text = (
             f"{int((~pan.complete).sum())} unit(s) have no {column!r} value in some years; those "
             f"unit-years are left out with their links ('no data') and the units get no "
-            f"category: {pan.describe_missing()}",
+            f"category: {pan.describe_missing()}"
+        )
+        warnings.warn(
+            Note("gaps_emerging", text, column=column, **pan.gaps()),
             DataWarning,
             stacklevel=3,
         )

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError
+from .._notes import Note
 from ._panel import Panel, default_weights, panel, plain, subgraph_w, unit_matrix
 
 __all__ = ["LisaMarkov", "SpatialMarkov", "lisa_markov", "spatial_markov"]
@@ -40,9 +41,12 @@ def _units_used(pan: Panel, w: Any, what: str) -> tuple[np.ndarray, Any]:
         keep = new
     missing = ~pan.complete
     if missing.any():
-        warnings.warn(
+        text = (
             f"{what}: {int(missing.sum())} unit(s) with missing years were left out with their "
-            f"links: {pan.describe_missing()}",
+            f"links: {pan.describe_missing()}"
+        )
+        warnings.warn(
+            Note("gaps_markov", text, what=what, column=pan.column, **pan.gaps()),
             DataWarning,
             stacklevel=3,
         )
@@ -193,20 +197,26 @@ class SpatialMarkov:
 
 
 def _notes(T: np.ndarray, min_transitions: int, where: Callable[[int, int], str]) -> list[str]:
-    """Notes on the rows of every matrix of ``T`` with no or fewer than ``min_transitions``."""
-    notes = []
+    """Notes on the rows of every matrix of ``T`` with no or fewer than ``min_transitions``.
+
+    ``where(lag, i)`` names the row in English ("lag class 2, class 1"); the notes keep ``lag``
+    and ``row`` (1-based, ``lag`` 0 for a chain without lag classes) for other languages."""
+    notes: list[str] = []
     for lag, mat in enumerate(T):
         for i, total in enumerate(mat.sum(axis=1)):
+            at = {"lag": lag + 1 if len(T) > 1 else 0, "row": i + 1, "where": where(lag, i)}
             if total == 0:
-                notes.append(
+                text = (
                     f"{where(lag, i)}: no transition observed; that row of P is all zero (giddy "
                     "issue 109) and the state is made absorbing for the steady state"
                 )
+                notes.append(Note("no_transition", text, **at))
             elif total < min_transitions:
-                notes.append(
+                text = (
                     f"{where(lag, i)}: only {int(total)} transition(s); its probabilities are "
                     "unreliable"
                 )
+                notes.append(Note("few_transitions", text, n=int(total), **at))
     return notes
 
 
@@ -223,9 +233,8 @@ def _steady_states(P: np.ndarray, notes: list[str]) -> np.ndarray:
     for lag, p in enumerate(P):
         s = _single(steady_state(p, fill_empty_classes=True))
         if np.asarray(s).ndim > 1:
-            notes.append(
-                f"lag class {lag + 1}: the chain is reducible and has {len(s)} steady states"
-            )
+            text = f"lag class {lag + 1}: the chain is reducible and has {len(s)} steady states"
+            notes.append(Note("reducible", text, lag=lag + 1, n=len(s)))
         out.append(s)
     if all(np.ndim(s) == 1 for s in out):
         return np.array(out)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataWarning, InputError, SpatialinnoError
+from .._notes import Note
 from .._validate import check_seed
 from ._panel import Panel, default_weights, panel, plain
 from .local import lisa
@@ -149,7 +150,9 @@ def _lisa_years(pan: Panel, w: Any, years: list[Any], options: dict[str, Any]) -
                 raise type(exc)(f"{pan.time} {year}: {exc}") from None
         for c in caught:
             if not issubclass(c.category, DataWarning):
-                other.setdefault(str(c.message))
+                other.setdefault(
+                    c.message.args[0] if c.message.args else str(c.message)
+                )  # a Note stays one
         part = res[["lisa_cluster", "lisa_q", "lisa_I", "lisa_p"]].copy()
         part.insert(0, "year", year)
         part.insert(0, "unit", pan.units.to_numpy())
@@ -282,9 +285,12 @@ def lisa_transitions(
     chosen = _pairs(pairs, pan.years)
     years = sorted({y for pair in chosen for y in pair})
     if not pan.complete.all():
-        warnings.warn(
+        text = (
             f"lisa_transitions: {int((~pan.complete).sum())} unit(s) have no {column!r} value in "
-            f"some years (labelled 'no data' there): {pan.describe_missing()}",
+            f"some years (labelled 'no data' there): {pan.describe_missing()}"
+        )
+        warnings.warn(
+            Note("gaps_transitions", text, column=column, **pan.gaps()),
             DataWarning,
             stacklevel=2,
         )

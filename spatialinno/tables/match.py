@@ -230,6 +230,8 @@ def match_regions(
         index=table.index,
         columns=["key", "value", "code", "how", "note", "candidates", "merged"],
     )
+    # object, not the inferred str dtype (pandas 3), so each note stays a Note with its key
+    out["note"] = pd.Series([r[4] for r in records], index=table.index, dtype=object)
     out.insert(3, "name", out["code"].map(ref.units["name"]).astype(object))
     out["code"] = out["code"].astype(object).where(out["code"].notna(), None)
     out["name"] = out["name"].where(out["code"].notna(), None)

@@ -51,6 +51,7 @@ __all__ = [
 
 METHODS: tuple[str, ...] = ("dagum", "kde", "convergence")
 SECTION = "differences"
+_METHOD_ZH = {"dagum": "Dagum 基尼系数分解", "kde": "核密度估计", "convergence": "收敛分析"}
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -67,14 +68,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "one_year": "该表只有一年（{year}）的数据：收敛分析需要至少两年（长表，含 year 列）。",
         "panel": "区域差异按表中全部年份计算（{years}，{n} 年），不限于横截面所用的年份。",
         "cross": "区域差异按所分析的横截面计算（单一年份）。",
-        "dagum_note": "G = G_w（组内）+ G_nb（组间净差）+ G_t（超变密度）；份额为各项占 G 的比重。"
-        "Dagum, C. (1997) Empirical Economics 22(4):515-531.",
+        "dagum_note": "G = G_w（组内）+ G_nb（组间净差）+ G_t（超变密度）；份额为各项占 G 的比重。",
         "kde_note": "f(x) = Σᵢ exp(−(x − xᵢ)² / 2h²) / (n h √2π)，h = n^(−1/5) s（Scott 法则，即 scipy "
-        "gaussian_kde 的默认值）；峰数只计高于主峰 5 % 的局部极大值。Scott, D. W. (1992) "
-        "Multivariate Density Estimation.",
+        "gaussian_kde 的默认值）；峰数只计高于主峰 5 % 的局部极大值。",
         "conv_note": "σ 收敛：各年变异系数与对数标准差下降；β 收敛：ln(y₁/y₀)/T = α + β ln y₀，"
-        "β < 0 为收敛，λ = −ln(1 + βT)/T，半衰期 ln2/λ。Barro & Sala-i-Martin (1992) J. Political "
-        "Economy 100(2):223-251.",
+        "β < 0 为收敛，λ = −ln(1 + βT)/T，半衰期 ln2/λ。",
     },
     "en": {
         "heading": "Regional differences: {methods}",
@@ -93,14 +91,19 @@ _TEXT: dict[str, dict[str, str]] = {
         "only the year of the cross-section.",
         "cross": "Regional differences use the analysed cross-section (one year).",
         "dagum_note": "G = G_w (within) + G_nb (net between) + G_t (transvariation); the shares "
-        "are each term over G. Dagum, C. (1997) Empirical Economics 22(4):515-531.",
+        "are each term over G.",
         "kde_note": "f(x) = Σᵢ exp(−(x − xᵢ)² / 2h²) / (n h √2π), h = n^(−1/5) s (Scott's rule, "
-        "scipy's gaussian_kde default); peaks are local maxima above 5 % of the main peak. "
-        "Scott, D. W. (1992) Multivariate Density Estimation.",
+        "scipy's gaussian_kde default); peaks are local maxima above 5 % of the main peak.",
         "conv_note": "σ-convergence: falling CV and SD of logs; β-convergence: ln(y₁/y₀)/T = α + "
-        "β ln y₀, β < 0 converges, λ = −ln(1 + βT)/T, half-life ln2/λ. Barro & Sala-i-Martin "
-        "(1992) J. Political Economy 100(2):223-251.",
+        "β ln y₀, β < 0 converges, λ = −ln(1 + βT)/T, half-life ln2/λ.",
     },
+}
+
+#: the references of the method notes, cited in the language they were published in
+_REFS: dict[str, str] = {
+    "dagum_note": "Dagum, C. (1997) Empirical Economics 22(4):515-531.",
+    "kde_note": "Scott, D. W. (1992) Multivariate Density Estimation. Wiley.",
+    "conv_note": "Barro, R. J. & Sala-i-Martin, X. (1992) J. Political Economy 100(2):223-251.",
 }
 
 
@@ -179,8 +182,9 @@ class DifferenceSection:
         self.files += extra
         self.blocks.append(("figure", (file, [file, *extra]), caption))
 
-    def note(self, text: str) -> None:
-        self.blocks.append(("note", None, text))
+    def note(self, key: str, **kw: Any) -> None:
+        """The note ``key`` in the section's language, with its reference (cited as published)."""
+        self.blocks.append(("note", _REFS.get(key, ""), self.text(key, **kw)))
 
 
 def difference_section(
@@ -204,9 +208,9 @@ def difference_section(
     sec = DifferenceSection(tuple(methods), lang, print_formats=tuple(print_formats))
     years = sorted(panel["year"].dropna().unique().tolist()) if "year" in panel.columns else []
     if len(years) > 1:
-        sec.note(sec.text("panel", years=f"{years[0]}–{years[-1]}", n=len(years)))
+        sec.note("panel", years=f"{years[0]}–{years[-1]}", n=len(years))
     else:
-        sec.note(sec.text("cross"))
+        sec.note("cross")
     taken: set[str] = set()
     for i, c in enumerate(columns):
         name = f"{prefix}{slug(c, taken, f'col{i + 1}')}"
@@ -217,11 +221,19 @@ def difference_section(
         if "kde" in methods:
             _kde(sec, panel, c, year, name, shown, out, summary)
         if "convergence" in methods:
-            if year is None:
-                sec.note(sec.text("one_year", year=years[0] if years else "–"))
+            # the years with a value of c: a panel's other columns may run longer (GDP from
+            # 2005, R&D from 2010), and beta-convergence starts at the first year c has
+            have = _years_with(panel, c) if year else years
+            if len(have) < 2:
+                sec.note("one_year", year=have[0] if have else "–")
             else:
-                _convergence(sec, panel, c, name, shown, out, summary, years)
+                _convergence(sec, panel, c, name, shown, out, summary, have)
     return sec
+
+
+def _years_with(panel: pd.DataFrame, c: str) -> list[Any]:
+    """The years in which some unit has a value of ``c``, in order."""
+    return sorted(panel.loc[panel[c].notna(), "year"].dropna().unique().tolist())
 
 
 def _dagum(
@@ -247,7 +259,7 @@ def _dagum(
     shares = ["within_share", "between_share", "transvariation_share"]
     sec.add_table(f"{name}:dagum", tidy[cols].set_index("year"), sec.text("dagum", c=shown),
                   digits=4, percent=shares)  # fmt: skip
-    sec.note(sec.text("dagum_note"))
+    sec.note("dagum_note")
     gjj = pd.DataFrame({r.year if r.year is not None else "–": r.group_gini for r in results}).T
     gjj.index.name = "year"
     sec.add_table(f"{name}:dagum_regions", gjj, sec.text("dagum_regions", c=shown), digits=4)
@@ -287,7 +299,7 @@ def _kde(
         lambda p: "; ".join(f"{v:.3f}" for v in p)
     )
     sec.add_table(f"{name}:kde", feats.set_index("year"), sec.text("kde", c=shown), digits=3)
-    sec.note(sec.text("kde_note"))
+    sec.note("kde_note")
     draw = partial(plot_kernel_density, kd, label=shown, lang=sec.lang, width="double")
     sec.add_figure(out, f"diff_kde_{name}.png", lambda st: draw(style=st),
                    sec.text("kde_overlay", c=shown))  # fmt: skip
@@ -318,7 +330,7 @@ def _convergence(
     row = beta.to_frame().drop(columns=["column"]).set_index("start")
     caption = sec.text("beta", c=shown, start=years[0], end=years[-1])
     sec.add_table(f"{name}:beta", row, caption, digits=5)
-    sec.note(sec.text("conv_note"))
+    sec.note("conv_note")
     draw = partial(plot_convergence, sigma, beta, label=shown, lang=sec.lang)
     sec.add_figure(out, f"diff_convergence_{name}.png", lambda st: draw(style=st),
                    sec.text("convergence_fig", c=shown))  # fmt: skip
@@ -331,7 +343,11 @@ def _convergence(
 
 def difference_blocks(rep: Report, sec: DifferenceSection, heading: str | None = None) -> None:
     """The section's heading, tables, figures and notes on the report, in order."""
-    rep.heading(heading or sec.text("heading", methods=", ".join(sec.methods)))
+    if sec.lang == "zh":  # the methods by their Chinese names; English keeps the option's
+        methods = "、".join(_METHOD_ZH.get(m, m) for m in sec.methods)
+    else:
+        methods = ", ".join(sec.methods)
+    rep.heading(heading or sec.text("heading", methods=methods))
     for kind, payload, caption in sec.blocks:
         if kind == "table":
             frame, fmt = payload
@@ -340,7 +356,7 @@ def difference_blocks(rep: Report, sec: DifferenceSection, heading: str | None =
             src, files = payload
             rep.figure(src, caption, files)
         else:
-            rep.paragraph(caption, note=True)
+            rep.paragraph(caption, note=True, ref=payload)
 
 
 # ---- the demo --------------------------------------------------------------------------------
@@ -444,7 +460,10 @@ def _core_shares(out: Path, summary: SummaryTable, lang: str) -> DifferenceSecti
     cols = ["core", "container", "indicator", "year", "value", "total", "unit", "share",
             "published_share"]  # fmt: skip
     t = _DEMO_TEXT[lang]
-    sec.add_table("core_shares", shares[cols], t["core_table"], percent=["share",
+    shown = shares[cols].copy()
+    if lang == "zh":  # the places as the sources name them locally (珠三角地区, 广东省)
+        shown["core"], shown["container"] = shares["core_local"], shares["container_local"]
+    sec.add_table("core_shares", shown, t["core_table"], percent=["share",
                   "published_share"], index=False)  # fmt: skip
     sec.add_figure(out, "diff_core_shares.png", lambda st: plot_core_shares(shares, lang=lang,
                    style=st), t["core_fig"])  # fmt: skip

@@ -131,6 +131,8 @@ def _values(note: Note, lang: str, label: Callable[[Any], str]) -> dict[str, Any
                 if lang == "zh"
                 else value
             )
+        elif key in _SPACE_TIME:
+            out[key] = _SPACE_TIME[key](value, note.params, lang)
         elif key == "note":
             out[key] = render(value, lang, label)
         elif key == "value":
@@ -141,7 +143,74 @@ def _values(note: Note, lang: str, label: Callable[[Any], str]) -> dict[str, Any
             out[key] = value
     if "column" in note.params:
         out["label"] = label(note.params["column"])
+    if note.key == "center_left_out":
+        out["detail"] = _detail(None, note.params, lang)
     return out
+
+
+_WHAT = {
+    "zh": {"spatial_markov": "空间马尔可夫链", "lisa_markov": "LISA 马尔可夫链",
+           "gravity_center": "重心", "deviational_ellipse": "标准差椭圆",
+           "dagum_gini": "Dagum 基尼分解", "kernel_density": "核密度",
+           "sigma_convergence": "σ 收敛", "beta_convergence": "β 收敛"},
+    "en": {"spatial_markov": "spatial Markov chain", "lisa_markov": "LISA Markov chain",
+           "gravity_center": "centre of gravity", "deviational_ellipse": "deviational ellipse",
+           "dagum_gini": "Dagum Gini", "kernel_density": "kernel density",
+           "sigma_convergence": "sigma-convergence", "beta_convergence": "beta-convergence"},
+}  # fmt: skip
+
+
+def _missing(value: Any, params: dict[str, Any], lang: str) -> str:
+    """Units with missing years (``Panel.gaps``): "name (code): 2016, 2017; ..." in ``lang``."""
+    zh = lang == "zh"
+    parts = []
+    for name, years, count in value:
+        shown = ("每年" if zh else "every year") if not years else ", ".join(map(str, years))
+        if years and count > len(years):
+            shown += " 等" if zh else " ..."
+        parts.append(f"{place(name, lang)}{'：' if zh else ': '}{shown}")
+    more = params.get("more", 0)
+    if more:
+        parts.append(f"另有 {more} 个" if zh else f"and {more} more")
+    return ("；" if zh else "; ").join(parts)
+
+
+def _where(value: Any, params: dict[str, Any], lang: str) -> str:
+    """The row of a transition matrix: "lag class 2, class 1" or "quadrant HH" in ``lang``."""
+    if lang != "zh":
+        return str(value)
+    if params.get("lag"):
+        return f"邻域类别 {params['lag']}，类别 {params['row']}"
+    return str(value).replace("quadrant", "象限")
+
+
+def _detail(value: Any, params: dict[str, Any], lang: str) -> str:
+    """What a centre of gravity left out: years without any value, rows without a value."""
+    zh = lang == "zh"
+    parts = []
+    if params.get("empty"):
+        years = ", ".join(str(y) for y in params["empty"])
+        parts.append(f"{years} 年全部没有数值" if zh else f"{years}: no value at all")
+    if params.get("rows"):
+        units = params.get("per_unit") or ()
+        named = ", ".join(
+            f"{place(n, lang)}（{k} 年）" if zh else f"{place(n, lang)} ({k} years)"
+            for n, k in units[:10]
+        )
+        more = len(units) - 10
+        if more > 0:
+            named += f" 等 {more} 个" if zh else f" and {more} more"
+        rows = params["rows"]
+        said = f"{rows} 行没有数值" if zh else f"{rows} rows without a value"
+        parts.append(f"{said}{'：' if zh else ': '}{named}" if named else said)
+    return ("；" if zh else "; ").join(parts)
+
+
+_SPACE_TIME: dict[str, Callable[[Any, dict[str, Any], str], str]] = {
+    "missing": _missing,
+    "where": _where,
+    "what": lambda v, _, lang: _WHAT[lang].get(str(v), str(v)),
+}
 
 
 def _history(note: Note, lang: str) -> dict[str, Any]:

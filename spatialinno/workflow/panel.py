@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from .._errors import ColumnError, InputError
+from .._notes import Note
+from .notes import render
 from .outputs import slug
 from .report import Report
 from .section import RunContext, run_weights
@@ -194,7 +196,7 @@ def _emerging(long: Any, c: str, name: str, run: RunContext, w: Any, st: SpaceTi
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ehsa = emerging_hotspots(long, c, w=w, alpha=o.alpha, correction=st.correction, seed=o.seed)
-    st.notes.setdefault(c, []).extend(str(x.message) for x in caught)
+    st.notes.setdefault(c, []).extend(_said(caught))
     counts = ehsa["category"].value_counts()
     rows = []
     for cat in EMERGING.categories:
@@ -239,6 +241,11 @@ def _gravity(long: Any, c: str, name: str, run: RunContext, st: SpaceTime) -> tu
     return centers, ellipses
 
 
+def _said(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The caught warnings' messages as raised (a note keeps its key for the report)."""
+    return [x.message.args[0] if x.message.args else str(x.message) for x in caught]
+
+
 def markov_table(sm: Any) -> pd.DataFrame:
     """The conditional transition probabilities as one table: rows (lag class, class at t),
     columns the class at t+1, and the number of transitions out of each row (``n``)."""
@@ -257,8 +264,9 @@ def _markov(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         sm = spatial_markov(long, c, k=st.k, w=w)
-    said = [str(x.message) for x in caught]
-    st.notes.setdefault(c, []).extend(said + [n for n in sm.notes if not any(n in m for m in said)])
+    # the chain's notes (with their keys) rather than the one warning that joins them
+    said = [m for m in _said(caught) if isinstance(m, Note) or not any(n in m for n in sm.notes)]
+    st.notes.setdefault(c, []).extend([*said, *sm.notes])
     st.tables[f"{c}:markov"] = markov_table(sm)
     st.tables[f"{c}:markov_tests"] = sm.tests().set_index("test")
     steady = sm.steady_states()
@@ -286,7 +294,7 @@ def _transitions(long: Any, c: str, run: RunContext, w: Any, st: SpaceTime) -> A
             long, c, w=w, pairs="first-last", permutations=o.permutations, alpha=o.alpha,
             correction=st.correction, seed=o.seed,
         )  # fmt: skip
-    st.notes.setdefault(c, []).extend(str(x.message) for x in caught)
+    st.notes.setdefault(c, []).extend(_said(caught))
     st.tables[f"{c}:transitions"] = tr.table()
     st.tables[f"{c}:stability"] = tr.stability.set_index(["year_from", "year_to"])
     for r in tr.stability.itertuples(index=False):
@@ -410,7 +418,9 @@ def space_time_blocks(
     for c in st.columns:
         rep.heading(c, level=3)
         t = st.tables
-        rep.table(t[f"{c}:emerging"], words["emerging"].format(c=c))
+        em = t[f"{c}:emerging"]  # the categories in the report's language
+        em = em.set_index("类别") if options.lang == "zh" else em.drop(columns="类别")
+        rep.table(em, words["emerging"].format(c=c))
         rep.table(t[f"{c}:centers"], words["centers"].format(c=c), digits=3)
         rep.table(t[f"{c}:ellipses"], words["ellipses"].format(c=c), digits=1)
         rep.table(t[f"{c}:markov"], words["markov"].format(c=c), digits=3)
@@ -424,7 +434,7 @@ def space_time_blocks(
             percent=["share_stable", "share_kept"],
         )
         for note in dict.fromkeys(st.notes.get(c, [])):
-            rep.paragraph(note, note=True)
+            rep.paragraph(render(note, options.lang), note=True)
         for file, title in st.column_maps.get(c, []):
             rep.map(file, title)
         for fig in st.figures.get(c, []):

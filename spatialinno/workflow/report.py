@@ -318,10 +318,15 @@ class Report:
         level = min(max(int(level), 2), 4)
         self._blocks.append(f"<h{level}>{_esc(text)}</h{level}>")
 
-    def paragraph(self, text: str, note: bool = False) -> None:
-        """A paragraph of plain text (escaped); ``note=True`` prints it small and grey."""
+    def paragraph(self, text: str, note: bool = False, ref: str = "") -> None:
+        """A paragraph of plain text (escaped); ``note=True`` prints it small and grey; ``ref``
+        a literature reference after it, marked as cited in the language it was published in."""
         cls = ' class="si-note"' if note else ""
-        self._blocks.append(f"<p{cls}>{_esc(text)}</p>")
+        cite = ""
+        if ref:
+            ref_lang = "zh" if _CJK.search(ref) else "en"
+            cite = f' <span class="si-note si-ref" lang="{ref_lang}">{_esc(ref)}</span>'
+        self._blocks.append(f"<p{cls}>{_esc(text)}{cite}</p>")
 
     def facts(self, items: Sequence[str]) -> None:
         """A bullet list of findings."""

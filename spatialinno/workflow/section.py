@@ -376,10 +376,11 @@ def per_group_table(
         table[f"{s_label} {c}"] = cs[c]
     # the notes as they are (spatialinno._notes.Note: the report writes them in its language)
     filled = [isinstance(n, str) and n != "" for n in gb["note"]]
-    table["note"] = [
+    notes = [
         g if ok else (c if isinstance(c, str) else "")
         for g, c, ok in zip(gb["note"], cs["note"], filled, strict=True)
     ]
+    table["note"] = pd.Series(notes, index=gb.index, dtype=object)  # not str: Notes keep keys
     return table
 
 

@@ -392,6 +392,18 @@ NOTES: dict[str, dict[str, str]] = {
         "left_out_total": "{label}：{n} 个单元无数据，未计入合计（份额偏高）",
         "too_few_values": "{label}：有数据的单元少于 2 个",
         "all_zero": "{label}：全部为 0",
+        # the space-time measures (measures.emerging, markov, transitions, centrography)
+        "gaps_emerging": "{label}：{n} 个单元在部分年份没有数值，这些单元-年份连同其邻接关系不计"
+        "（“无数据”），这些单元不归类：{missing}",
+        "gaps_transitions": "LISA 聚类转移：{n} 个单元在部分年份没有{label}的数值（这些年份标为"
+        "“无数据”）：{missing}",
+        "gaps_markov": "{what}：{n} 个单元有缺失年份，连同其邻接关系不计：{missing}",
+        "no_transition": "{where}：没有观测到转移，转移概率矩阵该行全为 0（giddy issue 109），"
+        "求稳态时该状态设为吸收态",
+        "few_transitions": "{where}：只有 {n} 次转移，其转移概率不可靠",
+        "reducible": "邻域类别 {lag}：链可约，有 {n} 个稳态",
+        "center_left_out": "{what}：{label}未计入{detail}",
+        "years_no_value": "{what}：以下年份没有{label}的数值，已跳过：{years}",
         "no_capital": "无省会单元",
         "capital_no_value": "{label}：省会无数据",
         "total_zero": "{label}：合计为 0",
@@ -464,6 +476,18 @@ NOTES: dict[str, dict[str, str]] = {
         "overstated)",
         "too_few_values": "{label}: fewer than 2 units with data",
         "all_zero": "{label}: all values zero",
+        "gaps_emerging": "{label}: {n} units have no value in some years; those unit-years are "
+        "left out with their links ('no data') and the units get no category: {missing}",
+        "gaps_transitions": "LISA transitions: {n} units have no value of {label} in some years "
+        "(labelled 'no data' there): {missing}",
+        "gaps_markov": "{what}: {n} units with missing years were left out with their links: "
+        "{missing}",
+        "no_transition": "{where}: no transition observed; that row of P is all zero (giddy "
+        "issue 109) and the state is made absorbing for the steady state",
+        "few_transitions": "{where}: only {n} transitions; its probabilities are unreliable",
+        "reducible": "lag class {lag}: the chain is reducible and has {n} steady states",
+        "center_left_out": "{what}: left out for {label}: {detail}",
+        "years_no_value": "{what}: year(s) without any value of {label} skipped: {years}",
         "no_capital": "no capital unit",
         "capital_no_value": "{label}: the capital has no value",
         "total_zero": "{label}: the total is zero",
