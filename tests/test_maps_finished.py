@@ -736,8 +736,7 @@ def test_capital_share_of_several_columns_maps_the_mean(census):
 
 
 def test_default_year_is_the_latest_with_data(table2):
-    # the title names table 2's column by its bundled label (labels.csv: 省会首位度), as the
-    # report does
+    # the column's own label (labels.csv: capital_share = 省会首位度, the study's word; issue 15)
     assert _title(si.capital_effect_map(table2)) == "省会效应：省会首位度（2023 年）"
     assert _title(si.coastal_lead_map(table2, "gini_innovation", year=2021)).startswith(
         "创新资源基尼系数（2021 年）"

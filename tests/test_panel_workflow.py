@@ -108,7 +108,9 @@ def test_time_mode_report(run_out: Path) -> None:
     assert "新兴热点分析" in page and "空间马尔可夫链" in page  # method notes
     assert "· 2023" in page  # the cross-section: the last year with values
     # years without any value said in the report
-    assert "no unit has a value in 2005, 2006, 2007, 2008, 2009, 2024" in page
+    # (in the report's language, issue 15)
+    assert "2005, 2006, 2007, 2008, 2009, 2024 年没有任何单元有数值" in page
+    assert "no unit has a value" not in page
 
 
 @requires_chromium

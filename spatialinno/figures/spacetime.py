@@ -282,7 +282,7 @@ def plot_markov(
         for lag, ax in enumerate(axes):
             n = sm.T[lag].sum(axis=1).astype(int)
             im = _heat(ax, sm.P[lag], labels, _cmap(page.grey),
-                       lambda v: styles.format_number(v, 2, fmt=styles.TABLE), 1.0)  # fmt: skip
+                       lambda v: styles.format_measure(v, "probability"), 1.0)  # fmt: skip
             ax.set_title(plot_text(f"{t['markov_lag']} {lag + 1}"), fontsize=page.base_pt)
             ax.set_yticks(range(k), [plot_text(f"{i + 1} (n={n[i]})") for i in range(k)])
             ax.set_xlabel(plot_text(t["markov_to"]))

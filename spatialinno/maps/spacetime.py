@@ -46,7 +46,7 @@ def _fmt(value: object, digits: int = 3) -> str:
 
 def _deg(value: object) -> str:
     """Longitude or latitude with 3 decimals (about 100 m)."""
-    return styles.format_number(value, 3, fmt=styles.TABLE)
+    return styles.format_measure(value, "lon")
 
 
 def _emerging_tips(g: pd.DataFrame, lang: str) -> dict[str, list[str]]:

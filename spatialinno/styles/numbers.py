@@ -76,7 +76,11 @@ LABEL = NumberFormat()
 TABLE = NumberFormat(missing="–", finite_only=False)
 
 #: decimals of the statistics written with a fixed number of decimals (see :func:`measure_kind`)
-MEASURE_DECIMALS: dict[str, int] = {"index": 3, "moran": 4, "z": 2, "p": 3}
+MEASURE_DECIMALS: dict[str, int] = {
+    "index": 3, "moran": 4, "z": 2, "p": 3,
+    # degrees of longitude/latitude (0.001° is about 100 m); transition probabilities
+    "degree": 3, "probability": 2,
+}  # fmt: skip
 #: statistic names (the fields and columns the measures write) -> kind; matched in this order
 _KINDS: tuple[tuple[str, str], ...] = (
     (r"^(n|n_units|n_.*|count|.*_count|units|year|tests)$", "count"),
@@ -85,6 +89,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
     (r"(^|_)(I|EI|moran|geary|C|lisa_I)(_|$)", "moran"),
     (r"share|_pct$|percent", "percent"),
     (r"gini|theil|^G$", "index"),
+    (r"^(lon|lat|longitude|latitude)$", "degree"),
+    (r"^probability$", "probability"),
 )
 
 

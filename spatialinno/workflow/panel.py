@@ -390,9 +390,17 @@ def _years_with_data(long: Any, c: str, st: SpaceTime) -> Any:
         )
     dropped = [y for y in st.years if y not in has]
     if dropped:
+        years = ", ".join(map(str, dropped))
         st.notes.setdefault(c, []).append(
-            f"{c}: no unit has a value in {', '.join(map(str, dropped))}; the space-time "
-            f"analysis of {c} uses {has[0]}–{has[-1]}"
+            Note(
+                "panel_years",
+                f"{c}: no unit has a value in {years}; the space-time analysis of {c} uses "
+                f"{has[0]}–{has[-1]}",
+                column=c,
+                years=years,
+                first=has[0],
+                last=has[-1],
+            )
         )
     st.column_years[c] = has
     return long[long["year"].isin(has)]

@@ -373,6 +373,7 @@ SUBJECTS: dict[str, dict[str, str]] = {
 #: notes by key (spatialinno._notes.Note); fields as the notes' params, rendered by workflow.notes
 NOTES: dict[str, dict[str, str]] = {
     "zh": {
+        "panel_years": "{label}：{years} 年没有任何单元有数值；{label} 的时空分析使用 {first}–{last} 年。",
         # data notes of a run
         "coverage": "{label}：{n} 个没有数值的单元（见“数据连接”）未计入{subjects}。",
         "no_group": "{subjects}：{n} 个单元没有{what}，未计入：{units}。",
@@ -457,6 +458,7 @@ NOTES: dict[str, dict[str, str]] = {
         "（命令行 --permutations auto）。",
     },
     "en": {
+        "panel_years": "{label}: no unit has a value in {years}; the space-time analysis of {label} uses {first}–{last}",
         "coverage": "{label}: the {n} units without a value (see Join) are left out of {subjects}.",
         "no_group": "{subjects}: {n} units without {what} left out: {units}.",
         "left_out_other": "{subjects}: {n} units left out: {units}.",
