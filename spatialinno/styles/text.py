@@ -64,7 +64,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "inland_word": "内陆",
         "capitals": "省会",
         "capital": "省会",
-        "capital_circle": "圆面积 ∝ 省会份额",
+        "capital_circle": "圆面积 ∝ 省会首位度",
         "thresholds": "阈值：50 %（省会主导）与 80 %（极端集中）",
         "n": "个",
     },

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .._errors import ColumnError, InputError
 from .._notes import Note
+from ..styles.text import column_label
 from .notes import render
 from .outputs import slug
 from .report import Report
@@ -102,6 +103,11 @@ class SpaceTime:
     figures: dict[str, list[Any]] = field(default_factory=dict)  # column -> FigureFile
     k: int = 4
     correction: str | None = None  # of the Gi* and LISA tests
+    labels: dict[str, str] = field(default_factory=dict)  # column -> label in the run's language
+
+    def label(self, column: str) -> str:
+        """The column as titles and captions show it (its readable label and unit)."""
+        return self.labels.get(column, column)
 
     @property
     def files(self) -> list[str]:
@@ -210,7 +216,7 @@ def _emerging(long: Any, c: str, name: str, run: RunContext, w: Any, st: SpaceTi
     file = f"emerging_{name}.html"
     words = _WORDS[o.lang]
     yrs = st.column_years[c]
-    title = words["map_emerging"].format(c=c, a=yrs[0], b=yrs[-1])
+    title = words["map_emerging"].format(c=st.label(c), a=yrs[0], b=yrs[-1])
     emerging_hotspot_map(ehsa, c, title=title, lang=o.lang).save(str(run.out / file))
     st.add_map(c, file, title)
     return ehsa
@@ -235,7 +241,7 @@ def _gravity(long: Any, c: str, name: str, run: RunContext, st: SpaceTime) -> tu
             run.summary.add("space_time", c, f"ellipse_{k}", getattr(r, k), r.year)
     file = f"gravity_{name}.html"
     yrs = st.column_years[c]
-    title = _WORDS[run.options.lang]["map_gravity"].format(c=c, a=yrs[0], b=yrs[-1])
+    title = _WORDS[run.options.lang]["map_gravity"].format(c=st.label(c), a=yrs[0], b=yrs[-1])
     gravity_map(centers, ellipses, title=title, lang=run.options.lang).save(str(run.out / file))
     st.add_map(c, file, title)
     return centers, ellipses
@@ -334,6 +340,7 @@ def space_time(
     taken: set[str] = set()
     for i, c in enumerate(columns):
         name = slug(c, taken, f"col{i + 1}")
+        st.labels[c] = column_label(c, run.options.lang, frame=long, unit=True)
         run.bar.advance(f"space-time: {c}")
         part = _years_with_data(long, c, st)
         drawn = {
@@ -365,10 +372,10 @@ def _figures(
     }
     words, yrs = _WORDS[lang], st.column_years[c]
     titles = {
-        "emerging": words["map_emerging"].format(c=c, a=yrs[0], b=yrs[-1]),
-        "gravity": words["map_gravity"].format(c=c, a=yrs[0], b=yrs[-1]),
-        "markov": words["markov"].format(c=c),
-        "transitions": words["transitions"].format(c=c, a=yrs[0], b=yrs[-1]),
+        "emerging": words["map_emerging"].format(c=st.label(c), a=yrs[0], b=yrs[-1]),
+        "gravity": words["map_gravity"].format(c=st.label(c), a=yrs[0], b=yrs[-1]),
+        "markov": words["markov"].format(c=st.label(c)),
+        "transitions": words["transitions"].format(c=st.label(c), a=yrs[0], b=yrs[-1]),
     }
     for kind, fig in figs.items():
         paths = save_figure(fig, run.out / FIGURES_DIR / f"{kind}_{name}", list(formats))
@@ -424,21 +431,21 @@ def space_time_blocks(
     if note:
         rep.paragraph(note, note=True)
     for c in st.columns:
-        rep.heading(c, level=3)
+        rep.heading(st.label(c), level=3)
         t = st.tables
         em = t[f"{c}:emerging"]  # the categories in the report's language
         em = em.set_index("类别") if options.lang == "zh" else em.drop(columns="类别")
-        rep.table(em, words["emerging"].format(c=c))
-        rep.table(t[f"{c}:centers"], words["centers"].format(c=c), digits=3)
-        rep.table(t[f"{c}:ellipses"], words["ellipses"].format(c=c), digits=1)
-        rep.table(t[f"{c}:markov"], words["markov"].format(c=c), digits=3)
-        rep.table(t[f"{c}:markov_tests"], words["markov_tests"].format(c=c), digits=4)
-        rep.table(t[f"{c}:steady"], words["steady"].format(c=c), digits=3)
+        rep.table(em, words["emerging"].format(c=st.label(c)))
+        rep.table(t[f"{c}:centers"], words["centers"].format(c=st.label(c)), digits=3)
+        rep.table(t[f"{c}:ellipses"], words["ellipses"].format(c=st.label(c)), digits=1)
+        rep.table(t[f"{c}:markov"], words["markov"].format(c=st.label(c)), digits=3)
+        rep.table(t[f"{c}:markov_tests"], words["markov_tests"].format(c=st.label(c)), digits=4)
+        rep.table(t[f"{c}:steady"], words["steady"].format(c=st.label(c)), digits=3)
         a, b = st.column_years[c][0], st.column_years[c][-1]
-        rep.table(t[f"{c}:transitions"], words["transitions"].format(c=c, a=a, b=b))
+        rep.table(t[f"{c}:transitions"], words["transitions"].format(c=st.label(c), a=a, b=b))
         rep.table(
             t[f"{c}:stability"],
-            words["stability"].format(c=c),
+            words["stability"].format(c=st.label(c)),
             percent=["share_stable", "share_kept"],
         )
         for note in dict.fromkeys(st.notes.get(c, [])):
