@@ -15,7 +15,7 @@ import time
 from types import TracebackType
 from typing import TextIO
 
-__all__ = ["Progress", "progress_enabled"]
+__all__ = ["Progress", "StepLog", "progress_enabled"]
 
 # redraw at most every 0.1 s: a terminal that receives thousands of redraws per second slows the
 # work it is reporting on
@@ -133,3 +133,21 @@ class Progress:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class StepLog:
+    """A stand-in for :class:`Progress` that only records the steps, for work done in another
+    process (or out of order): the run's own bar shows them when the results arrive.
+
+    >>> log = StepLog()
+    >>> log.advance("LISA: patents")
+    >>> log.steps
+    ['LISA: patents']
+    """
+
+    def __init__(self) -> None:
+        self.steps: list[str] = []
+
+    def advance(self, label: str = "") -> None:
+        """Record one finished step."""
+        self.steps.append(label)

@@ -71,6 +71,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--out", default="demo", help="output folder (default: demo)")
     d.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
     d.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
+    _jobs(d)
     d.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
     _correction(d, "fdr")
     d.add_argument(
@@ -143,6 +144,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
         'layers instead of the column name: --label rd="R&D经费|万元" (repeatable)',
     )
     a.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
+    _jobs(a)
     a.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
     a.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
     a.add_argument(
@@ -216,7 +218,7 @@ def _finish(res: Analysis, quiet: bool, what: str, lang: str) -> int:
 # options of `analyze` handed to si.analyze under their own names
 _ANALYZE_KEYWORDS: tuple[str, ...] = (
     "year", "key", "decimal", "on_unmatched", "weights", "permutations", "alpha", "correction",
-    "seed", "lang", "overwrite", "quiet", "methods", "time",
+    "seed", "lang", "overwrite", "quiet", "methods", "time", "jobs",
 )  # fmt: skip
 
 
@@ -237,6 +239,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return _finish(res, args.quiet, "analyze", args.lang)
 
 
+def _jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes to compute on (default: 2 on Linux with two or more cores, else 1); "
+        "the outputs are the same",
+    )
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     res = demo(
         args.out,
@@ -247,6 +259,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         figures=args.figures,
         overwrite=args.overwrite,
         quiet=args.quiet,
+        jobs=args.jobs,
     )
     return _finish(res, args.quiet, "demo", args.lang)
 

@@ -209,11 +209,11 @@ def _code_hint(ref: Reference, code: str) -> Note:
 
 
 def _in_context(ref: Reference, code: str, province: str | None, prefecture: str | None) -> bool:
-    row = ref.units.loc[code]
-    if province is not None and row["province_code"] != province:
+    in_province, in_prefecture = ref.parents[code]
+    if province is not None and in_province != province:
         return False
     if prefecture is not None and "prefecture_code" in ref.units.columns:
-        return row["prefecture_code"] == prefecture
+        return in_prefecture == prefecture
     return True
 
 
@@ -361,9 +361,7 @@ def _closest(ref: Reference, key: str, province: str | None, n: int = 5) -> tupl
     for _, name in sorted(scored, key=lambda t: -t[0]):  # stable: ties in layer order
         for text in ref.suggest[name]:
             code = text.split("(", 1)[1][:6]
-            if text not in labels and (
-                province is None or ref.units.loc[code, "province_code"] == province
-            ):
+            if text not in labels and (province is None or ref.parents[code][0] == province):
                 labels.append(text)
     return tuple(labels[:n])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -126,6 +127,9 @@ class Reference:
     history_codes: dict[str, History]
     history_names: dict[str, dict[str, History]]
     suggest: dict[str, list[str]]  # normalised name -> display labels (for difflib)
+    # code -> (province code, prefecture code or None): a row lookup in ``units`` costs 0.1 ms,
+    # once per candidate of every table row (0.4 s of a county join)
+    parents: dict[str, tuple[object, object]]
 
 
 def _layer_attributes(level: str) -> pd.DataFrame:
@@ -182,13 +186,23 @@ def reference(level: str) -> Reference:
         history_codes, history_names = _history(units, indexes)
 
     suggest: dict[str, list[str]] = {}
+    labels = _labels(units)
     for code, name, name_en in zip(units["code"], units["name"], units["name_en"], strict=True):
-        text = label(units, code)
+        text = labels[code]
         for key in (normalize(name), strip_suffix(normalize(name)), normalize_en(name_en)):
             suggest.setdefault(key, [])
             if text not in suggest[key]:
                 suggest[key].append(text)
-    return Reference(level, units, indexes, history_codes, history_names, suggest)
+    prefectures = units["prefecture_code"] if "prefecture_code" in units else [None] * len(units)
+    parents = dict(zip(units["code"], zip(units["province_code"], prefectures, strict=True),
+                       strict=True))  # fmt: skip
+    return Reference(level, units, indexes, history_codes, history_names, suggest, parents)
+
+
+def _labels(units: pd.DataFrame) -> dict[str, str]:
+    """:func:`label` of every unit (row by row through pandas: 0.3 s for the counties)."""
+    rows = units.to_dict("records")
+    return {r["code"]: _label(r, r["code"]) for r in rows}
 
 
 def _history(
@@ -229,7 +243,10 @@ def _history(
 
 def label(units: pd.DataFrame, code: str) -> str:
     """'朝阳区 (110105, 北京市)': name, code and the enclosing unit(s) that tell twins apart."""
-    row = units.loc[code]
+    return _label(units.loc[code], code)
+
+
+def _label(row: Any, code: str) -> str:
     where = []
     if row.get("province") is not None and row["province"] != row["name"]:
         where.append(str(row["province"]))

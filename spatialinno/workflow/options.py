@@ -20,6 +20,7 @@ import numpy as np
 
 from .._errors import InputError
 from ..measures.inference import GLOBAL_THRESHOLD, largest_useful, resolve_permutations
+from .parallel import default_jobs
 from .text import TEXT
 
 __all__ = [
@@ -52,6 +53,8 @@ class Options:
     seed: int = 0
     lang: str = "zh"
     formats: tuple[str, ...] = ("gpkg",)
+    #: processes the columns of a cross-section run on (workflow.parallel): same results
+    jobs: int = 1
 
     @property
     def moran_permutations(self) -> int:
@@ -128,11 +131,13 @@ def make_options(
     seed: int,
     lang: str,
     formats: Sequence[str],
+    jobs: int | None = None,
 ) -> Options:
     """Check every setting of a run and return them as :class:`Options`.
 
     ``correction`` "none" (the command line's spelling) or "" is no correction; results.gpkg is
-    always among the formats.
+    always among the formats. ``jobs`` None: both cores where there are two (the results do not
+    depend on it).
     """
     parse_weights(weights)  # fail before any work on a bad spec
     if isinstance(permutations, str):
@@ -152,7 +157,13 @@ def make_options(
     bad = [f for f in fmts if f not in FORMATS]
     if bad:
         raise InputError(f"unknown --format {bad}; use gpkg or shp")
-    return Options(weights, permutations, float(alpha), correction, int(seed), lang, fmts)
+    if jobs is None:
+        jobs = default_jobs()
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
+        raise InputError(f"--jobs must be a whole number >= 1 (e.g. --jobs 1), not {jobs!r}")
+    return Options(
+        weights, permutations, float(alpha), correction, int(seed), lang, fmts, int(jobs)
+    )
 
 
 def check_level(level: str) -> str:

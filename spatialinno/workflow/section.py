@@ -11,13 +11,13 @@ order (compared with the outputs of earlier versions by tests/test_workflow.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .._progress import Progress
+from .._progress import Progress, StepLog
 from ..measures.arrangements import reused_draws
 from ..measures.results import (
     GI,
@@ -34,6 +34,7 @@ from ..tables.labels import ATTR as LABELS_ATTR
 from .inputs import layer_columns
 from .options import Options, parse_weights
 from .outputs import SummaryTable, export_layer, slug
+from .parallel import in_order
 from .text import TEXT
 
 __all__ = ["RunContext", "Section", "cross_section", "per_group_table", "run_weights"]
@@ -90,15 +91,30 @@ class Section:
 
 @dataclass
 class _Column:
-    """The outputs of one column of a cross-section."""
+    """The outputs of one column of a cross-section, or of one half of them (made in either
+    process: picklable)."""
 
-    overview: dict[str, Any]
-    moran: dict[str, Any]
-    clusters: dict[str, Any]
-    maps: list[tuple[str, str]]
-    layers: list[str]
-    extra_files: list[str]
-    lisa_settings: dict[str, Any]
+    overview: dict[str, Any] = field(default_factory=dict)
+    moran: dict[str, Any] = field(default_factory=dict)
+    clusters: dict[str, Any] = field(default_factory=dict)
+    maps: list[tuple[str, str]] = field(default_factory=list)
+    lisa_settings: dict[str, Any] = field(default_factory=dict)
+    summary: list[dict[str, Any]] = field(default_factory=list)  # its rows of summary.csv
+    steps: list[str] = field(default_factory=list)  # its steps of the progress bar
+    lisa_gdf: Any = None  # the LISA and Gi* results until their layers are written
+    hot_gdf: Any = None
+    layers: list[str] = field(default_factory=list)
+    extra_files: list[str] = field(default_factory=list)
+
+    def joined(self, local: _Column) -> _Column:
+        """The global half (self) and the local half of a column as one, in summary order."""
+        return replace(
+            local,
+            overview=self.overview,
+            moran=self.moran,
+            summary=self.summary + local.summary,
+            steps=self.steps + local.steps,
+        )
 
 
 def run_weights(gdf: Any, options: Options) -> Any:
@@ -133,13 +149,36 @@ def cross_section(
     gdf.attrs = {k: v for k, v in full.attrs.items() if k == LABELS_ATTR}
     run.bar.advance(f"{section}: weights")
     w = run_weights(gdf, run.options)
+
+    def work(i: int) -> _Column:
+        # two halves per column, of about the same work: the global tests, the local ones with
+        # the maps (ten pieces for five columns share two cores more evenly than five)
+        c = columns[i // 2]
+        part = _global_part if i % 2 == 0 else _local_part
+        return part(gdf, c, slugs[c], w, run, section, title_suffix)
+
+    done = []
     # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
     # are drawn once per number of units and reused by every column (the same draws, so the
-    # same p-values, as drawing them again)
+    # same p-values, as drawing them again); the columns run on both cores (workflow.parallel)
     with reused_draws():
-        done = [
-            _one_column(gdf, level, c, slugs[c], w, run, section, title_suffix) for c in columns
-        ]
+        # the first column's global tests draw the permutations every column reuses: drawn
+        # here before the worker starts, it shares them
+        parts = in_order(work, 2 * len(columns), jobs=run.options.jobs, first=1)
+        for first, second in zip(parts, parts, strict=True):
+            d = first.joined(second)
+            # in column order, in this process: the summary, the progress and the layers
+            run.summary.rows.extend(d.summary)
+            for step in d.steps:
+                run.bar.advance(step)
+            col = d.overview["indicator"]
+            lisa_gdf, hot_gdf = _with_geometry(d.lisa_gdf, gdf), _with_geometry(d.hot_gdf, gdf)
+            d.layers, extra = _write_layers(
+                gdf, lisa_gdf, hot_gdf, level, col, slugs[col], run, title_suffix
+            )
+            d.extra_files += extra
+            d.lisa_gdf = d.hot_gdf = None  # written: not kept for the whole run
+            done.append(d)
     per_group = _per_province(gdf, level, columns, run, section)
     regions = _region_means(gdf, columns, run, section)
     return Section(
@@ -159,24 +198,29 @@ def cross_section(
     )
 
 
-def _one_column(
-    gdf: Any,
-    level: str,
-    col: str,
-    name: str,
-    w: Any,
-    run: RunContext,
-    section: str,
-    title_suffix: str,
+def _global_part(
+    gdf: Any, col: str, name: str, w: Any, run: RunContext, section: str, title_suffix: str
 ) -> _Column:
-    """Every statistic, map and layer of one column, in the order summary.csv lists them."""
+    """Gini, spatial Gini, Theil and Moran's I of one column, with their summary rows."""
+    bar = StepLog()
+    local = replace(run, summary=SummaryTable(), bar=bar)  # type: ignore[arg-type]
+    overview = _inequality(gdf, col, w, local, section)
+    bar.advance(f"{section}: Moran's I {col}")
+    moran_row = _global_moran(gdf, col, w, local, section)
+    return _Column(overview, moran_row, summary=local.summary.rows, steps=bar.steps)
+
+
+def _local_part(
+    gdf: Any, col: str, name: str, w: Any, run: RunContext, section: str, title_suffix: str
+) -> _Column:
+    """LISA and Gi* of one column with their counts and the column's three maps (the layers
+    are written by the caller: one process writes the GeoPackage)."""
     from ..measures.local import hotspots, lisa
 
+    bar = StepLog()
+    local = replace(run, summary=SummaryTable(), bar=bar)  # type: ignore[arg-type]
     o = run.options
-    overview = _inequality(gdf, col, w, run, section)
-    run.bar.advance(f"{section}: Moran's I {col}")
-    moran_row = _global_moran(gdf, col, w, run, section)
-    run.bar.advance(f"{section}: LISA {col}")
+    bar.advance(f"{section}: LISA {col}")
     lisa_gdf = lisa(
         gdf,
         col,
@@ -186,15 +230,37 @@ def _one_column(
         correction=o.correction,
         seed=o.seed,
     )
-    run.bar.advance(f"{section}: Gi* {col}")
+    bar.advance(f"{section}: Gi* {col}")
     hot_gdf = hotspots(gdf, col, w=w, alpha=o.alpha, correction=o.correction, seed=o.seed)
-    clusters = _cluster_counts(lisa_gdf, hot_gdf, col, run, section)
-    run.bar.advance(f"{section}: maps {col}")
-    maps = _save_maps(gdf, lisa_gdf, hot_gdf, col, name, run, title_suffix)
-    layers, extra = _write_layers(gdf, lisa_gdf, hot_gdf, level, col, name, run, title_suffix)
+    clusters = _cluster_counts(lisa_gdf, hot_gdf, col, local, section)
+    bar.advance(f"{section}: maps {col}")
+    maps = _save_maps(gdf, lisa_gdf, hot_gdf, col, name, local, title_suffix)
     return _Column(
-        overview, moran_row, clusters, maps, layers, extra, dict(lisa_gdf.attrs.get("lisa", {}))
+        clusters=clusters,
+        maps=maps,
+        lisa_settings=dict(lisa_gdf.attrs.get("lisa", {})),
+        summary=local.summary.rows,
+        steps=bar.steps,
+        lisa_gdf=_attributes(lisa_gdf),
+        hot_gdf=_attributes(hot_gdf),
     )
+
+
+def _attributes(frame: Any) -> pd.DataFrame:
+    """A result without its geometry: the outlines are the joined layer's (they need not travel
+    back from a worker, and the GeoPackage recognises its shared units table by them)."""
+    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def _with_geometry(frame: pd.DataFrame, gdf: Any) -> Any:
+    """:func:`_attributes` undone with the joined layer's own geometries (the same rows)."""
+    import geopandas as gpd
+
+    out = gpd.GeoDataFrame(frame, geometry=gdf.geometry.values, crs=gdf.crs)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def _inequality(gdf: Any, col: str, w: Any, run: RunContext, section: str) -> dict[str, Any]:

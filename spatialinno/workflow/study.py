@@ -17,13 +17,13 @@ import re
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .._progress import Progress
+from .._progress import Progress, StepLog
 from .analysis import Analysis
 from .assemble import closing_blocks, coverage_of, join_block, labeller, section_blocks
 from .differences import demo_differences
@@ -41,6 +41,7 @@ from .outputs import (
     export_layer,
 )
 from .panel import space_time, space_time_blocks
+from .parallel import in_order
 from .report import Report
 from .section import RunContext, Section, cross_section, run_weights
 from .staging import Staging
@@ -133,6 +134,7 @@ def demo(
     figures: Sequence[str] | str | None = None,
     overwrite: bool = False,
     quiet: bool = True,
+    jobs: int | None = None,
 ) -> Analysis:
     """Run the main job on the bundled real data and write report, maps, layers and summary.
 
@@ -154,7 +156,7 @@ def demo(
     ----------
     out : path
         Output folder (new or empty unless ``overwrite``).
-    seed, lang, correction, formats, overwrite, quiet
+    seed, lang, correction, formats, overwrite, quiet, jobs
         As in :func:`spatialinno.analyze`; the demo applies the FDR correction by default.
     figures : str or sequence of str, optional
         Also write the study's print figures (``"png,pdf"`` ...) under ``figures/``:
@@ -173,7 +175,7 @@ def demo(
     ('rd_exp_total_10k_yuan', 'patent_app_total')
     """
     started = time.perf_counter()
-    options = make_options("queen", "auto", 0.05, correction, seed, lang, formats)
+    options = make_options("queen", "auto", 0.05, correction, seed, lang, formats, jobs)
     check_out(out, overwrite)
     figure_formats = _figure_formats(figures)  # checked before any work
     # written into a staging folder, moved into place when complete (see analyze)
@@ -202,15 +204,15 @@ def _demo_into(
     with Progress(steps, "demo", enabled=False if quiet else None) as bar, DataNotes() as notes:
         run = RunContext(options, out_path, SummaryTable(), bar)
         bar.start("study Table 2")
-        facts = _study_part(run, written)
-        bar.advance("provincial panel")
-        long = _panel_part(run, written)
-        diffs = demo_differences(facts["joined"], long, out_path, run.summary, options.lang)
-        written.files += diffs.files
-        written.tables.update(diffs.tables)
-        bar.advance("city level")
-        _city_part(run, written)
-        _space_time_and_networks(run, written)
+
+        def part(i: int) -> Any:
+            return _first_parts(run, written) if i == 0 else _last_parts(run)
+
+        # parts 4 and 5 (space-time, networks: maps and tables only) on the other core while
+        # this process does parts 1-3, which write results.gpkg (workflow.parallel)
+        done = list(in_order(part, 2, jobs=options.jobs, here=1))
+        facts, diffs = done[0]
+        _add_last_parts(run, written, done[1])
     rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
     _study_blocks(rep, facts, written, options.lang)
     _study_figures(rep, out_path, facts["table"], figure_formats, options.lang, written)
@@ -447,6 +449,45 @@ _SPACE_TIME_HEADING = {
     "zh": "4. 时空演化：分省 R&D 经费与专利 2010–2023",
     "en": "4. Space–time: provincial R&D spending and patents, 2010–2023",
 }
+
+
+def _first_parts(run: RunContext, written: _Written) -> tuple[dict[str, Any], Any]:
+    """Parts 1-3: the study's Table 2, the provincial panel with its regional differences, the
+    cities (into ``written``, ``run.summary`` and results.gpkg); the study's facts and the
+    differences section."""
+    facts = _study_part(run, written)
+    run.bar.advance("provincial panel")
+    long = _panel_part(run, written)
+    lang = run.options.lang
+    diffs = demo_differences(facts["joined"], long, run.out, run.summary, lang)
+    written.files += diffs.files
+    written.tables.update(diffs.tables)
+    run.bar.advance("city level")
+    _city_part(run, written)
+    return facts, diffs
+
+
+def _last_parts(run: RunContext) -> tuple[_Written, list[dict[str, Any]], list[str]]:
+    """Parts 4 and 5 on their own (in either process): what they wrote, their summary rows and
+    their progress steps, for :func:`_add_last_parts`."""
+    steps = StepLog()
+    local = replace(run, summary=SummaryTable(), bar=steps)  # type: ignore[arg-type]
+    part = _Written(files=[])
+    _space_time_and_networks(local, part)
+    return part, local.summary.rows, steps.steps
+
+
+def _add_last_parts(
+    run: RunContext, written: _Written, done: tuple[_Written, list[dict[str, Any]], list[str]]
+) -> None:
+    part, rows, steps = done
+    for step in steps:
+        run.bar.advance(step)
+    run.summary.rows.extend(rows)
+    written.space_time, written.networks = part.space_time, part.networks
+    written.files += part.files
+    written.maps += part.maps
+    written.tables.update(part.tables)
 
 
 def _space_time_and_networks(run: RunContext, written: _Written) -> None:
