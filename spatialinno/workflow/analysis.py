@@ -112,6 +112,21 @@ class Analysis:
         return self.summary.copy()
 
 
+def _read(
+    table: str | Path | pd.DataFrame,
+    sheet: str | int,
+    header: int | Sequence[int] | str | None,
+    decimal: str | None,
+    key: str | None,
+    lang: str,
+) -> pd.DataFrame:
+    """The table of a run: a DataFrame as given, or read from its file."""
+    if isinstance(table, pd.DataFrame):
+        return table
+    keys = [k.strip() for k in key.split(",")] if key else []
+    return read_input(table, sheet, header=header, decimal=decimal, code_columns=keys, lang=lang)
+
+
 def analyze(
     table: str | Path | pd.DataFrame,
     level: str,
@@ -255,13 +270,7 @@ def analyze(
     steps = 3 + (5 if time else 4) * len(columns)  # read, join, weights; per column 4 (+1); tables
     with Progress(steps, "analyze", enabled=False if quiet else None) as bar, DataNotes() as notes:
         bar.start("reading")
-        if isinstance(table, pd.DataFrame):
-            frame = table
-        else:
-            keys = [k.strip() for k in key.split(",")] if key else []
-            frame = read_input(
-                table, sheet, header=header, decimal=decimal, code_columns=keys, lang=lang
-            )
+        frame = _read(table, sheet, header, decimal, key, lang)
         long = None
         if time is not None:  # panel mode: the cross-section is one year of the long table
             long, year = panel_table(frame, time, year, columns)
