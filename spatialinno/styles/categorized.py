@@ -161,7 +161,7 @@ def emerging(column: str = "category") -> CategorizedStyle:
 
     >>> from spatialinno.styles import emerging
     >>> emerging().label_of("intensifying hot spot"), emerging().color_of("persistent cold spot")
-    ('加强的热点', '#003085')
+    ('加强的热点', '#1b3659')
     """
     return EMERGING.with_column(column)
 

@@ -118,30 +118,43 @@ HOTSPOT_COLORS: dict[int, str] = {
 }
 
 # Emerging hot spot categories (ArcGIS Pro's Emerging Hot Spot Analysis), by the English name the
-# measure writes. The new/consecutive/intensifying/persistent hot colours were read from the
-# drawingInfo of an ArcGIS-generated Emerging Hot Spot layer published on ArcGIS Online (Chicago
-# "violentCrimeTrend", ArcMap renderer); the other hot colours and the cold ones are the same
-# families (reds hot, blues cold; cold = the hot colour with red and blue swapped), not read from
-# an Esri layer file. No pattern, isolated and no data are the LISA map's grey, purple and grey.
-# Every colour is distinct (tests/test_spacetime_maps.py).
+# measure writes. ArcGIS draws them with patterned symbols: flat fills, gradients (new, intensifying,
+# diminishing) and dots (sporadic: white dots; oscillating: dots in the colour of the other side).
+# spatialinno draws flat fills: the ArcGIS fill where it is known, so a map reads like ArcGIS's.
+# Every value, its source and its rule: tests/reference/emerging_colors.json (checked by
+# tests/test_emerging_colors.py). Sources:
+#   [L] the drawingInfo of an ArcGIS-generated Emerging Hot Spot layer on ArcGIS Online (Chicago
+#       "violentCrimeTrend", ArcMap renderer), read when the four hot colours were first set;
+#   [N] github.com/Jotaemegv/dashboard, "CORES E PADROES STC.txt" (commit 6a6f50ce): a user's
+#       transcription of the ArcGIS Pro Emerging Hot Spot symbols, RGB of every symbol layer
+#       (fill, dots, gradient); it matches [L] on all four hot colours [L] has;
+#   [A] the same repository's app.R (same commit): the author's redraw of the ArcGIS output, the
+#       only source for the cold colours [N] leaves blank (not confirmed by a second source).
+# Not from ArcGIS: sporadic hot spot = its ArcGIS fill #f2a888 mixed 50 % with its white dots
+# (ArcGIS's fill alone is the oscillating fill #eda882 within CIEDE2000 2.6: ArcGIS tells them
+# apart only by the dots); sporadic cold spot (no source has it) = the oscillating cold fill
+# #a3b5c4 mixed 50 % with white, by the same rule; no pattern detected (no source) = the LISA
+# map's not-significant grey. Isolated and no data: the LISA map's purple and grey.
+# All 19 colours differ by CIEDE2000 >= 4 (the closest pairs are ArcGIS's own: diminishing vs
+# historical cold spot 4.1, new vs intensifying hot spot 4.9).
 EMERGING_COLORS: dict[str, str] = {
-    "new hot spot": "#cb0800",
-    "consecutive hot spot": "#bd6d5e",
-    "intensifying hot spot": "#e01709",
-    "persistent hot spot": "#851400",
-    "diminishing hot spot": "#f08070",
-    "sporadic hot spot": "#f5b9a9",
-    "oscillating hot spot": "#e8a0c8",
-    "historical hot spot": "#c8b4a0",
-    "new cold spot": "#0050cb",
-    "consecutive cold spot": "#5e8ebd",
-    "intensifying cold spot": "#0952e0",
-    "persistent cold spot": "#003085",
-    "diminishing cold spot": "#70a0f0",
-    "sporadic cold spot": "#a9c8f5",
-    "oscillating cold spot": "#a0c8e8",
-    "historical cold spot": "#a0b4c8",
-    "no pattern detected": LISA_COLORS[NOT_SIGNIFICANT],
+    "new hot spot": "#cb0800",  # [L] [N] [A] (ArcGIS: gradient to white)
+    "consecutive hot spot": "#bd6d5e",  # [L] [N] [A]
+    "intensifying hot spot": "#e01709",  # [L] [N] [A] (ArcGIS: gradient to #e0b392)
+    "persistent hot spot": "#851400",  # [L] [N] [A]
+    "diminishing hot spot": "#fac99d",  # [N] [A] (ArcGIS: radial gradient)
+    "sporadic hot spot": "#f8d4c4",  # [N] #f2a888 + white dots, mixed 50 %
+    "oscillating hot spot": "#eda882",  # [N] (ArcGIS: + #3468a8 dots)
+    "historical hot spot": "#debda4",  # [N] ([A] #debca4)
+    "new cold spot": "#174c9c",  # [A]
+    "consecutive cold spot": "#6883ba",  # [A]
+    "intensifying cold spot": "#4571ad",  # [A]
+    "persistent cold spot": "#1b3659",  # [A]
+    "diminishing cold spot": "#afc4cc",  # [N] (ArcGIS: radial gradient); [A] outline
+    "sporadic cold spot": "#d1dae2",  # no source: #a3b5c4 mixed 50 % with white
+    "oscillating cold spot": "#a3b5c4",  # [N] (ArcGIS: + #b33c2d dots)
+    "historical cold spot": "#bcc6cc",  # [A]
+    "no pattern detected": LISA_COLORS[NOT_SIGNIFICANT],  # no source
     ISOLATED: LISA_COLORS[ISOLATED],
 }
 
