@@ -157,6 +157,11 @@ def cross_section(
         part = _global_part if i % 2 == 0 else _local_part
         return part(gdf, c, slugs[c], w, run, section, title_suffix)
 
+    # the modules every piece uses, loaded before the worker is forked: it shares them (folium
+    # and the maps alone take 0.3-0.5 s to import, once per process otherwise)
+    from ..maps import choropleth, clusters  # noqa: F401
+    from ..measures import local  # noqa: F401
+
     done = []
     # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
     # are drawn once per number of units and reused by every column (the same draws, so the
