@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._errors import InputError
 from .._escape import write_csv
+from .._notes import Note
 
 __all__ = [
     "GPKG_FILE",
@@ -57,16 +58,20 @@ def check_out(out: str | Path, overwrite: bool) -> Path:
     """
     path = Path(out)
     if path.exists() and not path.is_dir():
-        raise InputError(f"--out {path} is a file, not a folder; choose a folder name")
+        text = f"--out {path} is a file, not a folder; choose a folder name"
+        raise InputError(Note("out_is_file", text, out=str(path)))
     if path.is_dir():
         existing = sorted(p.name for p in path.iterdir())
         if existing and not overwrite:
             shown = ", ".join(existing[:5]) + (
                 f" and {len(existing) - 5} more" if len(existing) > 5 else ""
             )
-            raise InputError(
+            text = (
                 f"output folder {path} already holds {len(existing)} file(s) ({shown}); "
                 "pass --overwrite to replace the files spatialinno writes, or choose another --out"
+            )
+            raise InputError(
+                Note("out_not_empty", text, out=str(path), n=len(existing), files=tuple(existing))
             )
     else:
         # the folder will be created beside its nearest existing ancestor: that must be a folder
@@ -74,10 +79,11 @@ def check_out(out: str | Path, overwrite: bool) -> Path:
         while not above.exists() and above != above.parent:
             above = above.parent
         if not above.is_dir():
-            raise InputError(
+            text = (
                 f"--out {path} cannot be created: {above} is a file, not a folder; choose "
                 "another --out"
             )
+            raise InputError(Note("out_below_file", text, out=str(path), above=str(above)))
     return path
 
 
