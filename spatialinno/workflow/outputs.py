@@ -140,10 +140,11 @@ def export_layer(
     run's own staging folder. ``lang``: the legend labels (the run's language, or "both");
     ``title``: the layer's human title in that language (label and unit), which QGIS shows as
     the layer's title (:func:`~spatialinno.qgis.shared.export_shared`); the layer keeps its
-    ASCII name ``layer``.
+    ASCII name ``layer``. A Shapefile gets the same title in its ``.qmd`` metadata, and
+    ``shp/spatialinno.qgs``, the QGIS project of the Shapefiles, lists it under that title.
     """
     from ..qgis.export import export
-    from ..qgis.project import write_project
+    from ..qgis.project import SHAPEFILE_PROJECT, write_project, write_shapefile_project
     from ..qgis.shared import BORDER_LINES_LAYER, export_border_lines, export_shared
 
     gpkg = out / GPKG_FILE
@@ -152,11 +153,16 @@ def export_layer(
     if new and layer != BORDER_LINES_LAYER:
         export_border_lines(gpkg, lang=lang)
     # the file's QGIS project: every layer so far under its title, in the Layers panel
-    write_project(gpkg, "spatialinno 结果" if lang == "zh" else "spatialinno results")
+    project_title = "spatialinno 结果" if lang == "zh" else "spatialinno results"
+    write_project(gpkg, project_title)
     written: list[str] = []
     if "shp" in formats:
-        res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True, lang=lang)
+        shp = out / SHP_DIR / f"{layer}.shp"
+        res = export(frame, shp, style=style, overwrite=True, lang=lang, title=title)
         written += [str(Path(p).relative_to(out)) for p in res.files]
+        new = not (shp.parent / SHAPEFILE_PROJECT).exists()  # listed once, when first written
+        project = write_shapefile_project(shp.parent, project_title)
+        written += [str(project.relative_to(out))] if new else []
     return written
 
 
