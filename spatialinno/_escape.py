@@ -25,6 +25,14 @@ arguments. Wherever such text lands, it must stay data:
     ``$`` is escaped as ``\\$``, so a string with two dollar signs is shown as written instead of
     being parsed as mathtext (``$\\frac{1}{0}$`` would typeset a formula, and a malformed one
     stops the figure from rendering). matplotlib shows ``\\$`` as ``$``.
+``terminal_text``
+    a line the command line prints: every control character (ESC of an ANSI sequence, carriage
+    return, backspace, C1 controls, DEL) and every bidirectional override (U+202A-U+202E,
+    U+2066-U+2069, which reorder what a terminal shows) is written as a visible escape
+    (``\\x1b``, ``\\r``, ``\\u202e``), so user text cannot move the cursor, clear the screen,
+    retitle the window or hide part of the line. A message's own line breaks are kept; a line
+    break *inside user text* (``data=``: a column name, a path) is written as ``\\n``, so it
+    cannot start a line that looks like one of spatialinno's own.
 ``csv_cell`` / ``excel_safe`` / ``write_csv``
     CSV files meant for Excel or WPS: a *text* cell that starts with ``= + - @``, a tab, CR or LF
     (or their full-width forms ``＝ ＋ － ＠``, which CJK input methods produce) is written with a
@@ -42,6 +50,8 @@ arguments. Wherever such text lands, it must stay data:
 ('javascript%3Aalert%281%29', 'map_%E7%9C%81.html')
 >>> plot_text("$x^2$ costs $5")
 '\\\\$x^2\\\\$ costs \\\\$5'
+>>> terminal_text("column 'a\\x1b[2J\\nb' not found\\nfix it", data=["a\\x1b[2J\\nb"])
+"column 'a\\\\x1b[2J\\\\nb' not found\\nfix it"
 >>> [csv_cell(v) for v in ("=1+1", "-3", "-x", "＝SUM(A1)", "R&D", 5)]
 ["'=1+1", '-3', "'-x", "'＝SUM(A1)", 'R&D', 5]
 """
@@ -53,6 +63,7 @@ import json
 import os
 import re
 import urllib.parse
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -66,6 +77,7 @@ __all__ = [
     "html_text",
     "plot_text",
     "script_json",
+    "terminal_text",
     "url_path",
     "write_csv",
 ]
@@ -168,3 +180,44 @@ def write_csv(
 ) -> None:
     """Write ``frame`` as CSV without its index, text cells made safe for Excel (:func:`csv_cell`)."""
     excel_safe(frame).to_csv(path, index=False, encoding=encoding, **kwargs)
+
+
+# C0 controls but the line feed, DEL, C1 controls; the Unicode marks and overrides that change the
+# order in which a terminal shows text (Trojan Source, CVE-2021-42574)
+_TERMINAL_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_NAMED = {"\t": "\\t", "\r": "\\r", "\n": "\\n"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _user_strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, Mapping):
+        for value in data.values():
+            yield from _user_strings(value)
+    elif isinstance(data, (list, tuple, set, frozenset)):
+        for value in data:
+            yield from _user_strings(value)
+
+
+def terminal_text(text: object, data: Any = ()) -> str:
+    """``text`` as a terminal shows it inertly: control characters and direction overrides as
+    visible escapes; its own line breaks kept, those inside the user strings of ``data`` (a
+    string, or lists, tuples and mappings of them) escaped as ``\\n``."""
+    out = str(text)
+    hostile = {s for s in _user_strings(data) if "\n" in s or _TERMINAL_CONTROL.search(s)}
+    for value in sorted(hostile, key=len, reverse=True):
+        out = out.replace(value, _ANY_CONTROL.sub(_visible, value))
+    return _TERMINAL_CONTROL.sub(_visible, out)
+
+
+_ANY_CONTROL = re.compile(f"\\n|{_TERMINAL_CONTROL.pattern}")

@@ -13,7 +13,8 @@ command and a notebook write the same files (``report.html``, one offline HTML f
 numbers. Errors a user can cause (a bad file or option, an unknown column, rows that match no
 unit, an existing output folder) end with one message on stderr and exit status 2 (``--debug``
 adds the traceback); what ``read_table`` detected and rows left out of the join are said on
-stderr. SIGTERM and SIGHUP are handled like Ctrl-C: an interrupted run leaves no partial result.
+stderr. Everything the command prints is in the run's language (``--lang``, Chinese by default;
+argparse's usage errors too), with user text (paths, column names, cells) printed inertly. SIGTERM and SIGHUP are handled like Ctrl-C: an interrupted run leaves no partial result.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from . import __version__
 from ._errors import SpatialinnoError
+from ._escape import terminal_text
+from ._notes import Note
 from .workflow.analysis import Analysis, analyze
 from .workflow.inputs import UNMATCHED, parse_header, terminal_notes
+from .workflow.messages import CLI, error_text, usage_error
 from .workflow.options import CORRECTIONS, FORMATS, LEVELS, parse_labels, parse_weights
 from .workflow.outputs import REPORT_FILE
 from .workflow.staging import Interrupted, terminate_as_interrupt
@@ -40,15 +45,67 @@ __all__ = ["Analysis", "analyze", "build_parser", "demo", "main", "parse_header"
 EXIT_OK = 0
 EXIT_INTERNAL = 1  # a bug: the message asks for --debug and a report
 EXIT_USAGE = 2  # the user can fix it: bad file, column, year, output folder, option value
+#: the language of a run without --lang: its report, maps and terminal lines (errors included)
+DEFAULT_LANG = "zh"
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+def language_of(argv: Sequence[str]) -> str:
+    """The run's language as ``argv`` gives it (``--lang en``, ``--lang=en``, or an abbreviation
+    argparse accepts, ``--lan en``), found before parsing so that usage errors speak it too;
+    :data:`DEFAULT_LANG` when not given or not one of :data:`LANGS`.
+
+    >>> language_of(["analyze", "t.csv", "--lang", "en"]), language_of(["demo", "--lang=en"])
+    ('en', 'en')
+    >>> language_of(["demo", "--la", "en"]), language_of(["analyze", "--la", "en"])
+    ('en', 'zh')
+    >>> language_of(["demo"]), language_of(["demo", "--lang", "fr"]), language_of(["--", "--lang=en"])
+    ('zh', 'zh', 'zh')
+    """
+    items = [str(a) for a in argv]
+    # demo has no other option starting with --l; analyze has --level and --label
+    shortest = 3 if items[:1] == ["demo"] else 5
+    found = DEFAULT_LANG
+    for i, item in enumerate(items):
+        if item == "--":
+            break
+        name, eq, value = item.partition("=")
+        if len(name) < shortest or not "--lang".startswith(name):
+            continue
+        if not eq:
+            value = items[i + 1] if i + 1 < len(items) else ""
+        found = value if value in LANGS else found
+    return found
+
+
+def _error_line(text: str, lang: str, data: object = ()) -> None:
+    """``spatialinno: error: <text>`` on stderr, in ``lang``, user text in it made inert."""
+    sys.stderr.write(terminal_text(f"spatialinno: {CLI[lang]['error']}: {text}", data) + "\n")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors in the same one-line style, exit status 2."""
+    """argparse that reports usage errors in one line, in the run's language, exit status 2.
+
+    In English the usage comes first, as argparse writes it; in Chinese a line saying how to see
+    it (the usage itself is made of option names and English placeholders).
+    """
+
+    def __init__(self, *args: object, lang: str = DEFAULT_LANG, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lang = lang
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"spatialinno: error: {message}\n")
+        if self.lang == "en":
+            self.print_usage(sys.stderr)
+        # argparse's message holds the arguments as typed: all of it is one line of user text
+        text = usage_error(message, self.lang)
+        _error_line(text, self.lang, data=[text])
+        if self.lang != "en":
+            sys.stderr.write(CLI[self.lang]["usage_hint"].format(prog=self.prog) + "\n")
         raise SystemExit(EXIT_USAGE)
+
+
+_LANG_HELP = "language of the report, the maps and what the command prints (default zh)"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -72,7 +129,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
     d.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
     _jobs(d)
-    d.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
+    d.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=_LANG_HELP)
     _correction(d, "fdr")
     d.add_argument(
         "--format",
@@ -145,7 +202,7 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument("--seed", type=int, default=0, help="seed of every permutation test (default 0)")
     _jobs(a)
-    a.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of report and maps")
+    a.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=_LANG_HELP)
     a.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run")
     a.add_argument(
         "--figures",
@@ -158,8 +215,8 @@ def _add_analyze(sub: argparse._SubParsersAction) -> None:
     _common(a)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``spatialinno`` command.
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The argument parser of the ``spatialinno`` command; its usage errors speak ``lang``.
 
     >>> p = build_parser()
     >>> a = p.parse_args(["analyze", "t.xlsx", "--level", "prefecture", "--columns", "a,b",
@@ -168,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     ('analyze', 'a,b', 'knn:6', 'fdr', 'auto', 0)
     """
     parser = _Parser(
+        lang=lang,
         prog="spatialinno",
         description="Where innovation resources concentrate in China: join a table to official "
         "boundaries, measure concentration and clustering, write offline maps, QGIS layers and "
@@ -175,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"spatialinno {__version__}")
     sub = parser.add_subparsers(
-        dest="command", metavar="{demo,analyze,layers}", parser_class=_Parser
+        dest="command", metavar="{demo,analyze,layers}", parser_class=partial(_Parser, lang=lang)
     )
     _add_demo(sub)
     _add_analyze(sub)
@@ -209,7 +267,8 @@ def _finish(res: Analysis, quiet: bool, what: str, lang: str) -> int:
     if not quiet:
         t = TERMINAL[lang]
         n, report = len(res.files), res.out / REPORT_FILE
-        print(t["wrote"].format(what=what, n=n, out=res.out, seconds=res.seconds, report=report))
+        line = t["wrote"].format(what=what, n=n, out=res.out, seconds=res.seconds, report=report)
+        print(terminal_text(line, data=[str(res.out)]))
         if res.warnings:
             print(t["data_notes"].format(n=len(res.warnings), report=REPORT_FILE), file=sys.stderr)
     return EXIT_OK
@@ -276,20 +335,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0 on success; 2 for anything the user can fix (bad file, unknown column, no matched region,
     a year not in the table, an existing output folder, a bad option), with one message on stderr;
-    1 for an unexpected failure. ``--debug`` prints the traceback as well.
+    1 for an unexpected failure. ``--debug`` prints the traceback as well. What the command
+    prints on stderr is in the run's language (``--lang``, Chinese by default), user text in it
+    (paths, column names, cells) made inert (:func:`spatialinno._escape.terminal_text`).
 
     >>> main(["layers", "--csv"])  # doctest: +ELLIPSIS
     layer,units,geometry,crs,simplified_available,source
     province,34,MultiPolygon,EPSG:4490,True,...
     0
     """
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = language_of(argv)
+    parser = build_parser(lang)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors: return, do not exit Python
         return int(exc.code or 0)
     if args.command is None:
-        parser.print_help(sys.stderr)
+        if lang == "en":
+            parser.print_help(sys.stderr)
+        else:
+            _error_line(CLI[lang]["no_command"], lang)
+            sys.stderr.write(CLI[lang]["usage_hint"].format(prog=parser.prog) + "\n")
         return EXIT_USAGE
     try:
         # SIGTERM/SIGHUP (kill, a closed terminal) interrupt like Ctrl-C, so the staging folder
@@ -297,41 +364,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         with terminate_as_interrupt(), terminal_notes(_stderr_line):
             return _COMMANDS[args.command](args)
     except (Exception, KeyboardInterrupt) as exc:
-        return _failed(exc, getattr(args, "debug", False))
+        return _failed(exc, getattr(args, "debug", False), getattr(args, "lang", lang))
 
 
-def _failed(exc: Exception | KeyboardInterrupt, debug: bool) -> int:
-    """The message and exit status of a command that did not finish."""
+def _failed(exc: Exception | KeyboardInterrupt, debug: bool, lang: str = DEFAULT_LANG) -> int:
+    """The message (in ``lang``) and exit status of a command that did not finish."""
     if isinstance(exc, SpatialinnoError):
         if debug:
             traceback.print_exception(exc)
         # a JoinError carries the full join report after the first line: keep the whole text,
         # it is the list of rows that did not match
-        sys.stderr.write(f"spatialinno: error: {exc}\n")
+        message = exc.args[0] if exc.args else None
+        data = message.params if isinstance(message, Note) else ()
+        _error_line(error_text(exc, lang), lang, data)
         return EXIT_USAGE
     if isinstance(exc, BrokenPipeError):
         # `spatialinno layers | head`: the reader left; not an error. Point stdout at devnull so
         # that Python's own flush at exit does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    words = CLI[lang]
     if isinstance(exc, KeyboardInterrupt):
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
-        sys.stderr.write(
-            f"spatialinno: interrupted ({name}); no partial output was left: the output "
-            "folder holds the earlier complete results, if any, or the new complete ones\n"
-        )
+        sys.stderr.write(f"spatialinno: {words['interrupted'].format(name=name)}\n")
         return 128 + (exc.signum if isinstance(exc, Interrupted) else 2)
     if debug:
         traceback.print_exception(exc)
-    sys.stderr.write(
-        f"spatialinno: internal error: {type(exc).__name__}: {exc}\n"
-        "run again with --debug for the traceback and report it with the command you ran\n"
-    )
+    said = words["internal"].format(kind=type(exc).__name__, error=exc)
+    sys.stderr.write(terminal_text(f"spatialinno: {said}") + f"\n{words['internal_hint']}\n")
     return EXIT_INTERNAL
 
 
 def _stderr_line(text: str) -> None:
-    sys.stderr.write(text.rstrip("\n") + "\n")
+    sys.stderr.write(terminal_text(text.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 

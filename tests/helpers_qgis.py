@@ -12,7 +12,9 @@ interpreter under ``QT_QPA_PLATFORM=offscreen`` and reads back a JSON report per
   (``None`` when the renderer draws nothing for it), so a test can check the classification;
   ``features_with_several_symbols`` counts features drawn more than once (overlapping rules);
 * ``title`` / ``abstract``: the layer's metadata title and abstract as QGIS reads them (for a
-  GeoPackage: ``gpkg_contents.identifier`` / ``description``);
+  GeoPackage: ``gpkg_contents.identifier`` / ``description``; with ``default_metadata`` in the
+  spec, a Shapefile's ``.qmd`` is read first, as QGIS does when it adds the layer);
+  ``added_name``: the name QGIS gives the layer when it is added from its file;
 * ``messages``: everything QGIS and GDAL logged while opening the layer (level, tag, text);
 * ``render``: a PNG drawn by QGIS' map renderer, with the count of non-background pixels and the
   most frequent colours.
@@ -79,7 +81,7 @@ requires_qgis = pytest.mark.skipif(
 _SCRIPT = r"""
 import json, os, re, sys
 from qgis.core import (Qgis, QgsApplication, QgsExpression, QgsExpressionContext, QgsExpressionContextUtils,
-                       QgsMapRendererSequentialJob, QgsMapSettings, QgsRectangle,
+                       QgsMapRendererSequentialJob, QgsMapSettings, QgsProviderRegistry, QgsRectangle,
                        QgsRenderContext, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import QSize, QVariant
 from qgis.PyQt.QtGui import QColor, QImage
@@ -215,6 +217,17 @@ def inspect(spec, messages):
     if spec.get("sld"):
         msg, ok = layer.loadSldStyle(spec["sld"])
         res["sld_loaded"] = bool(ok)
+    if spec.get("default_metadata"):
+        # what QGIS does to a layer it adds (QgsAppLayerHandling::postProcessAddedLayer):
+        # read the layer's metadata file beside it (a Shapefile's <name>.qmd)
+        res["metadata_loaded"] = bool(layer.loadDefaultMetadata()[1])
+    # the name QGIS gives the layer when it is added from the file (the provider's sublayer
+    # name: the Layers panel and the Browser show it)
+    try:
+        subs = QgsProviderRegistry.instance().querySublayers(uri)
+        res["added_name"] = subs[0].name() if subs else None
+    except AttributeError:  # QGIS < 3.22
+        res["added_name"] = None
     # the layer's title and abstract as QGIS reads them (a GeoPackage's gpkg_contents
     # identifier / description: Layer Properties > Information, Metadata)
     res["title"] = layer.metadata().title()
@@ -294,6 +307,7 @@ def inspect_layers(specs: Sequence[dict[str, Any]], timeout: float = 300) -> lis
     """Open every layer of ``specs`` in one QGIS process; one report dict per spec.
 
     Each spec is a dict with ``path`` (str), optionally ``layer`` (GeoPackage layer name),
+    ``default_metadata`` (read the layer's ``.qmd`` as QGIS does when it adds a layer),
     ``qml`` / ``sld`` (style file to load instead of the default style), ``png`` (render to this file), ``size`` ((w, h)
     pixels) and ``nfeat`` (number of attribute dicts in ``first_features``).
     """
@@ -380,6 +394,7 @@ try:
             "source": layer.source() if layer is not None else None,
             "renderer": layer.renderer().type() if valid and layer.renderer() else None,
             "feature_count": layer.featureCount() if valid else None,
+            "title": layer.metadata().title() if layer is not None else None,
         })
     with open(sys.argv[2], "w", encoding="utf-8") as fh:
         json.dump({"read": bool(ok), "title": project.title(), "layers": layers}, fh,
@@ -398,7 +413,7 @@ def open_project(uri: str, timeout: float = 300) -> dict[str, Any]:
 
     Returns ``read`` (QgsProject.read succeeded), ``title`` and ``layers``: the Layers panel from
     top to bottom, each with ``name`` (as the panel shows it), ``visible``, ``valid``,
-    ``source``, ``renderer`` (type) and ``feature_count``.
+    ``source``, ``renderer`` (type), ``feature_count`` and ``title`` (the layer's metadata title).
     """
     with tempfile.TemporaryDirectory(prefix="qgis-project-") as tmp:
         script = Path(tmp) / "spatialinno_qgis_project.py"

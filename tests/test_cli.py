@@ -493,7 +493,8 @@ def test_errors_exit_2_with_one_message(
     args, fragments = ERROR_CASES[case]
     fill = {k: str(v) for k, v in small_tables.items()}
     out = tmp_path / "out"
-    argv = [a.format(**fill) for a in args] + ["--out", str(out)]
+    # the English messages (the terminal speaks --lang, Chinese by default: see ERROR_CASES_ZH)
+    argv = [a.format(**fill) for a in args] + ["--out", str(out), "--lang", "en"]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -503,12 +504,59 @@ def test_errors_exit_2_with_one_message(
     assert not out.exists()  # a failed run leaves no folder behind
 
 
+#: the same errors as ERROR_CASES said in Chinese, the language of a run without --lang
+ERROR_CASES_ZH = {
+    "missing file": ["找不到数据表文件：", "nope.xlsx"],
+    "broken xlsx": ["broken.xlsx 无法作为 .xlsx 工作簿读取：它不是工作簿"],
+    "unknown column": ["在 census.csv 中找不到列 'rd_staff'", "可用的指标列：popu_2020、城镇人口"],
+    "no matched region": [
+        "nomatch.csv 的 3 行都没有匹配到地级单元（关键列：城市）",
+        "'火星市' 与任何",
+    ],
+    "year not in table": ["年份列 'year' 中没有 1999 年的行", "2010、2011"],
+    "several years, no --year": ["panel.csv 包含 20 个年份", "请用 --year 选择其中一年"],
+    "bad weights": ["无法识别 --weights 'hexagons'", "knn:K（如 knn:6）"],
+    "bad alpha": ["--alpha 应在 0 与 1 之间（如 0.05），而不是 5.0"],
+    "bad permutations": ["--permutations 应为 auto 或整数，而不是 'many'"],
+    "negative values": ["列 'change' 在以下单元为负值：张家口市", "等，另有 146 个", "不小于 0"],
+    "weights that do not fit (fails after the folder was created)": ["k=40 对 34 个单元来说太大"],
+    "unknown level": ["参数 --level 的值 'village' 无效", "运行 spatialinno analyze -h 查看用法"],
+}
+
+
+@pytest.mark.parametrize("case", list(ERROR_CASES))
+def test_errors_are_said_in_the_runs_language_chinese_by_default(
+    case: str, small_tables: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Issue 15: without --lang (Chinese, as the report) and with --lang zh, every line the
+    command prints on stderr is Chinese -- the frame, argparse's usage errors and the message;
+    only the user's data (paths, columns, cells), option names and method names stay Latin.
+    The exit status is the English run's."""
+    from helpers_lang import english_words
+
+    args, _ = ERROR_CASES[case]
+    fill = {k: str(v) for k, v in small_tables.items()}
+    out = tmp_path / "out"
+    argv = [a.format(**fill) for a in args] + ["--out", str(out)]
+    for lang in ([], ["--lang", "zh"]):
+        assert cli.main([*argv, *lang]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and "error" not in err and "usage:" not in err, err
+        assert err.count("spatialinno: 错误: ") == 1 and err.startswith("spatialinno: 错误: ")
+        for fragment in ERROR_CASES_ZH[case]:
+            assert fragment in err, (fragment, err)
+        data = [*fill.values(), *(Path(v).name for v in fill.values()), "nope.xlsx",
+                "popu_2020", "village", "hexagons", "many", "change"]  # fmt: skip
+        assert english_words(err, data) == [], err
+        assert not out.exists()
+
+
 def test_existing_output_folder_is_refused(small_tables: dict, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.html").write_text("earlier work", encoding="utf-8")
     argv = ["analyze", str(small_tables["census"]), "--level", "prefecture",
-            "--columns", "popu_2020", "--out", str(out)]  # fmt: skip
+            "--columns", "popu_2020", "--lang", "en", "--out", str(out)]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "already holds 1 file(s) (report.html)" in err and "--overwrite" in err
@@ -520,7 +568,7 @@ def test_existing_output_folder_is_refused(small_tables: dict, tmp_path: Path, c
 
 def test_console_script_error_and_debug_traceback(small_tables: dict, tmp_path: Path) -> None:
     argv = ["analyze", str(small_tables["root"] / "nope.csv"), "--level", "prefecture",
-            "--columns", "v", "--out", str(tmp_path / "o")]  # fmt: skip
+            "--columns", "v", "--out", str(tmp_path / "o"), "--lang", "en"]  # fmt: skip
     proc = _run(*argv)
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [

@@ -28,6 +28,7 @@ import pytest
 
 import spatialinno as si
 from spatialinno import cli
+from spatialinno.workflow.inputs import RESULT_COLUMNS, layer_columns
 
 pytestmark = pytest.mark.filterwarnings("ignore::spatialinno.DataWarning")
 
@@ -128,7 +129,11 @@ def test_killed_analyze_leaves_nothing(tmp_path: Path, sig: int, pattern: str) -
     table = _census_csv(tmp_path / "census.csv")
     out = tmp_path / "out"
     code, err, seen = _kill_after_first_output(
-        ["analyze", table.name, *ANALYZE, "--out", "out"], tmp_path, out, sig, pattern
+        ["analyze", table.name, *ANALYZE, "--out", "out", "--lang", "en"],
+        tmp_path,
+        out,
+        sig,
+        pattern,
     )
     assert seen  # the run had written something when it was killed
     assert code == 128 + sig, err
@@ -332,7 +337,8 @@ def test_clear_errors_exit_2(case: str, bad_inputs: dict[str, Path], capsys) -> 
     safe = re.sub(r"\W", "_", case)
     out = root / f"out_{safe}"
     table = name if os.path.isabs(name) else str(root / name)
-    argv = ["analyze", table, "--level", "province", "--columns", column, "--out", str(out)]
+    argv = ["analyze", table, "--level", "province", "--columns", column, "--out", str(out),
+            "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("spatialinno: error:") == 1, err
@@ -359,11 +365,93 @@ def test_clear_option_errors_exit_2(
     extra = [e.format(root=root) for e in extra]
     out = [] if "--out" in extra else ["--out", str(root / "never")]
     argv = ["analyze", str(table), "--level", "province", "--columns",
-            "rd_exp_total_10k_yuan", "--on-unmatched", "drop", *out, *extra]  # fmt: skip
+            "rd_exp_total_10k_yuan", "--on-unmatched", "drop", *out, *extra,
+            "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("spatialinno: error:") == 1 and fragment in err, err
     assert not (root / "never").exists() and (root / "a_file.txt").read_text() == "mine"
+
+
+#: CLEAR_ERRORS and the option errors above, said in Chinese (no --lang: the run's default)
+CLEAR_ERRORS_ZH = {
+    "empty file": ["empty.csv 是空文件（0 字节），没有表头也没有数据行"],
+    "blank lines": ["blank.csv 只有空行（3 行）"],
+    "text renamed .xlsx": ["table.xlsx 无法作为 .xlsx 工作簿读取：它不是工作簿"],
+    "folder": ["folder.csv 是文件夹而不是数据表文件"],
+    "header only": ["header.csv 有表头（2 列：省份、v），但没有数据行"],
+    "scientific codes": [
+        "列 '统计用区划代码' 有 369 行代码是科学计数法：第 2 行：'1.101E+11'（12 位中丢失 8 位；"
+        "若丢失的都是 0：110100 = 北京市（地级），但 6 位中只有 4 位可以确定）",
+        "（行号按电子表格计，表头为第 1 行）",
+        "请从原始工作簿或数据源重新把该列导出为文本",
+    ],
+    "mixed percent": [
+        "percent.csv 的列 'v' 混用了百分数（第 2 行：'12.5%'）和普通数字（第 3 行：'3'，第 4 行："
+        "'0.5'）（行号按电子表格计，表头为第 1 行）"
+    ],
+    "infinite value (user's column, not 'values')": ["列 'per_staff' 在以下单元为无穷大：山西省"],
+    "column named like a layer column": [
+        "clash.csv 的列 'region' 与边界图层的列（code、name、",
+        "（如 'region' → 'region_value'）",
+    ],
+    "column named like a result column": [
+        "internal.csv 的列 'lisa_I' 与分析添加的结果列（lisa_I、"
+    ],
+}
+OPTION_ERRORS_ZH = {
+    "negative seed": (["--seed", "-1"], "--seed 应为不小于 0 的整数（如 --seed 0），而不是 -1"),
+    "out below a file": (["--out", "{root}/a_file.txt/out"], "a_file.txt 是文件而不是文件夹"),
+    "bad header": (["--header", "0"], "无法识别 --header '0'；请用 auto"),
+    "label of a missing column": (["--label", "nope=x|y"], "--label 给出的列 'nope' 不在表格中"),
+    "missing key": (
+        ["--key", "nokey"],
+        "在 ok.csv 中找不到 --key 列 'nokey'；现有的列：province、",
+    ),
+    "year without years": (["--year", "2020"], "给出了 --year 2020，但表格既没有年份列"),
+    "twice": (["--columns", "a,a"], "--columns 中重复给出了列：'a'"),
+    "too many permutations": (
+        ["--permutations", "100000000"],
+        "--permutations 100000000 超出本次运行能用到的次数：任何检验在 99,999 次以上都不再有收益。"
+        "LISA 聚类在 α/m = 0.05/30 下判定",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", [*CLEAR_ERRORS, *OPTION_ERRORS_ZH])
+def test_clear_errors_are_said_in_chinese_by_default(
+    case: str, bad_inputs: dict[str, Path], capsys
+) -> None:
+    from helpers_lang import english_words
+
+    root = bad_inputs["root"]
+    if case in CLEAR_ERRORS:
+        name, column, _ = CLEAR_ERRORS[case]
+        table = name if os.path.isabs(name) else str(root / name)
+        fragments, extra = CLEAR_ERRORS_ZH[case], ["--out", str(root / "never")]
+    else:
+        table, column = str(_typo_table(root / "ok.csv")), "rd_exp_total_10k_yuan"
+        extra, fragment = OPTION_ERRORS_ZH[case]
+        extra = [e.format(root=root) for e in extra]
+        extra += [] if "--out" in extra else ["--out", str(root / "never")]
+        fragments = [fragment]
+        extra += ["--on-unmatched", "drop"]
+    argv = ["analyze", table, "--level", "province", "--columns", column, *extra]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    message = [ln for ln in err.splitlines() if ln.startswith("spatialinno: 错误: ")]
+    assert len(message) == 1 and "Traceback" not in err and "error" not in err, err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    data = [str(root), Path(table).name, column, "统计用区划代码", "12.5%", "per_staff", "lisa_I",
+            "region_value", "lisa_I_value", "region", "nope", "x|y", "nokey", "a_file.txt",
+            *extra, *LAYER_AND_RESULT_COLUMNS, "rd_exp_total_10k_yuan"]  # fmt: skip
+    assert english_words(err, data) == [], err
+    assert not (root / "never").exists()
+
+
+# the boundary layer's columns and the result columns, listed by two of the messages
+LAYER_AND_RESULT_COLUMNS = [*layer_columns("province"), "geometry", *RESULT_COLUMNS]
 
 
 def test_yearbook_sheet_through_the_cli(tmp_path: Path, capsys) -> None:
@@ -479,7 +567,8 @@ def test_huge_permutations_refused_up_front_naming_what_the_run_needs(
     table = _census_csv(tmp_path / "census.csv")
     out = tmp_path / "out"
     argv = ["analyze", str(table), "--level", "prefecture", "--columns", "popu_2020",
-            "--permutations", "100000000", "--correction", correction, "--out", str(out)]  # fmt: skip
+            "--permutations", "100000000", "--correction", correction, "--out", str(out),
+            "--lang", "en"]  # fmt: skip
     t0 = time.perf_counter()
     assert cli.main(argv) == 2
     assert time.perf_counter() - t0 < 60  # before any statistic, not after a 5-minute estimate

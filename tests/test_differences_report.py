@@ -352,7 +352,8 @@ def test_convergence_over_the_years_the_column_has(tmp_path: Path) -> None:
 
 def test_bad_methods_refused_before_any_work(panel_csv: Path, tmp_path: Path, capsys) -> None:
     argv = ["analyze", str(panel_csv), "--level", "province", "--columns", RD, "--year", "2023",
-            "--methods", "dagum,theil", "--out", str(tmp_path / "x"), "--quiet"]  # fmt: skip
+            "--methods", "dagum,theil", "--out", str(tmp_path / "x"), "--quiet",
+            "--lang", "en"]  # fmt: skip
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "--methods theil unknown; use any of: dagum, kde, convergence" in err

@@ -554,7 +554,7 @@ def test_cli_refuses_useless_permutation_counts(province_table, tmp_path, capsys
     # uncorrected, as the counts below (the default is FDR since issue 15)
     argv = ["analyze", province_table, "--level", "province", "--columns",
             "rd_exp_total_10k_yuan", "--permutations", count, "--out", str(tmp_path / "out"),
-            "--correction", "none", "--quiet"]  # fmt: skip
+            "--correction", "none", "--quiet", "--lang", "en"]  # fmt: skip
     start = time.perf_counter()
     with memory_capped():
         status = cli.main(argv)

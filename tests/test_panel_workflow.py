@@ -133,7 +133,7 @@ def test_time_mode_pages_open_cleanly_in_chromium(run_out: Path) -> None:
 )
 def test_time_mode_refuses_bad_input(argv, message, panel_csv, tmp_path, capsys) -> None:
     base = ["analyze", str(panel_csv), "--level", "province", "--columns", COLUMN]
-    assert cli.main([*base, *argv, "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert cli.main([*base, *argv, "--out", str(tmp_path / "o"), "--quiet", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()  # nothing written

@@ -19,6 +19,7 @@ from typing import Any
 import pyogrio
 
 from .._errors import FontWarning, InputError
+from .._notes import Note
 from .charts import plot_capital_shares, plot_moran_scatter, plot_region_means
 from .choropleth import plot_choropleth
 from .clusters import plot_hotspots, plot_lisa
@@ -73,10 +74,11 @@ def check_formats(formats: Sequence[str] | str | None) -> tuple[str, ...]:
     )
     bad = [f for f in wanted if f not in FORMATS]
     if bad:
-        raise InputError(
+        text = (
             f"--figures takes formats among {', '.join(FORMATS)} (comma-separated, e.g. png,pdf), "
             f"not {', '.join(bad)}"
         )
+        raise InputError(Note("bad_figures", text, bad=tuple(bad), known=tuple(FORMATS)))
     return wanted
 
 

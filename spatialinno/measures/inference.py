@@ -148,11 +148,12 @@ def check_permutations(
             f"permutations must be {allowed}a non-negative integer (e.g. 999), not {permutations!r}"
         )
     if permutations == 0 and not allow_zero:
-        raise InputError(
+        text = (
             f"{what} needs permutations >= 1: its p-values come only from permutations, and with "
             "permutations=0 no region would be tested (a map would show them all as not "
             "significant); use permutations='auto' or e.g. 999"
         )
+        raise InputError(Note("zero_permutations", text, what=what))
 
 
 def check_alpha_correction(alpha: float, correction: str | None) -> None:
@@ -222,12 +223,10 @@ def _check_time(
         return
     useful = largest_useful(threshold)
     feasible = max(1, int(MAX_SECONDS / max(seconds_per_draw, 1e-12)))
-    advice = (
-        f"Use permutations={useful:,} or fewer."
-        if useful <= feasible
-        else f"About {feasible:,} finish in that time: use that many or fewer."
-    )
-    raise InputError(
+    key = "too_slow" if useful <= feasible else "too_slow_feasible"
+    advice = (f"Use permutations={useful:,} or fewer." if key == "too_slow"
+              else f"About {feasible:,} finish in that time: use that many or fewer.")  # fmt: skip
+    text = (
         f"{what}: permutations={requested:,} would take about {_duration(seconds)} here "
         f"(counts estimated to need more than {_duration(MAX_SECONDS)} are refused). More than "
         f"{useful:,} permutations add nothing: the Monte Carlo standard error of a pseudo p-value "
@@ -236,6 +235,8 @@ def _check_time(
         f"P = {useful:,} on, and the smallest attainable p, 1/(P+1), is at least 100 times "
         f"below it; more draws only refine p-values far from any decision. {advice}"
     )
+    raise InputError(Note(key, text, what=what, count=requested, seconds=seconds, limit=MAX_SECONDS,
+                          useful=useful, threshold=threshold, feasible=feasible))  # fmt: skip
 
 
 def _shared_seconds(card: np.ndarray, n: int, permutations: int) -> float:

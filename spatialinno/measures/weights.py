@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import WeightsError
+from .._notes import Note
 from .._validate import POLYGON_LEVELS, region_labels
 from ..boundaries.topology import attach_components, projected
 from .alignment import GraphInfo, align, remember, row_keys
@@ -131,7 +132,9 @@ def spatial_weights(
     _check_geometry(gdf, kind)
     n = len(gdf)
     if kind == "knn" and k is not None and k >= n:
-        raise WeightsError(f"k={k} is too large for {n} rows; use k < {n}")
+        raise WeightsError(
+            Note("knn_too_large", f"k={k} is too large for {n} rows; use k < {n}", k=k, n=n)
+        )
 
     in_metres: gpd.GeoSeries | None = None
 

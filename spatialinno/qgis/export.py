@@ -79,6 +79,7 @@ def export(
     overwrite: bool = False,
     *,
     lang: str = "both",
+    title: str | None = None,
 ) -> ExportResult:
     """Write ``gdf`` to a GeoPackage or Shapefile that QGIS opens already styled.
 
@@ -104,6 +105,13 @@ def export(
         name (other layers are kept). Default False: an existing file/layer raises ``ExportError``.
     lang : {"both", "zh", "en"}
         Legend labels: bilingual ``"高-高集聚 / High-High"`` (default), Chinese or English.
+    title : str, optional
+        The layer's human title (a label and unit: ``"研发经费（万元）：LISA 聚类"``), which QGIS
+        shows as the layer's metadata title and abstract. GeoPackage: ``gpkg_contents.identifier``
+        and ``description``; Shapefile: ``<name>.qmd``, the QGIS metadata file QGIS loads with the
+        layer (QGIS' Layers panel still *names* a Shapefile layer after its file; the project of
+        :func:`spatialinno.qgis.project.write_shapefile_project` lists it under its title).
+        The layer and file names stay as given.
 
     Returns
     -------
@@ -149,7 +157,7 @@ def export(
     frame = plain_columns(frame)
     resolved = _resolve_style(style, frame)
     write = export_gpkg if driver == "GPKG" else export_shp
-    return write(frame, target, layer, resolved, overwrite, kind, promote, lang)
+    return write(frame, target, layer, resolved, overwrite, kind, promote, lang, title)
 
 
 def _resolve_style(

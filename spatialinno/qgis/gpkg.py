@@ -109,8 +109,10 @@ def export_gpkg(
     kind: str,
     promote: bool,
     lang: str,
+    title: str | None = None,
 ) -> ExportResult:
-    """Write ``frame`` as layer ``layer`` of the GeoPackage ``path`` (see :func:`spatialinno.export`)."""
+    """Write ``frame`` as layer ``layer`` of the GeoPackage ``path`` (see :func:`spatialinno.export`);
+    ``title``: the layer's human title (``gpkg_contents.identifier`` and ``description``)."""
     name, exists = _layer_name(path, layer, overwrite)
     docs: tuple[str, str] | None = None
     if style is not None:  # built first: a style problem must not leave a half-done export
@@ -133,8 +135,11 @@ def export_gpkg(
     fields = tuple((c, c) for c in frame.columns if c != frame.geometry.name)
     check_written_fields(path, name, [f for _, f in fields])
     where: str | None = None
+    shown = str(title).strip() if title is not None else ""
+    if shown:
+        _set_title(path, name, shown)
     if docs is not None:
-        store_gpkg_style(path, name, geom_col, docs[0], docs[1], style_title(style))
+        store_gpkg_style(path, name, geom_col, docs[0], docs[1], shown or style_title(style))
         where = GPKG_LAYER_STYLES
     elif overwrite:
         _drop_gpkg_style(path, name)  # a replaced layer must not keep a style for old columns
@@ -206,6 +211,21 @@ def store_gpkg_style(path: Path, layer: str, geom_col: str, qml: str, sld: str, 
             "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, "
             "ui) VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, '', NULL)",
             (layer, geom_col, layer, qml, sld, description),
+        )
+
+
+def _set_title(path: Path, layer: str, title: str) -> None:
+    """``gpkg_contents.identifier`` and ``description`` of ``layer``: ``title`` (QGIS shows them as
+    the layer's metadata title and abstract); the identifier is unique in a GeoPackage, so a
+    title another layer has already gets `` (layer)`` after it."""
+    with closing(sqlite3.connect(path)) as con, con:
+        taken = con.execute(
+            "SELECT 1 FROM gpkg_contents WHERE identifier = ? AND table_name <> ?", (title, layer)
+        ).fetchone()
+        identifier = f"{title} ({layer})" if taken else title
+        con.execute(
+            "UPDATE gpkg_contents SET identifier = ?, description = ? WHERE table_name = ?",
+            (identifier, title, layer),
         )
 
 

@@ -1,9 +1,12 @@
-"""The Shapefile writer: ``.shp .shx .dbf .prj .cpg``, the field-name map and the ``.qml`` style.
+"""The Shapefile writer: ``.shp .shx .dbf .prj .cpg``, the field-name map, the ``.qml`` style and
+the ``.qmd`` metadata (the layer's title).
 
 Field names are made safe for DBF (:mod:`spatialinno.qgis.fields`: ASCII, at most 10 bytes,
 unique, readable), a sidecar ``<name>.fields.csv`` maps each short field to the full column name,
 UTF-8 is declared in ``.cpg``, and the style is written as ``<name>.qml`` next to the ``.shp``
-(QGIS loads a same-named ``.qml`` by default) referring to the short field names. Values DBF
+(QGIS loads a same-named ``.qml`` by default) referring to the short field names; a title (the
+column's label and unit) is written as the layer's QGIS metadata, ``<name>.qmd``, which QGIS
+loads the same way (:func:`spatialinno.qgis.project.metadata_xml`). Values DBF
 cannot hold are converted with a warning that names the columns. The parts are written into a
 staging folder and moved into place only when all are written, so a failed overwrite never
 destroys the previous export.
@@ -25,6 +28,7 @@ from .._errors import ExportError, ExportWarning
 from .._escape import write_csv
 from .._validate import region_labels
 from .fields import dbf_field_names
+from .project import metadata_xml
 from .writing import (
     ExportResult,
     Style,
@@ -99,8 +103,10 @@ def export_shp(
     kind: str,
     promote: bool,
     lang: str,
+    title: str | None = None,
 ) -> ExportResult:
-    """Write ``frame`` as the Shapefile ``path`` with its sidecars (see :func:`spatialinno.export`)."""
+    """Write ``frame`` as the Shapefile ``path`` with its sidecars (see :func:`spatialinno.export`);
+    ``title``: the layer's human title, written to ``<name>.qmd`` (title and abstract)."""
     stem, existing = _parts(path, layer, overwrite)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if len(columns) > DBF_MAX_FIELDS:
@@ -122,8 +128,12 @@ def export_shp(
             "note": [notes.get(c, "") for c in columns],
         }
     )
+    qmd = None
+    if title is not None and str(title).strip():
+        shown = str(title).strip()
+        qmd = metadata_xml(stem, shown, shown, lang if lang in ("zh", "en") else "")
     path.parent.mkdir(parents=True, exist_ok=True)
-    files = _write_parts(data, frame, path, stem, existing, promote, fields, qml)
+    files = _write_parts(data, frame, path, stem, existing, promote, fields, qml, qmd)
     where = str(path.with_name(stem + ".qml")) if qml is not None else None
     fields_written = [(c, names[c]) for c in columns]
     return export_result(frame, path, stem, "ESRI Shapefile", fields_written, where, files)
@@ -138,6 +148,7 @@ def _write_parts(
     promote: bool,
     fields: pd.DataFrame,
     qml: str | None,
+    qmd: bytes | None = None,
 ) -> list[Path]:
     """Write every part into a staging folder beside ``path``, then move them into place."""
     # Write into a staging folder next to the target and move the parts into place only when
@@ -157,6 +168,8 @@ def _write_parts(
         write_csv(fields, staged.with_name(stem + ".fields.csv"), encoding="utf-8-sig")
         if qml is not None:
             staged.with_name(stem + ".qml").write_text(qml, encoding="utf-8")
+        if qmd is not None:
+            staged.with_name(stem + ".qmd").write_bytes(qmd)
         for p in existing:
             p.unlink()  # every old part goes: a stale .qix or .qml would not match the data
         files = []

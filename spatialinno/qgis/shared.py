@@ -96,7 +96,7 @@ def export_shared(
     resolved = _resolve_style(style, frame)
     data = frame.drop(columns=frame.geometry.name)
     if any(_sql_type(data[c]) is None for c in data.columns):
-        return export_gpkg(frame, target, layer, resolved, True, kind, promote, lang)
+        return export_gpkg(frame, target, layer, resolved, True, kind, promote, lang, title)
     docs = layer_style(resolved, frame, kind, layer=layer, lang=lang) if resolved else None
     _drop_layer(target, layer)
     units = _units_table(frame, target, promote, lang)

@@ -113,11 +113,22 @@ def _row_labels(frame: pd.DataFrame, positions: Iterable[int], first_row: int | 
 
 
 def counting_note(first_row: int | None, header_row: str | None = None) -> str:
-    """How messages count rows: as a spreadsheet does (with ``first_row``), or by index label."""
-    if first_row is None:
+    """How messages count rows: as a spreadsheet does (with ``first_row``), or by index label.
+
+    A :class:`~spatialinno._notes.Note` whose ``header`` is the header row, so that a message
+    said in another language can count rows the same way.
+    """
+    header = _header_of(first_row, header_row)
+    if header is None:
         return ""
-    header = header_row if header_row is not None else str(first_row - 1)
-    return f" (rows counted as in a spreadsheet, header = row {header})"
+    return Note(
+        "counting", f" (rows counted as in a spreadsheet, header = row {header})", header=header
+    )
+
+
+def _header(counting: str) -> str | None:
+    """The header row a :func:`counting_note` names (None: rows are index labels)."""
+    return counting.params["header"] if isinstance(counting, Note) else None
 
 
 def parse_numeric_columns(
@@ -181,15 +192,38 @@ def parse_numeric_columns(
             continue
         if n_bad:
             pos = np.flatnonzero(bad.to_numpy())
-            raise InputError(
+            text = (
                 f"column {column!r} of the {where} is numeric ({n_num} numbers) but has text in "
                 f"{n_bad} cell(s): {_cells(out, series, pos, first_row)}{counting}; fix or empty "
                 "those cells (use '' or '-' for a missing value), or pass the column as text"
             )
+            raise InputError(
+                Note("text_in_numbers", text, column=column, file=where, n_num=n_num,
+                     n=n_bad, cells=_cell_items(out, series, pos[:5], first_row),
+                     header=_header(counting))
+            )  # fmt: skip
         if pct.any():
             _check_percent(out, series, numbers, pct, column, where, first_row, counting, notes)
         out[column] = numbers
     return out
+
+
+def _header_of(first_row: int | None, header_row: str | None = None) -> str | None:
+    """The header row :func:`counting_note` names (``None``: rows are index labels)."""
+    if first_row is None:
+        return None
+    return header_row if header_row is not None else str(first_row - 1)
+
+
+def _cell_items(
+    frame: pd.DataFrame, series: pd.Series, pos: np.ndarray, first_row: int | None
+) -> tuple[tuple[object, object], ...]:
+    """(row, value) of the cells at ``pos``: the spreadsheet row number, or the index label."""
+    items = []
+    for p in pos:
+        row = frame.index[p] if first_row is None else int(frame.index[p]) + first_row
+        items.append((row if first_row is not None else f"index {row!r}", series.iloc[p]))
+    return tuple(items)
 
 
 def _cells(frame: pd.DataFrame, series: pd.Series, pos: np.ndarray, first_row: int | None) -> str:
@@ -213,12 +247,19 @@ def _check_percent(
     plain = (numbers.notna() & ~pct & numbers.ne(0)).to_numpy()
     pos = np.flatnonzero(pct.to_numpy())
     if plain.any():
-        raise InputError(
+        plain_pos = np.flatnonzero(plain)
+        text = (
             f"column {column!r} of the {where} mixes percentages ({_cells(frame, series, pos, first_row)}) "
-            f"and plain numbers ({_cells(frame, series, np.flatnonzero(plain), first_row)}){counting}; "
+            f"and plain numbers ({_cells(frame, series, plain_pos, first_row)}){counting}; "
             "12.5% is read as 0.125, so a plain 12.5 beside it would be 100 times off: write "
             "every cell of the column the same way (all with % or none)"
         )
+        raise InputError(
+            Note("percent_mixed", text, column=column, file=where,
+                 cells=_cell_items(frame, series, pos[:5], first_row), n=len(pos),
+                 plain=_cell_items(frame, series, plain_pos[:5], first_row), n_plain=len(plain_pos),
+                 header=_header(counting))
+        )  # fmt: skip
     if notes is not None:
         first = series.iloc[pos[0]]
         value = f"{numbers.iloc[pos[0]]:g}"
@@ -263,10 +304,12 @@ def year_values(series: pd.Series, column: str, where: str, first_row: int | Non
         pos = np.flatnonzero(bad)
         rows = _row_labels(series.to_frame(), pos[:5], first_row)
         cells = ", ".join(f"{r}: {series.iloc[p]!r}" for r, p in zip(rows, pos[:5], strict=True))
-        raise InputError(
+        text = (
             f"year column {column!r} of the {where} must hold four-digit years (2021 or 2021年); "
             f"found {cells}"
         )
+        items = _cell_items(series.to_frame(), series, pos[:5], first_row)
+        raise InputError(Note("bad_years", text, column=column, file=where, cells=items))
     return years.astype("Int64")
 
 
@@ -293,7 +336,7 @@ def scientific_codes(
         kept = m.group(1) + (m.group(2) or "")
         hints.append(f"{row}: {text!r} ({_scientific_hint(kept, int(m.group(3)))})")
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise InputError(
+    text = (
         f"column {column!r} of the {where} holds codes in scientific notation in {len(found)} "
         f"row(s): {'; '.join(hints)}{more}{counting}. A spreadsheet showed these long codes as "
         "1.10101E+11 and saved only the digits shown, so the others are lost and the rows "
@@ -302,13 +345,24 @@ def scientific_codes(
         "CSV in Excel and saving it again loses the digits again), or drop the column and "
         "join on region names"
     )
+    items = _cell_items(series.to_frame(), series, [i for i, _, _ in found[:5]], first_row)
+    codes = tuple(
+        (row, value, *_scientific_digits(m.group(1) + (m.group(2) or ""), int(m.group(3))))
+        for (row, value), (_, _, m) in zip(items, found[:5], strict=True)
+    )
+    raise InputError(
+        Note("scientific_codes", text, column=column, file=where, n=len(found), codes=codes,
+             header=_header(counting))
+    )  # fmt: skip
 
 
-def _scientific_hint(kept: str, exponent: int) -> str:
-    """What the digits kept of a code in scientific notation can still tell (a hint, not used)."""
+def _scientific_digits(kept: str, exponent: int) -> tuple[int, int, str, tuple[str, str] | None]:
+    """``(digits, lost, code, name)`` of a code in scientific notation: ``lost`` < 0 when it is
+    not a whole number; ``code`` the 6-digit code it would be if the lost digits were zeros
+    ("" when it is no code length), ``name`` that unit's name and level (None: no unit)."""
     digits = exponent + 1
     if digits < len(kept):
-        return "not a whole number"
+        return digits, -1, "", None
     lost = digits - len(kept)
     # 12-digit statistical codes: the 6-digit code + 000000 for counties and larger units;
     # 9-digit GB codes: 156 + the 6-digit code
@@ -317,15 +371,25 @@ def _scientific_hint(kept: str, exponent: int) -> str:
     elif digits == 9 and kept.startswith("156"):
         prefix = kept[3:9]
     else:
+        return digits, lost, "", None
+    return digits, lost, prefix, _unit_name(prefix.ljust(6, "0"))
+
+
+def _scientific_hint(kept: str, exponent: int) -> str:
+    """What the digits kept of a code in scientific notation can still tell (a hint, not used)."""
+    digits, lost, prefix, name = _scientific_digits(kept, exponent)
+    if lost < 0:
+        return "not a whole number"
+    if not prefix:
         return f"{digits} digits, {lost} of them lost"
-    name = _unit_name(prefix.ljust(6, "0"))
-    unit = f" = {name}" if name else " (no unit of the bundled layers has this code)"
+    unit = f" = {name[0]} ({name[1]})" if name else " (no unit of the bundled layers has this code)"
     sure = "" if len(prefix) == 6 else f", but only {len(prefix)} of its 6 digits are certain"
     return f"{lost} of {digits} digits lost; if they were zeros: {prefix.ljust(6, '0')}{unit}{sure}"
 
 
-def _unit_name(code: str) -> str | None:
-    """The unit a 6-digit code would join to (as the join reads codes), for the hint only."""
+def _unit_name(code: str) -> tuple[str, str] | None:
+    """The unit a 6-digit code would join to (as the join reads codes): its name and level,
+    for the hint only."""
     from .recognise import match_code
     from .reference import reference
 
@@ -333,7 +397,7 @@ def _unit_name(code: str) -> str | None:
         ref = reference(level)
         match = match_code(ref, code, merge=False)
         if match.found and match.code is not None:
-            return f"{ref.units.loc[match.code, 'name']} ({level})"
+            return str(ref.units.loc[match.code, "name"]), level
     return None
 
 

@@ -307,10 +307,14 @@ unmatched=0, units_without_data=3/34)
     long = year_col is not None and year is None
     if long and rows[year_col].isna().any():
         empty_year = rows.index[rows[year_col].isna().to_numpy()]
-        raise InputError(
+        text = (
             f"{len(empty_year)} row(s) of a long table have no value in the year column "
             f"{year_col!r}: rows {_row_list(empty_year[:20])}; fill or drop them"
         )
+        raise InputError(
+            Note("empty_years", text, n=len(empty_year), column=year_col,
+                 rows=tuple(empty_year[:20]))
+        )  # fmt: skip
 
     found = sel[~sel["how"].isin(NOT_MATCHED)]
     data = rows.loc[found.index, value_cols].copy()
@@ -357,30 +361,34 @@ def _select_year(
         available = sorted(table[year_col].dropna().unique().tolist())
         rows = table[table[year_col] == year]
         if rows.empty:
-            raise InputError(
+            text = (
                 f"no rows for year {year} in column {year_col!r}; the table has "
                 f"{_row_list(available)}"
             )
+            raise InputError(
+                Note("year_not_in_table", text, year=year, column=year_col, years=tuple(available))
+            )
         return rows, value_cols
     if not wide:
-        raise InputError(
+        text = (
             f"year={year} was given but the table has no year column (year/年份/年度) and "
             "no column names with a year (rd_staff_2019, 2019年R&D人员); leave year=None"
         )
+        raise InputError(Note("no_year_column", text, year=year))
     years = sorted({y for y, _ in wide.values()})
     picked = {c: stem for c, (y, stem) in wide.items() if y == year}
     if not picked:
-        raise InputError(
-            f"no column for year {year}; the table's columns carry the years {_row_list(years)}"
-        )
+        text = f"no column for year {year}; the table's columns carry the years {_row_list(years)}"
+        raise InputError(Note("no_wide_year", text, year=year, years=tuple(years)))
     value_cols = [c for c in value_cols if c not in wide or c in picked]
     value_cols = [picked.get(c, c) for c in value_cols]
     if len(set(value_cols)) != len(value_cols):
         dup = sorted({c for c in value_cols if value_cols.count(c) > 1})
-        raise InputError(
+        text = (
             f"for year {year} the columns {dup} exist both with and without the year; "
             "rename one of them"
         )
+        raise InputError(Note("wide_clash", text, year=year, dup=tuple(dup)))
     pairs = ", ".join(f"{a} -> {b}" for a, b in picked.items())
     text = f"wide table: took {len(picked)} column(s) of {year} ({pairs})"
     notes.append(Note("wide", text, n=len(picked), year=year, pairs=pairs))
@@ -468,20 +476,26 @@ def _check_duplicates(
     dup = own[own.duplicated(by, keep=False)]
     if dup.empty:
         return
-    lines = []
+    lines, units = [], []
     for keys, group in dup.groupby(by, sort=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
         unit = found.loc[group.index[0], "name"]
         when = f" in {keys[1]}" if long else ""
         values = ", ".join(repr(found.loc[i, "value"]) for i in group.index)
         lines.append(f"{unit} ({keys[0]}){when}: rows {_row_list(group.index)} ({values})")
+        units.append(
+            (unit, keys[0], keys[1] if long else None, tuple(group.index),
+             tuple(found.loc[i, "value"] for i in group.index))
+        )  # fmt: skip
     hint = "" if long else "; a panel needs a year column (year/年份) or year="
-    raise InputError(
+    text = (
         f"{len(lines)} unit(s) appear in more than one table row (rows = table index):\n  "
         + "\n  ".join(lines[:20])
         + ("\n  ..." if len(lines) > 20 else "")
         + f"\ndrop or combine the duplicates before joining{hint}"
     )
+    key = "duplicates_long" if long else "duplicates"
+    raise InputError(Note(key, text, n=len(lines), duplicates=tuple(units[:20])))
 
 
 def _apply_merges(

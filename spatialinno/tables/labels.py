@@ -26,6 +26,7 @@ from importlib.resources import files
 import pandas as pd
 
 from .._errors import InputError
+from .._notes import Note
 
 __all__ = [
     "ATTR",
@@ -239,10 +240,12 @@ def with_labels(frame: pd.DataFrame, labels: Mapping[str, object]) -> pd.DataFra
         )
     unknown = [c for c in labels if c not in frame.columns]
     if unknown:
-        raise InputError(
+        columns = tuple(map(str, frame.columns.drop("geometry", errors="ignore")))
+        text = (
             f"labels given for column(s) {unknown} that the table does not have; columns: "
-            f"{', '.join(map(str, frame.columns.drop('geometry', errors='ignore')))}"
+            f"{', '.join(columns)}"
         )
+        raise InputError(Note("label_unknown_column", text, cols=tuple(unknown), columns=columns))
     current = labels_of(frame)
     for column, spec in labels.items():
         new = parse_label(spec, str(column))

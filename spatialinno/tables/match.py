@@ -78,11 +78,13 @@ def _detect(
         ranked.append((0, True, (code_cols or name_cols)[0]))
     if not ranked:
         shown = ", ".join(map(str, table.columns))
-        raise ColumnError(
+        text = (
             f"no column of the table identifies {ref.level} units (looked for codes in "
             f"{code_cols or 'none'} and names in {name_cols or 'none'}); columns: {shown}; "
             "pass key='<column>'"
         )
+        columns = tuple(map(str, table.columns))
+        raise ColumnError(Note("no_region_column", text, level=ref.level, columns=columns))
     keys = [c for _, _, c in sorted(ranked, reverse=True)]
     province = _best_context(table, province_cols, "province", merge)
     prefecture = _best_context(table, prefecture_cols, "prefecture", merge)

@@ -162,11 +162,16 @@ def _detect_decimal(frame: pd.DataFrame, skip: set[object], sep: str, where: str
             elif point is None and POINT_DECIMAL.match(text):
                 point = (column, index, value)
         if comma and point:
-            raise InputError(
+            text = (
                 f"{where} writes numbers with a decimal comma (column {comma[0]!r}, row "
                 f"{comma[1]}: {comma[2]!r}) and with a decimal point (column {point[0]!r}, row "
                 f"{point[1]}: {point[2]!r}); pass decimal=',' or decimal='.' to say which"
             )
+            raise InputError(
+                Note("decimal_mixed", text, file=where, comma_col=comma[0], comma_row=comma[1],
+                     comma_cell=comma[2], point_col=point[0], point_row=point[1],
+                     point_cell=point[2])
+            )  # fmt: skip
     return "," if comma else None
 
 
@@ -375,11 +380,13 @@ def _grid(path: Path, sheet: str | int, encoding: str | None, sep: str | None) -
     if suffix in (".csv", ".txt", ".tsv", ""):
         return _sheet.read_text_grid(path, encoding, sep, suffix)[0]
     if suffix == ".xls":
-        raise InputError(
+        text = (
             f"{path.name}: legacy .xls workbooks are not supported; save it as .xlsx "
             "(Excel/WPS: Save As > Excel Workbook) or as CSV"
         )
-    raise InputError(f"{path.name}: unsupported file type {suffix!r}; use .csv, .tsv or .xlsx")
+        raise InputError(Note("xls", text, file=path.name))
+    text = f"{path.name}: unsupported file type {suffix!r}; use .csv, .tsv or .xlsx"
+    raise InputError(Note("file_type", text, file=path.name, suffix=suffix))
 
 
 def _frame(grid: _sheet.Grid, layout: _sheet.Layout, where: str) -> pd.DataFrame:
@@ -397,11 +404,13 @@ def _frame(grid: _sheet.Grid, layout: _sheet.Layout, where: str) -> pd.DataFrame
     raw = raw.loc[:, [not c.startswith("Unnamed:") or raw[c].notna().any() for c in raw]]
     if len(raw) == 0:
         named = list(raw.columns)
-        raise InputError(
+        text = (
             f"{where} has a header ({len(named)} column(s): {', '.join(map(str, named[:8]))}"
             f"{' ...' if len(named) > 8 else ''}) but 0 data rows; fill in the rows below the "
             "header, or check sheet= and header="
         )
+        columns = tuple(map(str, named))
+        raise InputError(Note("no_data_rows", text, file=where, n=len(named), columns=columns))
     return raw
 
 

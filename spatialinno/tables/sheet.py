@@ -138,17 +138,19 @@ def _filled(row: Sequence[object]) -> int:
 def check_file(path: Path) -> None:
     """Refuse a missing path, a folder and an empty file with a message saying what to do."""
     if not path.exists():
-        raise InputError(f"file not found: {path}")
+        raise InputError(Note("file_not_found", f"file not found: {path}", path=str(path)))
     if path.is_dir():
-        raise InputError(
+        text = (
             f"{path} is a folder, not a table file; give the path of a .csv, .tsv or .xlsx file "
             "inside it"
         )
+        raise InputError(Note("file_is_folder", text, path=str(path)))
     if path.stat().st_size == 0:
-        raise InputError(
+        text = (
             f"{path.name} is empty (0 bytes): no header and no rows; export the table again "
             "(Excel/WPS: Save As > CSV UTF-8 or Excel Workbook)"
         )
+        raise InputError(Note("file_empty", text, file=path.name))
 
 
 def decode(raw: bytes, encoding: str | None, where: str) -> tuple[str, str]:
@@ -157,12 +159,16 @@ def decode(raw: bytes, encoding: str | None, where: str) -> tuple[str, str]:
         try:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            raise InputError(
+            text = (
                 f"{where} cannot be decoded as {encoding!r} (byte {exc.start}); "
                 "leave encoding=None to detect it"
+            )
+            raise InputError(
+                Note("bad_encoding", text, file=where, encoding=encoding, byte=exc.start)
             ) from exc
         except LookupError as exc:
-            raise InputError(f"unknown encoding {encoding!r} for {where}") from exc
+            text = f"unknown encoding {encoding!r} for {where}"
+            raise InputError(Note("unknown_encoding", text, file=where, encoding=encoding)) from exc
     if raw.startswith(codecs.BOM_UTF8):
         return raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel "Unicode text"
@@ -172,9 +178,8 @@ def decode(raw: bytes, encoding: str | None, where: str) -> tuple[str, str]:
             return raw.decode(candidate), candidate
         except UnicodeDecodeError:
             continue
-    raise InputError(
-        f"{where} is neither UTF-8, GBK nor GB18030; pass encoding= (for example 'big5')"
-    )
+    text = f"{where} is neither UTF-8, GBK nor GB18030; pass encoding= (for example 'big5')"
+    raise InputError(Note("no_encoding", text, file=where))
 
 
 def _sniff_sep(lines: Sequence[str]) -> str:
@@ -194,15 +199,17 @@ def read_text_grid(
     text, used = decode(path.read_bytes(), encoding, path.name)
     if not text.strip():
         n = text.count("\n") + (0 if text.endswith("\n") else 1)
-        raise InputError(
+        said = (
             f"{path.name} holds only blank lines ({n} line(s)), no header and no rows; "
             "export the table again"
         )
+        raise InputError(Note("blank_lines", said, file=path.name, n=n))
     if "\x00" in text:
-        raise InputError(
+        said = (
             f"{path.name} is not a text table (it holds binary data); if it is a workbook, "
             "give it its real extension (.xlsx), or save it as CSV"
         )
+        raise InputError(Note("binary", said, file=path.name))
     lines = [ln for ln in text.splitlines() if ln.strip()]
     delimiter = sep or ("\t" if suffix == ".tsv" else _sniff_sep(lines[:50]))
     rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
@@ -211,18 +218,23 @@ def read_text_grid(
 
 def _not_xlsx(path: Path, head: bytes) -> InputError:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "ole"
         what = "an old Excel 97-2003 workbook (.xls) or another OLE file"
         fix = "open it in Excel/WPS and Save As > Excel Workbook (.xlsx)"
     elif head.lstrip().lower().startswith((b"<!doctype", b"<html", b"<?xml", b"<table")):
+        kind = "html"
         what = "an HTML/XML page (some sites serve tables as HTML named .xls/.xlsx)"
         fix = "open it in a browser or Excel and save the table as .xlsx or CSV"
     elif head.startswith(b"PK"):
+        kind = "zip"
         what = "a zip archive but not an Excel workbook (no xl/workbook.xml inside)"
         fix = "check that this is the table you meant; save the table as .xlsx or CSV"
     else:
+        kind = "other"
         what = "not a workbook (an .xlsx file is a zip archive; this is text or another format)"
         fix = "if it is a CSV, rename it to .csv; otherwise save the table as .xlsx or CSV"
-    return InputError(f"{path.name} cannot be read as an .xlsx workbook: it is {what}; {fix}")
+    text = f"{path.name} cannot be read as an .xlsx workbook: it is {what}; {fix}"
+    return InputError(Note(f"not_xlsx_{kind}", text, file=path.name))
 
 
 def read_xlsx_grid(path: Path, sheet: str | int) -> Grid:
@@ -240,25 +252,34 @@ def read_xlsx_grid(path: Path, sheet: str | int) -> Grid:
         # not read-only: merged ranges are only available on a fully loaded sheet
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # a damaged archive: zipfile/XML errors of many kinds
-        raise InputError(
+        text = (
             f"{path.name} cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); "
             "open it in Excel/WPS and save it again as .xlsx, or save the table as CSV"
-        ) from exc
+        )
+        error = f"{type(exc).__name__}: {exc}"
+        raise InputError(Note("damaged_xlsx", text, file=path.name, error=error)) from exc
     try:
         names = wb.sheetnames
         if isinstance(sheet, int) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(names):
-                raise InputError(
+                text = (
                     f"{path.name}: worksheet position {sheet} does not exist; the workbook has "
                     f"{len(names)} sheet(s): {', '.join(names)}"
                 )
+                raise InputError(
+                    Note("no_sheet_at", text, file=path.name, sheet=sheet, n=len(names),
+                         sheets=tuple(names))
+                )  # fmt: skip
             name = names[sheet]
         elif sheet in names:
             name = str(sheet)
         else:
-            raise InputError(
+            text = (
                 f"{path.name}: Worksheet named {sheet!r} not found; the workbook has the "
                 f"sheet(s) {', '.join(map(repr, names))}"
+            )
+            raise InputError(
+                Note("no_sheet_named", text, file=path.name, sheet=sheet, sheets=tuple(names))
             )
         ws = wb[name]
         rows = [[_cell_value(c) for c in row] for row in ws.iter_rows()]
@@ -380,7 +401,8 @@ def find_layout(grid: Grid, header: int | Sequence[int] | None, where: str = "th
     """
     nonblank = [i for i, row in enumerate(grid.rows) if _filled(row)]
     if not nonblank:
-        raise InputError(f"{where} holds no filled cell: no header and no rows")
+        text = f"{where} holds no filled cell: no header and no rows"
+        raise InputError(Note("no_filled_cell", text, file=where))
     width = max(max((i for i, v in enumerate(r) if not _empty(v)), default=-1) for r in grid.rows)
     width += 1
     detected = header is None
@@ -393,10 +415,11 @@ def find_layout(grid: Grid, header: int | Sequence[int] | None, where: str = "th
                 break
         rest = [r for r in nonblank if r not in title]
         if not rest:
-            raise InputError(
+            text = (
                 f"{where}: no header row found, every filled row holds a single cell "
                 f"({_rows(title)}); pass header= (the 0-based row of the column names)"
             )
+            raise InputError(Note("no_header", text, file=where, rows=row_span(title)))
         head = [rest[0]]
         for r in rest[1:]:
             if len(head) < MAX_HEADER_ROWS and _continues_header(grid, head, r):
@@ -406,9 +429,12 @@ def find_layout(grid: Grid, header: int | Sequence[int] | None, where: str = "th
     else:
         head = [header] if isinstance(header, int) else sorted(set(header))
         if head[-1] >= len(grid.rows):
-            raise InputError(
+            text = (
                 f"{where}: header row {head[-1]} (0-based) is past the end of the sheet "
                 f"({len(grid.rows)} rows)"
+            )
+            raise InputError(
+                Note("header_past_end", text, file=where, row=head[-1], n=len(grid.rows))
             )
         title = [r for r in nonblank if r < head[0]]
     data = [r for r in nonblank if r > head[-1] and r not in head]

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import InputError
+from .._notes import Note
 from .._progress import Progress
 from ..tables.labels import with_labels
 from .assemble import labeller, write_analyze_report
@@ -262,8 +263,7 @@ def analyze(
     options = make_options(weights, permutations, alpha, correction, seed, lang, formats, jobs)
     level, columns = check_level(level), check_columns(columns)
     methods = check_methods(methods)
-    if on_unmatched not in UNMATCHED:
-        raise InputError(f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}")
+    _check_on_unmatched(on_unmatched)
     check_out(out, overwrite)
     figure_formats = _figure_formats(figures)
     source = Path(table).name if not isinstance(table, pd.DataFrame) else "the table"
@@ -330,6 +330,12 @@ def _over_years(
         long = join_panel(long, level, columns, key, on_unmatched)
         st = space_time(long, columns, run, figures=figure_formats)
     return diff, st
+
+
+def _check_on_unmatched(on_unmatched: str) -> None:
+    if on_unmatched not in UNMATCHED:
+        text = f"--on-unmatched must be raise, warn or drop, not {on_unmatched!r}"
+        raise InputError(Note("bad_on_unmatched", text, mode=on_unmatched))
 
 
 def _figure_formats(figures: Sequence[str] | str | None) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import InputError
+from .._notes import Note
 from .outputs import SummaryTable, slug
 from .report import Report
 
@@ -119,7 +120,8 @@ def check_methods(methods: Sequence[str] | str | None) -> tuple[str, ...]:
     items = [str(m).strip().lower() for m in items if str(m).strip()]
     bad = [m for m in items if m not in METHODS]
     if bad:
-        raise InputError(f"--methods {', '.join(bad)} unknown; use any of: {', '.join(METHODS)}")
+        text = f"--methods {', '.join(bad)} unknown; use any of: {', '.join(METHODS)}"
+        raise InputError(Note("bad_methods", text, bad=tuple(bad), known=tuple(METHODS)))
     return tuple(dict.fromkeys(items))
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import ColumnError, InputError, JoinError, SpatialinnoError
+from .._notes import Note
 from ..measures.results import GI, LISA
 
 __all__ = [
@@ -88,7 +89,7 @@ def read_input(
 
     p = Path(path)
     if not p.exists():
-        raise InputError(f"table file not found: {p}")
+        raise InputError(Note("table_not_found", f"table file not found: {p}", path=str(p)))
     try:
         table = read_table(
             p, sheet=sheet, header=header, decimal=decimal, code_columns=code_columns
@@ -96,21 +97,29 @@ def read_input(
     except SpatialinnoError:
         raise
     except Exception as exc:  # openpyxl/zipfile/pandas parser errors on a damaged or wrong file
-        kind = "an .xlsx workbook" if p.suffix.lower() in (".xlsx", ".xlsm") else "a table"
-        raise InputError(
+        xlsx = p.suffix.lower() in (".xlsx", ".xlsm")
+        kind = "an .xlsx workbook" if xlsx else "a table"
+        text = (
             f"{p.name} cannot be read as {kind} ({type(exc).__name__}: {exc}); check that the "
             "file is not damaged and that its extension matches its content"
-        ) from exc
+        )
+        key = "unreadable_xlsx" if xlsx else "unreadable_table"
+        error = f"{type(exc).__name__}: {exc}"
+        raise InputError(Note(key, text, file=p.name, error=error)) from exc
     for note in table.attrs.get("notes", ()):
         # in English the note's own text (the API's warning), in Chinese rendered from its key
         shown = str(note) if lang == "en" else render(note, lang)
         say(f"spatialinno: {TERMINAL[lang]['note']}: {shown}")
     if len(table.columns) < 2:
-        raise InputError(
+        text = (
             f"{p.name} holds no usable table ({len(table)} rows, {len(table.columns)} column: "
             f"{', '.join(map(str, table.columns))}); it needs a region column (code or name) "
             "and at least one indicator column"
         )
+        raise InputError(
+            Note("one_column", text, file=p.name, rows=len(table),
+                 columns=tuple(map(str, table.columns)))
+        )  # fmt: skip
     table.index = pd.Index(table.attrs.get("sheet_rows", table.index), name="row")
     return table
 
@@ -143,10 +152,14 @@ def join_input(
     if keys:
         missing = [k for k in keys if k not in table.columns]
         if missing:
-            raise ColumnError(
+            text = (
                 f"--key column(s) {missing} not found in {source}; available columns: "
                 f"{', '.join(map(str, table.columns))}"
             )
+            raise ColumnError(
+                Note("key_not_found", text, missing=tuple(missing), source=source,
+                     available=tuple(map(str, table.columns)))
+            )  # fmt: skip
     try:
         gdf = join_indicators(
             table, level, key=keys, year=year, on_unmatched=_UNMATCHED_API[on_unmatched]
@@ -156,26 +169,31 @@ def join_input(
         if report is None:
             raise
         if not report.matched.empty:
-            raise JoinError(
-                unmatched_text(report, source, level, stop=True, lang=lang), report
-            ) from None
+            raise JoinError(_unmatched_note(report, source, level, lang), report) from None
         first = report.rows.head(3)
         examples = "; ".join(str(r.note) for r in first.itertuples())
-        raise JoinError(
+        text = (
             f"none of the {len(report.rows)} rows of {source} matched a {level} unit "
             f"(key column(s) {', '.join(report.key)}); e.g. {examples}. Check --level, or name "
-            "the column holding codes or names with --key",
-            report,
-        ) from None
+            "the column holding codes or names with --key"
+        )
+        note = Note(
+            "nothing_matched", text, n=len(report.rows), source=source, level=level,
+            keys=tuple(map(str, report.key)), examples=tuple(r.note for r in first.itertuples()),
+        )  # fmt: skip
+        raise JoinError(note, report) from None
     report = gdf.attrs["join_report"]
     if report.matched.empty:  # every row defunct: nothing left to analyse
-        raise JoinError(unmatched_text(report, source, level, stop=True, lang=lang), report)
+        raise JoinError(_unmatched_note(report, source, level, lang), report)
     if "year" in gdf.columns and year is None:
         years = sorted(gdf["year"].dropna().unique().tolist())
         if len(years) > 1:
-            raise InputError(
+            text = (
                 f"{source} holds {len(years)} years ({years[0]}–{years[-1]}); choose one with "
                 f"--year (available: {', '.join(map(str, years))})"
+            )
+            raise InputError(
+                Note("several_years", text, source=source, n=len(years), years=tuple(years))
             )
     gdf = _user_column_names(gdf, table, columns, level, year, source)
     for c in columns:
@@ -197,30 +215,45 @@ def _user_column_names(
         if back:
             gdf = gdf.rename(columns=back)
     full = {stem: c for c, stem in stems.items()}
-    value_cols = [
-        f"{c} (or {full[c]})" if c in full else str(c)
+    value_names = [
+        c
         for c in gdf.columns
         if c not in layer_cols and c not in ("year", "geometry") and not str(c).endswith("_table")
     ]
+    value_cols = [f"{c} (or {full[c]})" if c in full else str(c) for c in value_names]
     clash = [c for c in columns if c in layer_cols and f"{c}_table" in gdf.columns]
     if clash:
-        raise ColumnError(
+        text = (
             f"column(s) {', '.join(map(repr, clash))} of {source} have the name of a column of "
             f"the boundary layer ({', '.join(layer_columns(level))}); rename them in the table "
             f"(e.g. {clash[0]!r} -> {clash[0] + '_value'!r}) and run again"
         )
+        raise ColumnError(
+            Note("layer_column_name", text, cols=tuple(clash), source=source,
+                 taken=tuple(layer_columns(level)), rename_from=clash[0],
+                 rename_to=clash[0] + "_value")
+        )  # fmt: skip
     taken = [c for c in columns if c in RESULT_COLUMNS]
     if taken:
-        raise ColumnError(
+        text = (
             f"column(s) {', '.join(map(repr, taken))} of {source} have the name of a result "
             f"column the analysis adds ({', '.join(RESULT_COLUMNS)}); rename them in the table "
             f"(e.g. {taken[0]!r} -> {taken[0] + '_value'!r}) and run again"
         )
+        raise ColumnError(
+            Note("result_column_name", text, cols=tuple(taken), source=source,
+                 taken=RESULT_COLUMNS, rename_from=taken[0], rename_to=taken[0] + "_value")
+        )  # fmt: skip
     missing = [c for c in columns if c not in gdf.columns or c in layer_cols]
     if missing:
-        raise ColumnError(
+        text = (
             f"column(s) {', '.join(map(repr, missing))} not found in {source}; available "
             f"indicator columns: {', '.join(map(str, value_cols)) or 'none'}"
+        )
+        # a wide table's column is offered under both names: ("rd", "rd_2019")
+        offered = tuple((str(c), full[c]) if c in full else str(c) for c in value_names)
+        raise ColumnError(
+            Note("columns_not_found", text, cols=tuple(missing), source=source, available=offered)
         )
     return gdf
 
@@ -229,28 +262,41 @@ def _check_values(gdf: Any, column: str, level: str) -> None:
     """Refuse negative and infinite values and too few numbers, naming the column and regions."""
     values = pd.to_numeric(gdf[column], errors="coerce")
 
+    def names(mask: pd.Series) -> tuple[str, ...]:
+        return tuple(gdf.loc[mask, "name"].astype(str))
+
     def regions(mask: pd.Series) -> str:
-        names = gdf.loc[mask, "name"].astype(str).tolist()
-        return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        found = names(mask)
+        return ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
 
     infinite = values.isin([np.inf, -np.inf])
     if infinite.any():
-        raise InputError(
+        text = (
             f"column {column!r} has infinite values at {regions(infinite)}; that is usually a "
             "division by zero in the spreadsheet: fix those cells or leave them empty (missing)"
         )
+        raise InputError(Note("infinite", text, col=column, units=names(infinite)))
     if (values < 0).any():
         # Gini, Theil and shares are undefined for negative values; say so before any work
-        raise InputError(
+        text = (
             f"column {column!r} has negative values at {regions(values < 0)}; Gini, Theil and "
             "the capital share need levels >= 0 (counts, money, people), not changes or "
             "residuals"
         )
+        raise InputError(Note("negative", text, col=column, units=names(values < 0)))
     if values.notna().sum() < 3:
-        raise InputError(
-            f"column {column!r} has {int(values.notna().sum())} numeric value(s) on the matched "
+        n = int(values.notna().sum())
+        text = (
+            f"column {column!r} has {n} numeric value(s) on the matched "
             f"{level} units; at least 3 are needed for any spatial statistic"
         )
+        raise InputError(Note("too_few_numbers", text, col=column, n=n, level=level))
+
+
+def _unmatched_note(report: Any, source: str, level: str, lang: str) -> Note:
+    """The rows that stop a run, said in ``lang`` already (``params["said_in"]``)."""
+    text = unmatched_text(report, source, level, stop=True, lang=lang)
+    return Note("unmatched_rows", text, said_in=lang, source=source)
 
 
 def unmatched_text(
@@ -322,7 +368,8 @@ def parse_header(text: str) -> int | list[int] | str:
     if m and int(m.group(1)) >= 1 and (m.group(2) is None or int(m.group(2)) >= int(m.group(1))):
         first = int(m.group(1)) - 1
         return first if m.group(2) is None else list(range(first, int(m.group(2))))
-    raise InputError(
+    said = (
         f"--header {text!r} is not understood; use auto, a row number as the spreadsheet shows "
         "it (3) or a range for a header over several rows (3-4)"
     )
+    raise InputError(Note("bad_header", said, given=text))

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import InputError
+from .._notes import Note
 from ..measures.inference import GLOBAL_THRESHOLD, largest_useful, resolve_permutations
 from .parallel import default_jobs
 from .text import TEXT
@@ -81,10 +82,11 @@ def parse_weights(spec: str) -> dict[str, Any]:
     m = re.fullmatch(r"distance:(\d+(?:\.\d*)?)", text)
     if m and float(m.group(1)) > 0:
         return {"kind": "distance", "distance": float(m.group(1))}
-    raise InputError(
+    text = (
         f"--weights {spec!r} is not understood; use queen, rook, knn:K (e.g. knn:6) or "
         "distance:KM (e.g. distance:300)"
     )
+    raise InputError(Note("bad_weights", text, spec=spec))
 
 
 def parse_labels(items: Sequence[str]) -> dict[str, str]:
@@ -98,10 +100,11 @@ def parse_labels(items: Sequence[str]) -> dict[str, str]:
         column, sep, spec = str(item).partition("=")
         column, spec = column.strip(), spec.strip().strip("'\"")
         if not sep or not column or not spec:
-            raise InputError(
+            text = (
                 f"--label {item!r} is not understood; write COLUMN=NAME|UNIT, e.g. "
                 '--label rd="R&D经费|万元" (the unit may also follow in brackets: "R&D经费（万元）")'
             )
+            raise InputError(Note("bad_label", text, item=item))
         labels[column] = spec
     return labels
 
@@ -117,9 +120,11 @@ def parse_permutations(text: str) -> int | str:
     try:
         value = int(text)
     except ValueError:
-        raise InputError(f"--permutations must be 'auto' or a whole number, not {text!r}") from None
+        said = f"--permutations must be 'auto' or a whole number, not {text!r}"
+        raise InputError(Note("bad_permutations", said, given=text)) from None
     if value < 0:
-        raise InputError(f"--permutations must be >= 0, not {value}")
+        said = f"--permutations must be >= 0, not {value}"
+        raise InputError(Note("negative_permutations", said, count=value))
     return value
 
 
@@ -143,24 +148,33 @@ def make_options(
     if isinstance(permutations, str):
         permutations = parse_permutations(permutations)
     if not 0 < float(alpha) < 1:
-        raise InputError(f"--alpha must be between 0 and 1 (e.g. 0.05), not {alpha}")
+        text = f"--alpha must be between 0 and 1 (e.g. 0.05), not {alpha}"
+        raise InputError(Note("bad_alpha", text, alpha=alpha))
     if correction in ("none", ""):
         correction = None
     if correction not in (None, "fdr", "bonferroni"):
-        raise InputError(f"--correction must be none, fdr or bonferroni, not {correction!r}")
+        text = f"--correction must be none, fdr or bonferroni, not {correction!r}"
+        raise InputError(Note("bad_correction", text, correction=correction))
     if lang not in TEXT:
-        raise InputError(f"--lang must be zh or en, not {lang!r}")
+        raise InputError(Note("bad_lang", f"--lang must be zh or en, not {lang!r}", lang=lang))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         # numpy's generators take no negative seed (the same rule as _validate.check_seed)
-        raise InputError(f"--seed must be a whole number >= 0 (e.g. --seed 0), not {seed!r}")
+        text = f"--seed must be a whole number >= 0 (e.g. --seed 0), not {seed!r}"
+        raise InputError(Note("bad_seed", text, seed=seed))
     fmts = tuple(dict.fromkeys(["gpkg", *formats]))
     bad = [f for f in fmts if f not in FORMATS]
     if bad:
-        raise InputError(f"unknown --format {bad}; use gpkg or shp")
+        raise InputError(Note("bad_format", f"unknown --format {bad}; use gpkg or shp", bad=bad))
     if jobs is None:
         jobs = default_jobs()
     if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
-        raise InputError(f"--jobs must be a whole number >= 1 (e.g. --jobs 1), not {jobs!r}")
+        raise InputError(
+            Note(
+                "bad_jobs",
+                f"--jobs must be a whole number >= 1 (e.g. --jobs 1), not {jobs!r}",
+                value=repr(jobs),
+            )
+        )
     return Options(
         weights, permutations, float(alpha), correction, int(seed), lang, fmts, int(jobs)
     )
@@ -169,7 +183,8 @@ def make_options(
 def check_level(level: str) -> str:
     """``level`` if it is a boundary layer a table can be analysed on."""
     if level not in LEVELS:
-        raise InputError(f"unknown level {level!r}; use one of: {', '.join(LEVELS)}")
+        text = f"unknown level {level!r}; use one of: {', '.join(LEVELS)}"
+        raise InputError(Note("bad_level", text, level_given=level, levels=LEVELS))
     return level
 
 
@@ -182,10 +197,13 @@ def check_columns(columns: Sequence[str] | str) -> list[str]:
     cols = [c.strip() for c in columns.split(",")] if isinstance(columns, str) else list(columns)
     cols = [c for c in cols if c]
     if not cols:
-        raise InputError("no columns given; pass --columns a,b with the indicator columns")
+        text = "no columns given; pass --columns a,b with the indicator columns"
+        raise InputError(Note("no_columns", text))
     dup = sorted({c for c in cols if cols.count(c) > 1})
     if dup:
-        raise InputError(f"column(s) {dup} given twice in --columns")
+        raise InputError(
+            Note("columns_twice", f"column(s) {dup} given twice in --columns", dup=dup)
+        )
     return cols
 
 
@@ -224,7 +242,7 @@ def check_permutations_needed(options: Options, n_units: int) -> None:
         else f"Use --permutations {lisa_need} (what the LISA clusters need; at most {need}, what "
         "Moran's I and the spatial Gini can use)"
     )
-    raise InputError(
+    text = (
         f"--permutations {count} is more than this run can use: no test of it gains anything "
         f"from more than {need:,} permutations. The LISA clusters decide at {lisa_at} and need "
         f"at most {lisa_need:,}; Moran's I and the spatial Gini are sized for "
@@ -234,3 +252,9 @@ def check_permutations_needed(options: Options, n_units: int) -> None:
         f"refine p-values far from any decision. {use}, or auto ({auto} for LISA here, 999 for "
         "Moran's I and the spatial Gini)."
     )
+    key = "too_many_permutations" if lisa_need == need else "too_many_permutations_lisa"
+    raise InputError(
+        Note(key, text, count=count, need=need, lisa_need=lisa_need,
+             at=f"α/m = {alpha:g}/{m}" if options.correction else f"α = {alpha:g}",
+             global_need=global_need, threshold=GLOBAL_THRESHOLD, auto=auto)
+    )  # fmt: skip

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._errors import InputError
 from .._escape import write_csv
+from .._notes import Note
 
 __all__ = [
     "GPKG_FILE",
@@ -57,16 +58,20 @@ def check_out(out: str | Path, overwrite: bool) -> Path:
     """
     path = Path(out)
     if path.exists() and not path.is_dir():
-        raise InputError(f"--out {path} is a file, not a folder; choose a folder name")
+        text = f"--out {path} is a file, not a folder; choose a folder name"
+        raise InputError(Note("out_is_file", text, out=str(path)))
     if path.is_dir():
         existing = sorted(p.name for p in path.iterdir())
         if existing and not overwrite:
             shown = ", ".join(existing[:5]) + (
                 f" and {len(existing) - 5} more" if len(existing) > 5 else ""
             )
-            raise InputError(
+            text = (
                 f"output folder {path} already holds {len(existing)} file(s) ({shown}); "
                 "pass --overwrite to replace the files spatialinno writes, or choose another --out"
+            )
+            raise InputError(
+                Note("out_not_empty", text, out=str(path), n=len(existing), files=tuple(existing))
             )
     else:
         # the folder will be created beside its nearest existing ancestor: that must be a folder
@@ -74,10 +79,11 @@ def check_out(out: str | Path, overwrite: bool) -> Path:
         while not above.exists() and above != above.parent:
             above = above.parent
         if not above.is_dir():
-            raise InputError(
+            text = (
                 f"--out {path} cannot be created: {above} is a file, not a folder; choose "
                 "another --out"
             )
+            raise InputError(Note("out_below_file", text, out=str(path), above=str(above)))
     return path
 
 
@@ -134,10 +140,11 @@ def export_layer(
     run's own staging folder. ``lang``: the legend labels (the run's language, or "both");
     ``title``: the layer's human title in that language (label and unit), which QGIS shows as
     the layer's title (:func:`~spatialinno.qgis.shared.export_shared`); the layer keeps its
-    ASCII name ``layer``.
+    ASCII name ``layer``. A Shapefile gets the same title in its ``.qmd`` metadata, and
+    ``shp/spatialinno.qgs``, the QGIS project of the Shapefiles, lists it under that title.
     """
     from ..qgis.export import export
-    from ..qgis.project import write_project
+    from ..qgis.project import SHAPEFILE_PROJECT, write_project, write_shapefile_project
     from ..qgis.shared import BORDER_LINES_LAYER, export_border_lines, export_shared
 
     gpkg = out / GPKG_FILE
@@ -146,11 +153,16 @@ def export_layer(
     if new and layer != BORDER_LINES_LAYER:
         export_border_lines(gpkg, lang=lang)
     # the file's QGIS project: every layer so far under its title, in the Layers panel
-    write_project(gpkg, "spatialinno 结果" if lang == "zh" else "spatialinno results")
+    project_title = "spatialinno 结果" if lang == "zh" else "spatialinno results"
+    write_project(gpkg, project_title)
     written: list[str] = []
     if "shp" in formats:
-        res = export(frame, out / SHP_DIR / f"{layer}.shp", style=style, overwrite=True, lang=lang)
+        shp = out / SHP_DIR / f"{layer}.shp"
+        res = export(frame, shp, style=style, overwrite=True, lang=lang, title=title)
         written += [str(Path(p).relative_to(out)) for p in res.files]
+        new = not (shp.parent / SHAPEFILE_PROJECT).exists()  # listed once, when first written
+        project = write_shapefile_project(shp.parent, project_title)
+        written += [str(project.relative_to(out))] if new else []
     return written
 
 

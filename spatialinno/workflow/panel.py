@@ -128,17 +128,19 @@ def panel_table(
     which every one of ``columns`` has at least 3 values (the last year when none has).
     """
     if not isinstance(time, str) or not time:
-        raise InputError(f"--time must name the column holding the years, not {time!r}")
+        text = f"--time must name the column holding the years, not {time!r}"
+        raise InputError(Note("bad_time", text, time=time))
     if time not in table.columns:
-        raise ColumnError(
+        text = (
             f"--time column {time!r} not found; available columns: "
             f"{', '.join(map(str, table.columns))}"
         )
+        available = tuple(map(str, table.columns))
+        raise ColumnError(Note("time_not_found", text, time=time, available=available))
     if time != "year":
         if "year" in table.columns:
-            raise InputError(
-                f"the table has both {time!r} and 'year'; rename one, or pass --time year"
-            )
+            text = f"the table has both {time!r} and 'year'; rename one, or pass --time year"
+            raise InputError(Note("time_and_year", text, time=time))
         table = table.rename(columns={time: "year"})
     years = pd.to_numeric(table["year"], errors="coerce")
     bad = (table["year"].notna() & years.isna()) | (years % 1 != 0) & years.notna()
@@ -146,18 +148,23 @@ def panel_table(
         row = int(bad.to_numpy().argmax())
         value = table["year"].iloc[row]
         value = value.item() if hasattr(value, "item") else value  # 2020.5, not np.float64(...)
-        raise InputError(
+        text = (
             f"--time column {time!r} holds {value!r} at row {row}; years must "
             "be whole numbers (e.g. 2021)"
         )
+        raise InputError(Note("time_not_years", text, time=time, value=value, row=row))
     found = sorted(int(y) for y in years.dropna().unique())
     if len(found) < MIN_YEARS:
-        raise InputError(
+        text = (
             f"--time {time}: the table holds {len(found)} year(s) ({found}); the space-time "
             f"analysis needs at least {MIN_YEARS}"
         )
+        raise InputError(
+            Note("too_few_years", text, time=time, n=len(found), years=found, need=MIN_YEARS)
+        )
     if year is not None and int(year) not in found:
-        raise InputError(f"--year {year} is not in the table; its years: {found}")
+        text = f"--year {year} is not in the table; its years: {found}"
+        raise InputError(Note("year_not_in_panel", text, year=year, years=found))
     table = table.assign(year=years)
     if year is not None:
         return table, int(year)
@@ -391,9 +398,12 @@ def _years_with_data(long: Any, c: str, st: SpaceTime) -> Any:
     values = pd.to_numeric(long[c], errors="coerce")
     has = sorted(long.loc[values.notna(), "year"].unique().tolist())
     if len(has) < MIN_YEARS:
-        raise InputError(
+        text = (
             f"column {c!r} has values in {len(has)} year(s) ({has}); the space-time analysis "
             f"needs at least {MIN_YEARS}"
+        )
+        raise InputError(
+            Note("column_too_few_years", text, col=c, n=len(has), years=has, need=MIN_YEARS)
         )
     dropped = [y for y in st.years if y not in has]
     if dropped:

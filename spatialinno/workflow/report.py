@@ -28,6 +28,7 @@ import pandas as pd
 
 from .._errors import InputError
 from .._escape import html_text, url_path
+from .._notes import Note
 from ..styles import PAGE_COLORS, TABLE, format_measure, format_number, is_missing
 
 __all__ = ["METHOD_NOTES", "MethodNote", "Report", "format_cell", "method_notes"]
@@ -272,7 +273,8 @@ def method_notes(keys: Iterable[str] | None = None) -> list[MethodNote]:
     keys = list(keys)
     unknown = [k for k in keys if k not in METHOD_NOTES]
     if unknown:
-        raise InputError(f"unknown method note(s) {unknown}; available: {', '.join(METHOD_NOTES)}")
+        text = f"unknown method note(s) {unknown}; available: {', '.join(METHOD_NOTES)}"
+        raise InputError(Note("bad_method_note", text, bad=unknown, known=tuple(METHOD_NOTES)))
     return [METHOD_NOTES[k] for k in keys]
 
 
@@ -306,7 +308,8 @@ class Report:
 
     def __init__(self, title: str, *, lang: str = "zh", subtitle: str = "") -> None:
         if lang not in LANGS:
-            raise InputError(f"unknown language {lang!r}; use one of: {', '.join(LANGS)}")
+            text = f"unknown language {lang!r}; use one of: {', '.join(LANGS)}"
+            raise InputError(Note("bad_lang", text, lang=lang))
         self.title = title
         self.lang = lang
         self.subtitle = subtitle

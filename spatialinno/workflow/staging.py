@@ -31,6 +31,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from .._errors import InputError
+from .._notes import Note
 
 __all__ = ["Interrupted", "Staging", "signals_held", "terminate_as_interrupt"]
 
@@ -137,10 +138,14 @@ class Staging:
             )
         except OSError as exc:
             self.__exit__(None, None, None)
-            raise InputError(
+            text = (
                 f"cannot write the output folder {self.out} ({exc.strerror}: {exc.filename}); "
                 "choose a folder where you can write"
-            ) from exc
+            )
+            raise InputError(
+                Note("out_not_writable", text, out=str(self.out), reason=exc.strerror,
+                     path=str(exc.filename))
+            ) from exc  # fmt: skip
         return self
 
     def __exit__(
@@ -191,10 +196,14 @@ class Staging:
                     os.replace(aside, old)
             except OSError as again:
                 # keep the backup: it holds the only copy of what could not be put back
-                raise InputError(
+                text = (
                     f"writing {self.out} failed ({exc}) and the earlier results could not all "
                     f"be put back ({again}); they are in {backup}"
-                ) from exc
+                )
+                raise InputError(
+                    Note("restore_failed", text, out=str(self.out), error=str(exc),
+                         again=str(again), backup=str(backup))
+                ) from exc  # fmt: skip
             shutil.rmtree(backup, ignore_errors=True)
             raise
         for old, _ in moved_old:  # folders emptied by the move (shp/ of an earlier run)
