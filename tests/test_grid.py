@@ -244,6 +244,8 @@ def test_grid_hotspots_example_runs_and_finds_the_patent_centres(tmp_path) -> No
     top = [code for code, _, _ in facts["top_prefectures"]]
     assert "110000" in top  # Beijing: the most patents of 2016 among the 275 cities
     assert Path(facts["map"]).stat().st_size > 10_000
+    pdf = Path(facts["figure"]).read_bytes()  # the print figure: the cells as one image
+    assert pdf.startswith(b"%PDF") and len(pdf) < 5e6 and pdf.count(b"/Subtype /Image") <= 4
 
 
 def test_scattered_cells_take_the_sorted_path_with_the_same_result(
