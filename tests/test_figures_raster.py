@@ -494,6 +494,9 @@ def test_small_multiples_of_a_grid_draw_each_panel_as_an_image(coarse: pd.DataFr
     )
     fig = si.plot_choropleth(years, "value", by="year", raster=True, width="single")
     assert len(_images(fig)) == 2  # one per panel (the shared inset shows the provinces)
+    tight = io.BytesIO()
+    fig.savefig(tight, format="png", dpi=60, bbox_inches="tight")
+    assert Image.open(tight).size[0] < 1.1 * fig.get_figwidth() * 60  # the map, not (0, 0)
     n = len(coarse)
     assert {f"2020（n = {n}）", f"2021（n = {n}）"} <= set(_texts(fig))
 

@@ -234,12 +234,13 @@ class CellImage(AxesImage):
         self._layer = layer
         self._mainland = mainland
         self._classes = _Classes.of(layer)
-        self._view = (0.0, 1.0, 0.0, 1.0)
         self._key: tuple | None = None
         self.set_data(np.zeros((1, 1, 4), dtype=np.uint8))
 
     def get_extent(self) -> tuple[float, float, float, float]:
-        return self._view
+        """The image always covers what its axes show (left, right, bottom, top)."""
+        (x0, x1), (y0, y1) = self.axes.get_xlim(), self.axes.get_ylim()
+        return (x0, x1, y0, y1)
 
     def draw(self, renderer: Any) -> None:
         ax = self.axes
@@ -251,7 +252,6 @@ class CellImage(AxesImage):
         if key != self._key:
             rgba = cell_pixels(self._layer, (x0, y0, x1, y1), shape, ppi, self._mainland,
                                self._classes)  # fmt: skip
-            self._view = (x0, x1, y0, y1)
             self.set_data(rgba)
             self._key = key
         super().draw(renderer)
