@@ -244,11 +244,14 @@ def test_grid_hotspots_example_runs_and_finds_the_patent_centres(tmp_path) -> No
     top = [code for code, _, _ in facts["top_prefectures"]]
     assert "110000" in top  # Beijing: the most patents of 2016 among the 275 cities
     assert Path(facts["map"]).stat().st_size > 10_000
+    pdf = Path(facts["figure"]).read_bytes()  # the print figure: the cells as one image
+    assert pdf.startswith(b"%PDF") and len(pdf) < 5e6 and pdf.count(b"/Subtype /Image") <= 4
 
 
 def test_scattered_cells_take_the_sorted_path_with_the_same_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from spatialinno.boundaries import rasterize
     from spatialinno.boundaries.grids import _pack, _unpack
     from spatialinno.maps import raster
     from spatialinno.measures import lattice
@@ -265,7 +268,7 @@ def test_scattered_cells_take_the_sorted_path_with_the_same_result(
     img_dense = raster.grid_image(out, colors[: len(out)])[0]
     monkeypatch.setattr(lattice, "_DENSE_FACTOR", 0)
     monkeypatch.setattr(lattice, "_DENSE_EXTRA", 0)
-    monkeypatch.setattr(raster, "_DENSE_EXTRA", -(10**12))
+    monkeypatch.setattr(rasterize, "_DENSE_EXTRA", -(10**12))
     sparse = lattice.lattice_pairs(out, "queen")
     assert set(zip(*dense[:2], strict=True)) == set(zip(*sparse[:2], strict=True))
     assert len(dense[0]) > 1000

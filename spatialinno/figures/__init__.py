@@ -9,6 +9,7 @@ Modules
 page         page size (journal column widths, mm), dpi, PrintFigure (print-ready savefig), save_figure
 fonts        the bundled CJK font (a subset of Noto Sans CJK SC), registered when a figure is drawn
 geometry     Albers projection, mainland and South China Sea extents, layers drawn as collections
+raster       10^4-10^6 units (grids) drawn as one image at the output's dpi (raster=None|True|False)
 frames       what a map draws: the user's rows with projected geometry, checked
 cartography  inset, north arrow, scale bar, legend, names without collisions
 base         the layout every map kind shares: one map (map_figure) or small multiples (panels_figure)

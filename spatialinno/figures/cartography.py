@@ -87,6 +87,8 @@ def inset_place(
     band_top = y0 + margin + h + gap
     east = -np.inf
     for geoms in land:
+        box = shapely.bounds(geoms)  # only what reaches the band is clipped (10^5 grid cells)
+        geoms = geoms[(box[:, 1] <= band_top) & (box[:, 3] >= y0)]
         band = shapely.clip_by_rect(geoms, x0, y0, x1, band_top)
         band = band[~shapely.is_empty(band)]
         if len(band):

@@ -23,6 +23,7 @@ from .cartography import Entry
 from .frames import Drawn, drawn_rows
 from .geometry import Lines, Polygons, projected_layer
 from .page import Page, PrintFigure
+from .raster import check_raster_names, raster_cells, raster_mode
 
 __all__ = [
     "EDGE_PT",
@@ -54,9 +55,10 @@ def value_label(column: str, lang: str, frame: object, label: str | None, unit: 
     return styles.column_label(column, lang, frame=frame, labels=labels, unit=True)
 
 
-def province_outlines(level: str | None, national: bool) -> list[Lines]:
-    """Province borders over prefecture or county units (none over provinces)."""
-    if level not in ("prefecture", "county"):
+def province_outlines(level: str | None, national: bool, raster: bool = False) -> list[Lines]:
+    """Province borders over prefecture or county units (none over provinces), and over any
+    units drawn as an image (whose own outlines are not drawn)."""
+    if level not in ("prefecture", "county") and not raster:
         return []
     layer = projected_layer("province", national)
     return [Lines(layer.geometry.to_numpy(), layer["mainland"].to_numpy(),
@@ -64,17 +66,22 @@ def province_outlines(level: str | None, national: bool) -> list[Lines]:
 
 
 def graduated_layers(
-    drawn: Drawn, values: np.ndarray, style: styles.GraduatedStyle, grey: bool
-) -> tuple[list, np.ndarray]:
-    """The units filled by class of ``values`` (no data grey, or white crossed in greyscale)."""
+    drawn: Drawn, values: np.ndarray, style: styles.GraduatedStyle, grey: bool,
+    raster: object = False,
+) -> tuple[list, np.ndarray]:  # fmt: skip
+    """The units filled by class of ``values`` (no data grey, or white crossed in greyscale);
+    ``raster`` as in :func:`plot_choropleth` (default: vectors)."""
     classes = style.classify(values)
-    fills = graduated_fills(style, grey)
+    fills = np.array([*graduated_fills(style, grey), None], dtype=object)
     no_fill, no_hatch = GREY_NO_DATA if grey else (styles.NO_DATA_COLOR, "")
-    faces = [fills[c] if c >= 0 else no_fill for c in classes]
-    hatches = ["" if c >= 0 else no_hatch for c in classes]
+    fills[-1] = no_fill  # class -1: no data
+    faces = fills[classes].tolist()
+    hatches = np.where(classes >= 0, "", no_hatch).tolist()
+    image, lattice = raster_cells(drawn, raster)
     layer = Polygons(drawn.geoms, drawn.main, faces, styles.BORDER_COLOR, EDGE_PT[drawn.level],
-                     hatches=hatches, hatchcolor=PRINT_COLORS["muted"])  # fmt: skip
-    return [layer, *province_outlines(drawn.level, drawn.national)], classes
+                     hatches=hatches, hatchcolor=PRINT_COLORS["muted"], raster=image,
+                     lattice=lattice)  # fmt: skip
+    return [layer, *province_outlines(drawn.level, drawn.national, image)], classes
 
 
 def graduated_entries(
@@ -124,14 +131,14 @@ def _panels(
 
 def _small_multiples(
     gdf: pd.DataFrame, style: styles.GraduatedStyle, by: str, page: Page, legend_title: str,
-    title: str, inset: bool | None, review_number: str | None,
+    title: str, inset: bool | None, review_number: str | None, raster: object,
 ) -> PrintFigure:  # fmt: skip
     panels = _panels(gdf, style.column, by, inset)
     style = resolve_style(np.concatenate([v for _, _, v in panels]), style)
     text = PRINT_TEXT[page.lang]
     drawn_panels, all_classes = [], []
     for key, drawn, values in panels:
-        layers, classes = graduated_layers(drawn, values, style, page.grey)
+        layers, classes = graduated_layers(drawn, values, style, page.grey, raster)
         n = int(np.isfinite(values).sum())
         drawn_panels.append((text["panel_n"].format(key=key, n=n), layers, drawn.main))
         all_classes.append(classes)
@@ -166,6 +173,7 @@ def plot_choropleth(
     width: str | float = "double",
     dpi: int = 300,
     style: str = "color",
+    raster: bool | None = None,
 ) -> PrintFigure:
     """Print choropleth of a numeric column (the static twin of :func:`~spatialinno.choropleth_map`).
 
@@ -200,6 +208,13 @@ def plot_choropleth(
         Resolution of PNG/TIFF files (300 or 600; the figure's ``savefig`` default).
     style : {"color", "grey"}
         ``"grey"``: grey ramp and hatched no data, for journals printed in black and white.
+    raster : bool, optional
+        Draw the units as one image (:mod:`spatialinno.figures.raster`) rather than one path
+        each; default (None): from 20,000 units on (``figures.raster.RASTER_UNITS``: the cells
+        of :func:`~spatialinno.grid`), so a map of 10^5-10^6 cells renders in seconds and its
+        PDF stays small. The image has the figure's dpi; text, legend, outlines, inset frame,
+        arrow and scale bar stay vectors; the units' own outlines are not drawn (province
+        outlines are), and ``names="units"`` is refused.
 
     Returns
     -------
@@ -220,12 +235,15 @@ def plot_choropleth(
                               value_format=value_format)  # fmt: skip
     legend_title = value_label(column, page.lang, gdf, label, unit)
     title = legend_title if title is None else title
+    raster_mode(raster, 0)  # a wrong value refused before any work
     if by is not None:
-        return _small_multiples(gdf, gstyle, by, page, legend_title, title, inset, review_number)
+        return _small_multiples(gdf, gstyle, by, page, legend_title, title, inset, review_number,
+                                raster)  # fmt: skip
     drawn = drawn_rows(gdf, "frame", inset)
     values = numeric_column(drawn.frame, column, "frame")
     gstyle = resolve_style(values, gstyle)
-    layers, classes = graduated_layers(drawn, values, gstyle, page.grey)
+    layers, classes = graduated_layers(drawn, values, gstyle, page.grey, raster)
+    check_raster_names(names, layers[0].raster, len(drawn.frame))
     entries = graduated_entries(gstyle, classes, page.lang, page.grey)
     spec = MapSpec(layers, legend_title, entries, [styles.class_note(gstyle, page.lang)])
     return map_figure(page, drawn, spec, title=title, names=names, review_number=review_number)

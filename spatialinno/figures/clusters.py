@@ -27,6 +27,7 @@ from .choropleth import EDGE_PT, province_outlines
 from .frames import Drawn, drawn_rows
 from .geometry import Polygons
 from .page import Page, PrintFigure
+from .raster import check_raster_names, raster_cells, raster_mode
 
 __all__ = ["categorized_spec", "plot_hotspots", "plot_lisa"]
 
@@ -36,20 +37,26 @@ def _fill(style: styles.CategorizedStyle, value: object, grey: bool) -> tuple[st
 
 
 def categorized_spec(
-    drawn: Drawn, style: styles.CategorizedStyle, values: list[object], page: Page
-) -> MapSpec:
-    """Units filled by category (colours or greys with hatches) and the legend with counts."""
-    fills = [_fill(style, v, page.grey) for v in values]
-    layer = Polygons(drawn.geoms, drawn.main, [f for f, _ in fills], styles.BORDER_COLOR,
-                     EDGE_PT[drawn.level], hatches=[h for _, h in fills],
-                     hatchcolor=PRINT_COLORS["frame"])  # fmt: skip
+    drawn: Drawn, style: styles.CategorizedStyle, values: list[object], page: Page,
+    raster: object = False,
+) -> MapSpec:  # fmt: skip
+    """Units filled by category (colours or greys with hatches) and the legend with counts;
+    ``raster`` as in :func:`plot_lisa` (default: vectors)."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    pairs = [_fill(style, v, page.grey) for v in uniq]  # once per class, not per unit
+    faces = np.array([f for f, _ in pairs], dtype=object)[codes].tolist()
+    hatches = np.array([h for _, h in pairs], dtype=object)[codes].tolist()
+    image, lattice = raster_cells(drawn, raster)
+    layer = Polygons(drawn.geoms, drawn.main, faces, styles.BORDER_COLOR, EDGE_PT[drawn.level],
+                     hatches=hatches, hatchcolor=PRINT_COLORS["frame"], raster=image,
+                     lattice=lattice)  # fmt: skip
     rows = styles.categorized_legend(style, values, page.lang)
     by_label = {c.label(page.lang): c.value for c in style.categories}
     entries = []
     for row in rows:
         color, hatch = _fill(style, by_label.get(row.label, results.NO_DATA), page.grey)
         entries.append(Entry(replace(row, color=color), hatch))
-    layers = [layer, *province_outlines(drawn.level, drawn.national)]
+    layers = [layer, *province_outlines(drawn.level, drawn.national, image)]
     return MapSpec(layers, style.title(page.lang), entries)
 
 
@@ -87,6 +94,7 @@ def plot_lisa(
     width: str | float = "double",
     dpi: int = 300,
     style: str = "color",
+    raster: bool | None = None,
 ) -> PrintFigure:
     """Print map of LISA clusters (the static twin of :func:`~spatialinno.lisa_map`).
 
@@ -98,8 +106,9 @@ def plot_lisa(
     ----------
     lisa_gdf, value, cluster_column, title, lang
         As in :func:`~spatialinno.lisa_map`.
-    inset, names, review_number, width, dpi
-        As in :func:`~spatialinno.plot_choropleth`.
+    inset, names, review_number, width, dpi, raster
+        As in :func:`~spatialinno.plot_choropleth` (``raster``: the units as one image, by
+        default from 20,000 units on -- the cells of a grid).
     style : {"color", "grey"}
         ``"grey"``: HH near-black, LL mid grey, HL hatched ``////``, LH dotted, not
         significant white, isolated ``oo``, no data crossed.
@@ -118,11 +127,13 @@ def plot_lisa(
     '高-高集聚 (5个)'
     """
     page = Page.of(width, dpi, lang, style)
+    raster_mode(raster, 0)  # a wrong value refused before any work
     require_columns(lisa_gdf, cluster_column, "LISA frame")
     drawn = drawn_rows(lisa_gdf, "LISA frame", inset)
     values = _lisa_values(drawn, cluster_column)
     cstyle = styles.lisa(cluster_column)
-    spec = categorized_spec(drawn, cstyle, values, page)
+    spec = categorized_spec(drawn, cstyle, values, page, raster)
+    check_raster_names(names, spec.layers[0].raster, len(drawn.frame))
     title = _title(cstyle, value, lisa_gdf, page.lang) if title is None else title
     return map_figure(page, drawn, spec, title=title, names=names, review_number=review_number)
 
@@ -153,6 +164,7 @@ def plot_hotspots(
     width: str | float = "double",
     dpi: int = 300,
     style: str = "color",
+    raster: bool | None = None,
 ) -> PrintFigure:
     """Print map of Gi* hot and cold spots (the static twin of :func:`~spatialinno.hotspot_map`).
 
@@ -163,8 +175,9 @@ def plot_hotspots(
     ----------
     hot_gdf, value, bin_column, title, lang
         As in :func:`~spatialinno.hotspot_map`.
-    inset, names, review_number, width, dpi
-        As in :func:`~spatialinno.plot_choropleth`.
+    inset, names, review_number, width, dpi, raster
+        As in :func:`~spatialinno.plot_choropleth` (``raster``: the units as one image, by
+        default from 20,000 units on -- the cells of a grid).
     style : {"color", "grey"}
         ``"grey"``: hot spots solid (darker = more confident), cold spots hatched (denser = more
         confident), not significant white, no data crossed.
@@ -183,10 +196,12 @@ def plot_hotspots(
     'Hot spot, 99% confidence (4)'
     """
     page = Page.of(width, dpi, lang, style)
+    raster_mode(raster, 0)  # a wrong value refused before any work
     require_columns(hot_gdf, bin_column, "hot-spot frame")
     drawn = drawn_rows(hot_gdf, "hot-spot frame", inset)
     values = _gi_values(drawn, bin_column)
     cstyle = styles.hotspots(bin_column)
-    spec = categorized_spec(drawn, cstyle, values, page)
+    spec = categorized_spec(drawn, cstyle, values, page, raster)
+    check_raster_names(names, spec.layers[0].raster, len(drawn.frame))
     title = _title(cstyle, value, hot_gdf, page.lang) if title is None else title
     return map_figure(page, drawn, spec, title=title, names=names, review_number=review_number)

@@ -121,10 +121,10 @@ def drawn_rows(frame: pd.DataFrame, what: str, inset: bool | None) -> Drawn:
     out = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore").copy()
     if level is None:
         own = _own_geometry(frame, what)
-        full, _ = project(own, mainland=False)
+        full, clipped = project(own, mainland=True)  # projected once (10^5 grid cells)
         national = _national(full)
         use_inset = national if inset is None else bool(inset)
-        full, main = project(own, mainland=use_inset)
+        main = clipped if use_inset else full
         for col in ("name", "name_en"):
             if col not in out.columns:
                 out[col] = ""

@@ -31,6 +31,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.path import Path
 
 from ..boundaries.load import EQUAL_AREA_CRS, load_boundaries
+from .raster import add_cell_image
 
 __all__ = [
     "ALBERS",
@@ -42,6 +43,7 @@ __all__ = [
     "border_lines",
     "bounds_of",
     "draw_layers",
+    "mainland_outline",
     "project",
     "projected_layer",
     "scs_extent",
@@ -67,8 +69,16 @@ def project(frame: gpd.GeoDataFrame, mainland: bool) -> tuple[np.ndarray, np.nda
     full = gpd.GeoSeries(lonlat, crs=4490).to_crs(ALBERS).to_numpy()
     if not mainland:
         return full, full
-    clipped = shapely.clip_by_rect(lonlat, *MAINLAND_LONLAT)
-    return full, gpd.GeoSeries(clipped, crs=4490).to_crs(ALBERS).to_numpy()
+    # only what crosses or leaves the box is clipped and projected again: a grid of 10^5 cells
+    # is projected once (the clip keeps a unit inside the box vertex for vertex)
+    x0, y0, x1, y1 = MAINLAND_LONLAT
+    b = shapely.bounds(lonlat)
+    inside = (b[:, 0] >= x0) & (b[:, 1] >= y0) & (b[:, 2] <= x1) & (b[:, 3] <= y1)
+    main = full.copy()
+    if not inside.all():
+        clipped = shapely.clip_by_rect(lonlat[~inside], *MAINLAND_LONLAT)
+        main[~inside] = gpd.GeoSeries(clipped, crs=4490).to_crs(ALBERS).to_numpy()
+    return full, main
 
 
 @lru_cache(maxsize=16)
@@ -88,6 +98,23 @@ def projected_layer(level: str, simplified: bool) -> gpd.GeoDataFrame:
 def border_lines() -> tuple[np.ndarray, np.ndarray]:
     """The 境界线 of the ``lines`` layer (incl. the ten-dash line), projected: full and mainland."""
     return project(load_boundaries("lines"), mainland=True)
+
+
+@lru_cache(maxsize=1)
+def mainland_outline() -> Any:
+    """The mainland box :data:`MAINLAND_LONLAT` projected (a polygon; its edges along parallels
+    and meridians followed every 0.25°): what the main map of a raster layer shows."""
+    west, south, east, north = MAINLAND_LONLAT
+    lon = np.arange(west, east, 0.25)
+    lat = np.arange(south, north, 0.25)
+    ring = np.concatenate([
+        np.column_stack([lon, np.full(lon.size, south)]),
+        np.column_stack([np.full(lat.size, east), lat]),
+        np.column_stack([lon[::-1] + 0.25, np.full(lon.size, north)]),
+        np.column_stack([np.full(lat.size, west), lat[::-1] + 0.25]),
+    ])  # fmt: skip
+    box = gpd.GeoSeries([shapely.Polygon(ring)], crs=4490).to_crs(ALBERS)
+    return box.iloc[0]
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +150,11 @@ def bounds_of(geoms: np.ndarray) -> tuple[float, float, float, float]:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class Polygons:
-    """Filled polygons, one colour (and hatch) per row."""
+    """Filled polygons, one colour (and hatch) per row.
+
+    ``raster``: drawn as one image (:mod:`spatialinno.figures.raster`), without edges; square
+    cells of a grid carry their ``lattice`` and are found by it rather than by their polygons.
+    """
 
     geoms: np.ndarray
     main: np.ndarray
@@ -135,6 +166,8 @@ class Polygons:
     zorder: float = 1.0
     alpha: float = 1.0
     fill: bool = True
+    raster: bool = False
+    lattice: Any = None
 
 
 @dataclass
@@ -273,6 +306,9 @@ def draw_layers(
             _draw_points(ax, layer, rect)
             continue
         if part == "inset" and isinstance(layer, Lines) and not layer.in_inset:
+            continue
+        if isinstance(layer, Polygons) and layer.raster:  # the image shows what the axes show
+            add_cell_image(ax, layer, part, mainland_outline() if part == "main" else None)
             continue
         geoms = layer.main if part == "main" else layer.geoms
         if rect is not None:

@@ -6,7 +6,8 @@ one indexed-colour PNG in Web Mercator (the projection Leaflet shows), inlined i
 ``data:`` URL (offline), with the province outlines and the national border lines as vectors on
 top and the legend (with the count of cells per class) as in every other map. Each pixel takes
 the colour of the cell its centre falls in: square cells are found by projecting the pixel
-centre to :data:`spatialinno.boundaries.EQUAL_AREA_CRS` and dividing by the cell size, H3 cells
+centre to :data:`spatialinno.boundaries.EQUAL_AREA_CRS` and dividing by the cell size
+(:func:`spatialinno.boundaries.rasterize.square_rows`, shared with the print figures), H3 cells
 by ``h3.latlng_to_cell``. Cells have no tooltips here (the values are in the frame and in the
 QGIS export).
 """
@@ -26,14 +27,13 @@ import pandas as pd
 
 from .. import styles
 from .._errors import InputError
+from ..boundaries.rasterize import is_grid, lattice_of, square_rows
 from .base import add_border_lines, add_legend, add_outline, finish, safe_text
 
 __all__ = ["MAX_PIXELS", "add_categorized_grid", "grid_image", "is_grid", "png_indexed"]
 
 #: longest side of the image in pixels (about 2.5 km per pixel over all of China)
 MAX_PIXELS = 2400
-#: cells of a box up to 8 per row plus this many: dense lookup table; beyond, binary search
-_DENSE_EXTRA = 4_000_000
 #: H3 pixels are looked up one by one in Python: a smaller image
 _MAX_PIXELS_H3 = 1200
 
@@ -41,23 +41,6 @@ _NOTE = {
     "zh": "{n:,} 个格网单元绘为栅格图像（每像素约 {km:.1f} 公里），无悬停提示",
     "en": "{n:,} grid cells drawn as an image (about {km:.1f} km per pixel), no tooltips",
 }
-
-
-def is_grid(frame: Any) -> bool:
-    """Is ``frame`` a grid of :func:`spatialinno.grid` (square cells or H3 hexagons)?"""
-    cols = getattr(frame, "columns", ())
-    return "code" in cols and (("ix" in cols and "iy" in cols) or "h3" in cols)
-
-
-def _square_size(codes: pd.Series) -> float:
-    """The cell side in metres, from the codes ``"<size>m:<ix>:<iy>"`` :func:`grid` writes."""
-    sizes = codes.astype(str).str.extract(r"^(\d+(?:\.\d+)?)m:", expand=False)
-    if sizes.isna().any() or sizes.nunique() != 1:
-        raise InputError(
-            "the grid's code column does not hold the codes si.grid writes ('<size>m:<ix>:<iy>', "
-            "one size); map the frame si.grid returned (filtered rows are fine)"
-        )
-    return float(sizes.iloc[0])
 
 
 def grid_image(frame: Any, colors: Sequence[str]) -> tuple[bytes, list[list[float]], float]:
@@ -104,27 +87,10 @@ def _square_rows(frame: Any, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """The row of the square cell under each pixel centre (-1: none)."""
     from ..boundaries.grids import _to_albers
 
-    size = _square_size(frame["code"])
-    ix = frame["ix"].to_numpy(dtype=np.int64)
-    iy = frame["iy"].to_numpy(dtype=np.int64)
-    x0, y0 = int(ix.min()), int(iy.min())
-    w, h = int(ix.max()) - x0 + 1, int(iy.max()) - y0 + 1
-    x, y = _to_albers(lon, lat)
-    px = np.floor(x / size).astype(np.int64) - x0
-    py = np.floor(y / size).astype(np.int64) - y0
-    inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-    out = np.full(lon.size, -1, dtype=np.int64)
-    flat = (ix - x0) * h + (iy - y0)
-    target = px[inside] * h + py[inside]
-    if w * h <= 8 * ix.size + _DENSE_EXTRA:  # a dense lookup table over the cells' box
-        table = np.full(w * h, -1, dtype=np.int64)
-        table[flat] = np.arange(ix.size)
-        out[inside] = table[target]
-    else:  # scattered cells (small cells, points all over China): binary search
-        order = np.argsort(flat)
-        pos = np.minimum(np.searchsorted(flat[order], target), ix.size - 1)
-        out[inside] = np.where(flat[order][pos] == target, order[pos], -1)
-    return out
+    lattice = lattice_of(frame)
+    if lattice is None:
+        raise InputError("a grid of square cells needs the columns code, ix and iy of si.grid")
+    return square_rows(lattice, *_to_albers(lon, lat))
 
 
 def _h3_rows(frame: Any, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
