@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ __all__ = [
     "check_out",
     "earlier_outputs",
     "export_layer",
+    "one_project_write",
     "slug",
 ]
 
@@ -121,6 +124,29 @@ def slug(text: str, taken: set[str], fallback: str) -> str:
     return name
 
 
+_PROJECTS: ContextVar[dict[Path, str] | None] = ContextVar("spatialinno_projects", default=None)
+
+
+@contextmanager
+def one_project_write() -> Iterator[None]:
+    """Inside the block, results.gpkg's QGIS project is written once, when the block ends.
+
+    The project lists every layer of the file whenever it is written, so writing it after the
+    last layer gives the same project as after each (15 rewrites were 0.4 s of a county run).
+    Not written when the block raises (the run's outputs are discarded then).
+    """
+    from ..qgis.project import write_project
+
+    pending: dict[Path, str] = {}
+    token = _PROJECTS.set(pending)
+    try:
+        yield
+    finally:
+        _PROJECTS.reset(token)
+    for gpkg, title in pending.items():
+        write_project(gpkg, title)
+
+
 def export_layer(
     frame: Any,
     out: Path,
@@ -154,7 +180,11 @@ def export_layer(
         export_border_lines(gpkg, lang=lang)
     # the file's QGIS project: every layer so far under its title, in the Layers panel
     project_title = "spatialinno 结果" if lang == "zh" else "spatialinno results"
-    write_project(gpkg, project_title)
+    pending = _PROJECTS.get()
+    if pending is None:
+        write_project(gpkg, project_title)
+    else:
+        pending[gpkg] = project_title
     written: list[str] = []
     if "shp" in formats:
         shp = out / SHP_DIR / f"{layer}.shp"

@@ -33,7 +33,7 @@ from ..styles.text import column_label
 from ..tables.labels import ATTR as LABELS_ATTR
 from .inputs import layer_columns
 from .options import Options, parse_weights
-from .outputs import SummaryTable, export_layer, slug
+from .outputs import SummaryTable, export_layer, one_project_write, slug
 from .parallel import in_order
 from .text import TEXT
 
@@ -166,9 +166,9 @@ def cross_section(
     # one seed for every test of the run: the permutations of Moran's I and the spatial Gini
     # are drawn once per number of units and reused by every column (the same draws, so the
     # same p-values, as drawing them again); the columns run on both cores (workflow.parallel)
-    with reused_draws():
+    with reused_draws(), one_project_write():
         # the first column's global tests draw the permutations every column reuses: drawn
-        # here before the worker starts, it shares them
+        # here before the worker is forked, it shares them (a second of a county run)
         parts = in_order(work, 2 * len(columns), jobs=run.options.jobs, first=1)
         for first, second in zip(parts, parts, strict=True):
             d = first.joined(second)
