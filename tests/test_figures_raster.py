@@ -536,3 +536,22 @@ def test_baseline_holds_the_cells() -> None:
     rgb = np.asarray(Image.open(base).convert("RGB")).astype(int)
     hot = np.round(np.array(to_rgba(styles.HOTSPOTS.color_of(3))[:3]) * 255)
     assert (np.abs(rgb - hot).sum(axis=2) <= 6).sum() > 500
+
+
+def test_analytic_p_values_are_said_in_the_caption() -> None:
+    """Issue 20: analytic Gi* (the default on grids) is stated in the output -- the print figure
+    says it as the web map does; permutation p-values leave the caption as it was."""
+    g = si.load_boundaries("province")
+    g["x"] = np.arange(len(g), dtype=float) ** 2
+    w = si.spatial_weights(g)
+    analytic = si.hotspots(g, "x", w=w)
+    assert analytic.attrs["hotspots"]["inference"] == "analytic"
+    permuted = si.hotspots(g, "x", w=w, inference="permutation", permutations=99, seed=1)
+    for lang, said in (
+        ("zh", "p 值：Gi* z 的正态近似（解析，未置换）"),
+        ("en", "p-values: normal approximation of Gi* z (analytic, no permutations)"),
+    ):
+        assert any(said in t for t in _texts(si.plot_hotspots(analytic, lang=lang)))
+        assert not any(
+            "p 值" in t or "p-values" in t for t in _texts(si.plot_hotspots(permuted, lang=lang))
+        )

@@ -21,6 +21,7 @@ from .._errors import InputError
 from .._validate import region_labels, require_columns
 from ..measures import results
 from ..styles.printing import PRINT_COLORS, grey_fill
+from ..styles.text import inference_note
 from .base import MapSpec, map_figure
 from .cartography import Entry
 from .choropleth import EDGE_PT, province_outlines
@@ -203,5 +204,9 @@ def plot_hotspots(
     cstyle = styles.hotspots(bin_column)
     spec = categorized_spec(drawn, cstyle, values, page, raster)
     check_raster_names(names, spec.layers[0].raster, len(drawn.frame))
+    # analytic p-values (the default on grids of many cells) are said, as the web map says them
+    record = hot_gdf.attrs.get("hotspots") or {}
+    if record.get("inference") == "analytic":
+        spec.notes.extend(inference_note(record, page.lang))
     title = _title(cstyle, value, hot_gdf, page.lang) if title is None else title
     return map_figure(page, drawn, spec, title=title, names=names, review_number=review_number)

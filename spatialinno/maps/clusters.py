@@ -18,6 +18,7 @@ from .. import styles
 from .._errors import InputError
 from .._validate import numeric_column, region_labels, require_columns
 from ..measures import results
+from ..styles.text import inference_note
 from .base import add_border_lines, add_legend, add_regions, check_lang, finish, start_map
 from .frames import display_frame, name_rows, plain, result_label
 from .names import add_names, check_names
@@ -232,22 +233,7 @@ def hotspot_map(
     title = title or _default_title(style, value_label, lang)
     m = start_map(m, title, lang=lang, tiles=tiles, width=width, height=height)
     if grid:
-        return add_categorized_grid(m, g, style, values, lang, _inference_note(hot_gdf, lang))
+        note = inference_note(hot_gdf.attrs.get("hotspots"), lang)
+        return add_categorized_grid(m, g, style, values, lang, note)
     extra = _local_tips(g, value, value_label, results.GI, "gi_statistic", lang, "hot-spot frame")
     return add_categorized_regions(m, g, style, values, extra, lang, names=names)
-
-
-def _inference_note(frame: pd.DataFrame, lang: str) -> list[str]:
-    """How the p-values of a hot-spot frame were obtained, as its attrs record it."""
-    rec = frame.attrs.get("hotspots", {})
-    if rec.get("inference") == "analytic":
-        return ["p 值：Gi* z 的正态近似（解析，未置换）" if lang == "zh"
-                else "p-values: normal approximation of Gi* z (analytic, no permutations)"]  # fmt: skip
-    if rec.get("inference") == "permutation":
-        n = int(rec.get("permutations", 0))
-        return [
-            f"p 值：{n:,} 次条件置换"
-            if lang == "zh"
-            else f"p-values: {n:,} conditional permutations"
-        ]
-    return []

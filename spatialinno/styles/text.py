@@ -25,6 +25,7 @@ __all__ = [
     "TEXT",
     "check_lang",
     "column_label",
+    "inference_note",
 ]
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -253,3 +254,28 @@ def column_label(
     from ..tables.labels import label_of
 
     return label_of(frame, column, labels).text(lang, unit=unit)
+
+
+def inference_note(record: Any, lang: str) -> list[str]:
+    """How the p-values of a hot-spot result were obtained, from its ``.attrs["hotspots"]``
+    record (:func:`spatialinno.hotspots`), for a map's or figure's notes: analytic (the normal
+    approximation of Gi* z, the default on grids of many cells) or conditional permutations;
+    nothing for a frame that does not say.
+
+    >>> inference_note({"inference": "analytic"}, "en")
+    ['p-values: normal approximation of Gi* z (analytic, no permutations)']
+    >>> inference_note({"inference": "permutation", "permutations": 9999}, "zh")
+    ['p 值：9,999 次条件置换']
+    """
+    rec = record if isinstance(record, dict) else {}
+    if rec.get("inference") == "analytic":
+        return ["p 值：Gi* z 的正态近似（解析，未置换）" if lang == "zh"
+                else "p-values: normal approximation of Gi* z (analytic, no permutations)"]  # fmt: skip
+    if rec.get("inference") == "permutation":
+        n = int(rec.get("permutations", 0))
+        return [
+            f"p 值：{n:,} 次条件置换"
+            if lang == "zh"
+            else f"p-values: {n:,} conditional permutations"
+        ]
+    return []
