@@ -167,17 +167,9 @@ def unit_matrix(w: Any, pan: Panel) -> sp.csr_matrix:
     islands are then labelled ``isolated``). A graph keyed by the unit ids in another order is
     refused rather than silently misaligned.
     """
-    from libpysal.graph import Graph
-    from libpysal.weights import W
+    from .alignment import graph_of
 
-    if isinstance(w, W):
-        graph = Graph.from_W(w)
-    elif isinstance(w, Graph):
-        graph = w
-    else:
-        raise WeightsError(
-            f"w must be a libpysal Graph or W (e.g. si.spatial_weights(gdf)), not {type(w).__name__}"
-        )
+    graph = graph_of(w)
     ids = pd.Index(graph.unique_ids)
     n = pan.units.size
     if ids.size != n:

@@ -38,10 +38,9 @@ from .._errors import WeightsError
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
-    from libpysal.graph import Graph
 
 # used by every measure that takes ``w=``; not part of the public API (``si.*``)
-__all__ = ["Alignment", "GraphInfo", "align", "aligned", "remember", "row_keys"]
+__all__ = ["Alignment", "GraphInfo", "align", "aligned", "graph_of", "remember", "row_keys"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +73,7 @@ _BUILT_LOCK = threading.Lock()
 # copy a view of it; pandas ``Index.is_`` holds through both), so each record keeps that index,
 # per fingerprint, at most _ORIGINS_PER_KEY of them (a loop building the same graph again and
 # again forgets the oldest).
-_ORIGINS: OrderedDict[bytes, list[tuple[pd.Index, GraphInfo]]] = OrderedDict()
+_ORIGINS: OrderedDict[bytes, list[tuple[Any, GraphInfo]]] = OrderedDict()
 _ORIGINS_PER_KEY = 16
 
 
@@ -114,7 +113,7 @@ def _digest(ids: np.ndarray, indptr: np.ndarray, indices: np.ndarray) -> bytes:
 
 
 def remember(
-    graph: Graph, ids: np.ndarray, focal: np.ndarray, neighbor: np.ndarray, info: GraphInfo
+    graph: Any, ids: np.ndarray, focal: np.ndarray, neighbor: np.ndarray, info: GraphInfo
 ) -> None:
     """Record ``info`` for ``graph``, built over ``ids`` (sorted positions) with the non-zero
     links ``focal -> neighbor`` (positions, sorted by focal then neighbor, no duplicates): the
@@ -123,7 +122,7 @@ def remember(
     rows = np.searchsorted(ids, focal)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=ids.size))])
     key = _digest(ids, indptr, np.searchsorted(ids, neighbor))
-    origin = graph.adjacency.index
+    origin = _origin_token(graph)
     with _BUILT_LOCK:
         infos = _BUILT.pop(key, [])
         _BUILT[key] = [i for i in infos if not _same_rows(i, info)] + [info]
@@ -133,14 +132,28 @@ def remember(
                 registry.popitem(last=False)
 
 
-def _origin(graph: Graph, key: bytes | None) -> GraphInfo | None:
+def _origin(graph: Any, key: bytes | None) -> GraphInfo | None:
     """The record of the graph ``graph`` is, or was derived from by transform() / copy()."""
     with _BUILT_LOCK:
         origins = list(_ORIGINS.get(key, [])) if key is not None else []
     if not origins:
         return None
-    index = graph.adjacency.index
-    return next((info for origin, info in reversed(origins) if index.is_(origin)), None)
+    token = _origin_token(graph)
+    return next((info for origin, info in reversed(origins) if _same(token, origin)), None)
+
+
+def _origin_token(graph: Any) -> Any:
+    """What a graph shares with the graphs derived from it: a libpysal Graph's adjacency index
+    (kept by transform() and copy()), or the :class:`~spatialinno.measures.links.Links` itself."""
+    from .links import Links
+
+    return graph if isinstance(graph, Links) else graph.adjacency.index
+
+
+def _same(token: Any, origin: Any) -> bool:
+    if isinstance(token, pd.Index) and isinstance(origin, pd.Index):
+        return bool(token.is_(origin))
+    return token is origin
 
 
 def _same_rows(a: GraphInfo, b: GraphInfo) -> bool:
@@ -151,7 +164,14 @@ def _same_rows(a: GraphInfo, b: GraphInfo) -> bool:
     )
 
 
-def _as_graph(w: Any) -> Graph:
+def graph_of(w: Any) -> Any:
+    """``w`` as an object with ``unique_ids`` and ``sparse``: a libpysal Graph (a W converted)
+    or the workflow's :class:`~spatialinno.measures.links.Links` (checked first: it needs no
+    libpysal import)."""
+    from .links import Links
+
+    if isinstance(w, Links):
+        return w
     from libpysal.graph import Graph
     from libpysal.weights import W
 
@@ -191,7 +211,7 @@ def aligned(
 
 def align(w: Any, n: int, frame: pd.DataFrame | None, noun: str) -> Alignment:
     """As :func:`aligned`, with the records of the graph when :func:`spatial_weights` built it."""
-    graph = _as_graph(w)
+    graph = graph_of(w)
     ids = pd.Index(graph.unique_ids)
     matrix = graph.sparse.tocsr().astype(float)
     key = _fingerprint(ids, matrix)

@@ -33,7 +33,8 @@ from .._errors import WeightsError
 from .._notes import Note
 from .._validate import POLYGON_LEVELS, region_labels
 from ..boundaries.topology import attach_components, projected
-from .alignment import GraphInfo, align, remember, row_keys
+from .alignment import GraphInfo, align, row_keys
+from .links import Built, Links, adjacency
 
 if TYPE_CHECKING:  # heavy imports only for type checkers; at run time they are imported lazily
     import geopandas as gpd
@@ -44,6 +45,7 @@ __all__ = [
     "ISLAND_POLICIES",
     "KINDS",
     "WeightsReport",
+    "spatial_links",
     "spatial_weights",
     "transform_matrix",
     "weights_report",
@@ -128,6 +130,30 @@ def spatial_weights(
     """
     import libpysal  # noqa: F401  (fail here with a clear ImportError rather than deeper down)
 
+    return _build(gdf, kind, islands, k, distance).to_graph_remembered()
+
+
+def spatial_links(
+    gdf: gpd.GeoDataFrame,
+    kind: Literal["queen", "rook", "knn", "distance"] = "queen",
+    islands: Literal["nearest", "keep", "drop"] = "nearest",
+    k: int | None = None,
+    distance: float | None = None,
+) -> Links:
+    """The weights of :func:`spatial_weights` as :class:`~spatialinno.measures.links.Links`.
+
+    Same arguments, links, checks and records (every statistic checks them against its frame
+    the same way); no libpysal object, so no libpysal import for the bundled layers' contiguity,
+    which is precomputed (the command-line workflow uses this). ``Links.to_graph()`` gives the
+    ``Graph``.
+    """
+    return _build(gdf, kind, islands, k, distance).links_remembered()
+
+
+def _build(
+    gdf: gpd.GeoDataFrame, kind: str, islands: str, k: int | None, distance: float | None
+) -> Built:
+    """The adjacency of :func:`spatial_weights` (the arguments checked first)."""
     _check_kind_arguments(kind, islands, k, distance)
     _check_geometry(gdf, kind)
     n = len(gdf)
@@ -172,15 +198,14 @@ def spatial_weights(
     elif kind != "knn" and islands == "drop":
         keep = _with_neighbours(focal, n, kind)
 
-    graph, links = _graph_from_pairs(focal, neighbor, keep)
+    all_f, all_nb, weight, links = adjacency(focal, neighbor, keep)
     dropped = tuple(int(i) for i in np.setdiff1d(np.arange(n), keep))
     key_name, keys = row_keys(gdf)
     names = gdf["name"].to_numpy(dtype=object) if "name" in gdf.columns else None
     info = GraphInfo(
         kind, islands, source, n, attached.reset_index(drop=True), dropped, key_name, keys, names
     )
-    remember(graph, keep, *links, info)
-    return graph
+    return Built(all_f, all_nb, weight, np.asarray(keep, dtype=np.int64), links, info)
 
 
 def _with_neighbours(focal: np.ndarray, n: int, kind: str) -> np.ndarray:
@@ -353,32 +378,6 @@ def _bundled_attachments(level: str, kind: str, codes: tuple[str, ...]) -> pd.Da
             "distance_km": table["distance_km"].to_numpy(),
         }
     )
-
-
-def _graph_from_pairs(
-    focal: np.ndarray, neighbor: np.ndarray, keep: np.ndarray
-) -> tuple[Graph, tuple[np.ndarray, np.ndarray]]:
-    """Binary Graph over the positions ``keep`` (sorted), islands as libpysal's zero self-link,
-    and its non-zero links (focal, neighbor), sorted and without duplicates."""
-    from libpysal.graph import Graph
-
-    focal = np.asarray(focal, dtype=np.int64)
-    neighbor = np.asarray(neighbor, dtype=np.int64)
-    keep = np.asarray(keep, dtype=np.int64)
-    size = int(max(focal.max(initial=-1), neighbor.max(initial=-1), keep.max(initial=-1))) + 1
-    kept = np.zeros(size, dtype=bool)
-    kept[keep] = True
-    valid = (focal != neighbor) & kept[focal] & kept[neighbor]
-    # one integer per pair: np.unique both drops duplicate links and sorts by (focal, neighbor),
-    # in numpy rather than through a DataFrame (this sits on the path of every weights call)
-    pair = np.unique(focal[valid] * size + neighbor[valid])
-    f, nb = pair // size, pair % size
-    lonely = np.setdiff1d(keep, f)
-    all_f = np.concatenate([f, lonely])
-    all_nb = np.concatenate([nb, lonely])
-    weight = np.concatenate([np.ones(f.size), np.zeros(lonely.size)])
-    order = np.lexsort((all_nb, all_f))
-    return Graph.from_arrays(all_f[order], all_nb[order], weight[order]), (f, nb)
 
 
 def transform_matrix(matrix: sp.csr_matrix, transform: str | None) -> sp.csr_matrix:
