@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -28,6 +27,7 @@ import pandas as pd
 
 from .._errors import ColumnError, DataWarning, InputError
 from .load import CRS, EQUAL_AREA_CRS, load_boundaries
+from .projection import albers_xy, to_equal_area
 
 __all__ = ["MAX_CELLS", "GridSpec", "grid", "parse_cell"]
 
@@ -213,20 +213,12 @@ def _points(
     return xs, ys, vals, no_value
 
 
-@lru_cache(maxsize=2)
-def _transformer(source: str, target: str) -> Any:
-    # building a Transformer takes about a second here: once per process, not per call
-    from pyproj import Transformer
-
-    return Transformer.from_crs(source, target, always_xy=True)
-
-
 def _to_albers(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _transformer(CRS, EQUAL_AREA_CRS).transform(lon, lat)
+    return albers_xy(lon, lat)
 
 
 def _from_albers(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _transformer(EQUAL_AREA_CRS, CRS).transform(x, y)
+    return albers_xy(x, y, inverse=True)
 
 
 def _sums(inverse: np.ndarray, size: int, v: np.ndarray) -> dict[str, np.ndarray]:
@@ -261,7 +253,7 @@ def _square_extent(spec: GridSpec) -> pd.DataFrame:
     """Every square cell whose centre lies in a province-level unit, sorted by key."""
     import shapely
 
-    prov = load_boundaries("province", simplified=True).to_crs(EQUAL_AREA_CRS)
+    prov = to_equal_area(load_boundaries("province", simplified=True).geometry)
     x0, y0, x1, y1 = prov.total_bounds
     ixs = np.arange(np.floor(x0 / spec.size), np.ceil(x1 / spec.size), dtype=np.int64)
     iys = np.arange(np.floor(y0 / spec.size), np.ceil(y1 / spec.size), dtype=np.int64)

@@ -11,14 +11,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .load import EQUAL_AREA_CRS
+from .projection import to_equal_area
 
 __all__ = ["attach_components", "components", "projected"]
 
 
 def projected(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
     """Geometry in :data:`EQUAL_AREA_CRS` (metres), positions 0..n-1 as the index."""
-    return gdf.geometry.to_crs(EQUAL_AREA_CRS).reset_index(drop=True)
+    return to_equal_area(gdf.geometry).reset_index(drop=True)
 
 
 def components(focal: np.ndarray, neighbor: np.ndarray, n: int) -> np.ndarray:

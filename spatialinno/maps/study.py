@@ -23,6 +23,7 @@ import shapely
 from .. import styles
 from .._errors import ColumnError, InputError
 from .._validate import numeric_column, require_columns
+from ..boundaries.projection import albers_geoms
 from .base import (
     add_border_lines,
     add_features,
@@ -195,29 +196,11 @@ def region_outlines() -> gpd.GeoDataFrame:
     """
     layer = boundary_layer("province").dropna(subset=["region"])
     regions = layer[["region", "geometry"]].dissolve(by="region")
-    inner = gpd.GeoSeries(_albers(regions.geometry.to_numpy()))
+    inner = gpd.GeoSeries(albers_geoms(regions.geometry.to_numpy()))
     inner = inner.buffer(-_OUTLINE_INSET_M).boundary.simplify(1500.0)
-    geoms = _albers(inner.to_numpy(), inverse=True)
+    geoms = albers_geoms(inner.to_numpy(), inverse=True)
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, 5))
     return gpd.GeoDataFrame({"region": regions.index.to_numpy()}, geometry=geoms, crs=4490)
-
-
-def _albers(geoms: np.ndarray, inverse: bool = False) -> np.ndarray:
-    """CGCS2000 longitude/latitude to the equal-area CRS's metres (or back), as ``to_crs``.
-
-    PROJ joins EPSG:4490 and the WGS84-based Albers of EQUAL_AREA_CRS by a "ballpark" step
-    (no datum shift): the projection alone, which ``pyproj.Proj`` applies directly -- the same
-    numbers as ``to_crs`` (tests/test_maps_finished.py), without the 0.4 s search for that
-    operation that each direction of ``to_crs`` costs (0.9 s of the demo's CPU).
-    """
-    import pyproj
-
-    from ..boundaries.load import EQUAL_AREA_CRS
-
-    proj = pyproj.Proj(EQUAL_AREA_CRS)
-    return shapely.transform(
-        geoms, lambda xy: np.column_stack(proj(xy[:, 0], xy[:, 1], inverse=inverse))
-    )
 
 
 def _add_region_outlines(m: folium.Map, lang: str) -> list[tuple[str, str, str | None]]:

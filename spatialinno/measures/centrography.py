@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -25,7 +24,8 @@ import pandas as pd
 from .._errors import DataWarning, InputError
 from .._notes import Note
 from .._validate import numeric_column, region_labels, require_columns
-from ..boundaries.load import CRS, EQUAL_AREA_CRS
+from ..boundaries.load import CRS
+from ..boundaries.projection import albers_xy, to_equal_area
 from ._panel import plain
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def _points(frame: Any, how: str) -> np.ndarray:
     # the same polygon recurs every year: project and measure each distinct geometry once
     codes, uniques = pd.factorize(shapely.to_wkb(geoms))
     distinct = gpd.GeoSeries(shapely.from_wkb(uniques), crs=frame.crs)
-    projected = distinct.to_crs(EQUAL_AREA_CRS)
+    projected = to_equal_area(distinct)
     pts = projected.centroid if how == "centroid" else projected.representative_point()
     return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])[codes]
 
@@ -118,18 +118,9 @@ def _groups(frame: Any, column: str, year: str | None, what: str):
     return out
 
 
-@lru_cache(maxsize=1)
-def _transformer() -> Any:
-    from pyproj import Transformer
-
-    # building a transformer costs ~0.3 s; one per process
-    return Transformer.from_crs(EQUAL_AREA_CRS, CRS, always_xy=True)
-
-
 def _to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    tr = _transformer()
-    lon, lat = tr.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    return np.asarray(lon), np.asarray(lat)
+    # CGCS2000 lon/lat from the equal-area metres (boundaries.projection: no operation search)
+    return albers_xy(x, y, inverse=True)
 
 
 def _compass(azimuth: float) -> tuple[str | None, str | None]:
