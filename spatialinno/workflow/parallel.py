@@ -60,8 +60,7 @@ def in_order(
         Number of items.
     jobs : int, optional
         1 (default): one after the other, here. 2 or more, where the platform forks: a worker
-        process takes items from the front and this process from the back, each the next one
-        nobody has taken, until none is left (the caller does, as it receives each result, the
+        process and this process each take the next item nobody has taken, until none is left (the caller does, as it receives each result, the
         per-item work that must stay in one process -- e.g. writing one GeoPackage).
     first : int, optional
         Items computed here before the worker starts, for what they leave in memory that the
@@ -88,7 +87,7 @@ def in_order(
         return
     ctx = multiprocessing.get_context("fork")
     shared = first + here  # the items either process may take: shared..n-1
-    bounds = ctx.Array("l", [shared, n - 1])  # [next from the front, next from the back], locked
+    bounds = ctx.Array("l", [shared, n - 1])  # [next item to take, last item], locked
     here_end, worker_end = ctx.Pipe(duplex=False)
     _ACTIVE = True
     worker = ctx.Process(target=_worker, args=(task, bounds, worker_end), daemon=True)
@@ -120,7 +119,7 @@ def in_order(
             elif own:
                 i = own.pop(0)
                 results[i] = _attempt(task, i)
-            elif (i := _claim(bounds, front=False)) is not None:
+            elif (i := _claim(bounds)) is not None:
                 results[i] = _attempt(task, i)
             elif worker_gone:  # what the worker took and did not send is done again here
                 results[ready] = None
@@ -138,17 +137,17 @@ def in_order(
         here_end.close()
 
 
-def _claim(bounds: Any, *, front: bool) -> int | None:
-    """The next item nobody has taken (from the front or the back), or None."""
+def _claim(bounds: Any) -> int | None:
+    """The next item nobody has taken, or None. Both processes take from the front: the items
+    then arrive nearly in order, so the caller's per-item work (writing a layer) follows the
+    computing instead of waiting for the end, and the last item taken is the last one, which a
+    caller can make short."""
     with bounds.get_lock():
         lo, hi = bounds[0], bounds[1]
         if lo > hi:
             return None
-        if front:
-            bounds[0] = lo + 1
-            return int(lo)
-        bounds[1] = hi - 1
-        return int(hi)
+        bounds[0] = lo + 1
+        return int(lo)
 
 
 def _receive(conn: Any, arrived: queue.Queue[tuple[int, Any] | None]) -> None:
@@ -173,7 +172,7 @@ def _handed(task: Callable[[int], T], i: int, outcome: Any) -> Iterator[T]:
 
 
 def _worker(task: Callable[[int], Any], bounds: Any, conn: Any) -> None:
-    """The worker process: items from the front until none is left, each sent back with its
+    """The worker process: the next items until none is left, each sent back with its
     warnings, or None when it raised (this process's caller computes it again)."""
     import signal
 
@@ -183,7 +182,7 @@ def _worker(task: Callable[[int], Any], bounds: Any, conn: Any) -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    while (i := _claim(bounds, front=True)) is not None:
+    while (i := _claim(bounds)) is not None:
         outcome = _attempt(task, i)
         try:
             if outcome is not None:

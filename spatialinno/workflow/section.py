@@ -106,22 +106,27 @@ class _Column:
     layers: list[str] = field(default_factory=list)
     extra_files: list[str] = field(default_factory=list)
 
-    def joined(self, local: _Column) -> _Column:
-        """The global half (self) and the local half of a column as one, in summary order."""
+    def joined(self, lisa: _Column, hot: _Column) -> _Column:
+        """The three pieces of a column (self: the global tests) as one, in summary order."""
         return replace(
-            local,
+            hot,
             overview=self.overview,
             moran=self.moran,
-            summary=self.summary + local.summary,
-            steps=self.steps + local.steps,
+            maps=[hot.maps[0], lisa.maps[0], *hot.maps[1:]],  # value, LISA, Gi* maps
+            lisa_settings=lisa.lisa_settings,
+            summary=self.summary + lisa.summary + hot.summary,
+            steps=self.steps + lisa.steps + hot.steps,
+            lisa_gdf=lisa.lisa_gdf,
         )
 
 
 def run_weights(gdf: Any, options: Options) -> Any:
-    """The spatial weights of ``--weights`` on ``gdf`` (islands linked to their nearest unit)."""
-    from ..measures.weights import spatial_weights
+    """The spatial weights of ``--weights`` on ``gdf`` (islands linked to their nearest unit),
+    as ``Links``: the statistics read them as they read a Graph, and a run on a bundled layer
+    then never imports libpysal (1.2-2 s of a fresh process)."""
+    from ..measures.weights import spatial_links
 
-    return spatial_weights(gdf, **parse_weights(options.weights))
+    return spatial_links(gdf, **parse_weights(options.weights))
 
 
 def cross_section(
@@ -151,10 +156,11 @@ def cross_section(
     w = run_weights(gdf, run.options)
 
     def work(i: int) -> _Column:
-        # two halves per column, of about the same work: the global tests, the local ones with
-        # the maps (ten pieces for five columns share two cores more evenly than five)
-        c = columns[i // 2]
-        part = _global_part if i % 2 == 0 else _local_part
+        # three pieces per column, of 0.4-1 s on the counties: the global tests; LISA with its
+        # map; Gi* with its map and the value map (small pieces share two cores evenly: the
+        # last one taken is short, so neither process waits long for the other)
+        c = columns[i // 3]
+        part = (_global_part, _lisa_part, _hot_part)[i % 3]
         return part(gdf, c, slugs[c], w, run, section, title_suffix)
 
     # the modules every piece uses, loaded before the worker is forked: it shares them (folium
@@ -169,14 +175,15 @@ def cross_section(
     with reused_draws(), one_project_write():
         # the first column's global tests draw the permutations every column reuses: drawn
         # here before the worker is forked, it shares them (a second of a county run)
-        parts = in_order(work, 2 * len(columns), jobs=run.options.jobs, first=1)
-        for first, second in zip(parts, parts, strict=True):
-            d = first.joined(second)
+        parts = in_order(work, 3 * len(columns), jobs=run.options.jobs, first=1)
+        for first, second, third in zip(parts, parts, parts, strict=True):
+            d = first.joined(second, third)
             # in column order, in this process: the summary, the progress and the layers
             run.summary.rows.extend(d.summary)
+            col = d.overview["indicator"]
+            d.clusters = _cluster_counts(d.lisa_gdf, d.hot_gdf, col, run, section)
             for step in d.steps:
                 run.bar.advance(step)
-            col = d.overview["indicator"]
             lisa_gdf, hot_gdf = _with_geometry(d.lisa_gdf, gdf), _with_geometry(d.hot_gdf, gdf)
             d.layers, extra = _write_layers(
                 gdf, lisa_gdf, hot_gdf, level, col, slugs[col], run, title_suffix
@@ -215,15 +222,15 @@ def _global_part(
     return _Column(overview, moran_row, summary=local.summary.rows, steps=bar.steps)
 
 
-def _local_part(
+def _lisa_part(
     gdf: Any, col: str, name: str, w: Any, run: RunContext, section: str, title_suffix: str
 ) -> _Column:
-    """LISA and Gi* of one column with their counts and the column's three maps (the layers
-    are written by the caller: one process writes the GeoPackage)."""
-    from ..measures.local import hotspots, lisa
+    """LISA of one column and its map (the layers are written by the caller: one process
+    writes the GeoPackage)."""
+    from ..maps.clusters import lisa_map
+    from ..measures.local import lisa
 
     bar = StepLog()
-    local = replace(run, summary=SummaryTable(), bar=bar)  # type: ignore[arg-type]
     o = run.options
     bar.advance(f"{section}: LISA {col}")
     lisa_gdf = lisa(
@@ -235,20 +242,50 @@ def _local_part(
         correction=o.correction,
         seed=o.seed,
     )
-    bar.advance(f"{section}: Gi* {col}")
-    hot_gdf = hotspots(gdf, col, w=w, alpha=o.alpha, correction=o.correction, seed=o.seed)
-    clusters = _cluster_counts(lisa_gdf, hot_gdf, col, local, section)
-    bar.advance(f"{section}: maps {col}")
-    maps = _save_maps(gdf, lisa_gdf, hot_gdf, col, name, local, title_suffix)
+    shown, text = column_label(col, o.lang, frame=gdf, unit=True), run.text
+    fig = lisa_map(lisa_gdf, col, lang=o.lang, title=text["lisa_map"].format(col=shown))
     return _Column(
-        clusters=clusters,
-        maps=maps,
+        maps=[_save(fig, "lisa", name, run, text["lisa_map"], shown, title_suffix)],
         lisa_settings=dict(lisa_gdf.attrs.get("lisa", {})),
-        summary=local.summary.rows,
         steps=bar.steps,
         lisa_gdf=_attributes(lisa_gdf),
+    )
+
+
+def _hot_part(
+    gdf: Any, col: str, name: str, w: Any, run: RunContext, section: str, title_suffix: str
+) -> _Column:
+    """Gi* of one column, its map and the column's value map."""
+    from ..maps.choropleth import choropleth_map
+    from ..maps.clusters import hotspot_map
+    from ..measures.local import hotspots
+
+    bar = StepLog()
+    o = run.options
+    bar.advance(f"{section}: Gi* {col}")
+    hot_gdf = hotspots(gdf, col, w=w, alpha=o.alpha, correction=o.correction, seed=o.seed)
+    bar.advance(f"{section}: maps {col}")
+    shown, text = column_label(col, o.lang, frame=gdf, unit=True), run.text
+    # titled and labelled by the column's label (the maps alone know only the bundled ones)
+    value = choropleth_map(gdf, col, lang=o.lang, label=shown)
+    hot = hotspot_map(hot_gdf, col, lang=o.lang, title=text["hot_map"].format(col=shown))
+    return _Column(
+        maps=[
+            _save(value, "map", name, run, text["choropleth"], shown, title_suffix),
+            _save(hot, "hotspots", name, run, text["hot_map"], shown, title_suffix),
+        ],
+        steps=bar.steps,
         hot_gdf=_attributes(hot_gdf),
     )
+
+
+def _save(
+    fig: Any, kind: str, name: str, run: RunContext, title: str, shown: str, suffix: str
+) -> tuple[str, str]:
+    """One map as an offline HTML file: its file name and its title in the report."""
+    file = f"{kind}_{name}.html"
+    fig.save(str(run.out / file))
+    return file, title.format(col=shown) + suffix
 
 
 def _attributes(frame: Any) -> pd.DataFrame:
@@ -339,35 +376,6 @@ def _cluster_counts(
     row[f"Gi* {GI_UNTESTED}"] = n_untested = int(classes.isin([ISOLATED, NO_DATA]).sum())
     run.summary.add(section, col, "gi_bin_count", n_untested, GI_UNTESTED)
     return row
-
-
-def _save_maps(
-    gdf: Any,
-    lisa_gdf: Any,
-    hot_gdf: Any,
-    col: str,
-    name: str,
-    run: RunContext,
-    title_suffix: str,
-) -> list[tuple[str, str]]:
-    """The choropleth, LISA and Gi* maps of a column, one offline HTML file each."""
-    from ..maps.choropleth import choropleth_map
-    from ..maps.clusters import hotspot_map, lisa_map
-
-    lang, text = run.options.lang, run.text
-    shown = column_label(col, lang, frame=gdf, unit=True)  # the column's label and unit
-    saved = []
-    lisa_title, hot_title = text["lisa_map"].format(col=shown), text["hot_map"].format(col=shown)
-    # titled and labelled by the column's label (the maps alone know only the bundled ones)
-    for kind, fig, title in (
-        ("map", choropleth_map(gdf, col, lang=lang, label=shown), text["choropleth"]),
-        ("lisa", lisa_map(lisa_gdf, col, lang=lang, title=lisa_title), text["lisa_map"]),
-        ("hotspots", hotspot_map(hot_gdf, col, lang=lang, title=hot_title), text["hot_map"]),
-    ):
-        file = f"{kind}_{name}.html"
-        fig.save(str(run.out / file))
-        saved.append((file, title.format(col=shown) + title_suffix))
-    return saved
 
 
 def _write_layers(

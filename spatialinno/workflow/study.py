@@ -202,13 +202,15 @@ def _demo_into(
         bar.start("study Table 2")
 
         def part(i: int) -> Any:
-            return _first_parts(run, written) if i == 0 else _last_parts(run)
+            return _first_parts(run, written) if i == 0 else _last_part(run, i)
 
         # parts 4 and 5 (space-time, networks: maps and tables only) on the other core while
-        # this process does parts 1-3, which write results.gpkg (workflow.parallel)
-        done = list(in_order(part, 2, jobs=options.jobs, here=1))
+        # this process does parts 1-3, which write results.gpkg (workflow.parallel); part 5 is
+        # taken by whichever process is free first
+        done = list(in_order(part, 3, jobs=options.jobs, here=1))
         facts, diffs = done[0]
-        _add_last_parts(run, written, done[1])
+        for last in done[1:]:
+            _add_last_part(run, written, last)
     rep = Report(TEXT[options.lang]["demo_title"], lang=options.lang, subtitle=_subtitle(options))
     _study_blocks(rep, facts, written, options.lang)
     _study_figures(rep, out_path, facts["table"], figure_formats, options.lang, written)
@@ -422,40 +424,39 @@ def _first_parts(run: RunContext, written: _Written) -> tuple[dict[str, Any], An
     return facts, diffs
 
 
-def _last_parts(run: RunContext) -> tuple[_Written, list[dict[str, Any]], list[str]]:
-    """Parts 4 and 5 on their own (in either process): what they wrote, their summary rows and
-    their progress steps, for :func:`_add_last_parts`."""
+def _last_part(run: RunContext, which: int) -> tuple[_Written, list[dict[str, Any]], list[str]]:
+    """Part 4 (``which=1``: space-time) or 5 (``which=2``: networks) on its own, in either
+    process: what it wrote, its summary rows and progress steps, for :func:`_add_last_part`."""
     steps = StepLog()
     local = replace(run, summary=SummaryTable(), bar=steps)  # type: ignore[arg-type]
     part = _Written(files=[])
-    _space_time_and_networks(local, part)
+    if which == 1:
+        part.space_time = space_time(panel_long(), DEMO_PANEL_COLUMNS, local, correction=None)
+        results, prefix = part.space_time, "space_time"
+    else:
+        part.networks = results = network_part(local)
+        prefix = "networks"
+    for name, table in results.tables.items():
+        part.tables[f"{prefix}:{name}"] = table
+    part.files += [f for f, _ in results.maps]
+    part.maps += results.maps
     return part, local.summary.rows, steps.steps
 
 
-def _add_last_parts(
+def _add_last_part(
     run: RunContext, written: _Written, done: tuple[_Written, list[dict[str, Any]], list[str]]
 ) -> None:
     part, rows, steps = done
     for step in steps:
         run.bar.advance(step)
     run.summary.rows.extend(rows)
-    written.space_time, written.networks = part.space_time, part.networks
+    if part.space_time is not None:
+        written.space_time = part.space_time
+    if part.networks is not None:
+        written.networks = part.networks
     written.files += part.files
     written.maps += part.maps
     written.tables.update(part.tables)
-
-
-def _space_time_and_networks(run: RunContext, written: _Written) -> None:
-    """Parts 4 and 5: the space-time analysis of the panel, the co-patent and air networks."""
-    written.space_time = space_time(panel_long(), DEMO_PANEL_COLUMNS, run, correction=None)
-    written.networks = network_part(run)
-    for name, table in written.space_time.tables.items():
-        written.tables[f"space_time:{name}"] = table
-    for name, table in written.networks.tables.items():
-        written.tables[f"networks:{name}"] = table
-    for part in (written.space_time, written.networks):
-        written.files += [f for f, _ in part.maps]
-        written.maps += part.maps
 
 
 # ---- 3. city level -----------------------------------------------------------------------------
