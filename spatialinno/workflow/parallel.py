@@ -1,8 +1,8 @@
 """The columns of a run on both cores, with the output of one core.
 
 The statistics of a column (permutation tests, LISA) and its maps do not depend on the other
-columns, so :func:`in_order` hands the first half of them to one forked worker process while
-this process computes the rest. Whatever the split, the caller gets the results in column order,
+columns, so :func:`in_order` shares them with one forked worker process: each process takes the
+next piece nobody has taken. Whatever the split, the caller gets the results in column order,
 with each column's warnings replayed just before its result (in the order they were raised), and
 a column that fails in the worker is computed again here -- so its error is raised here, with
 its own traceback, as a run on one core raises it. Every result is the same value on one core or
