@@ -145,9 +145,13 @@ def panel_table(
     years = pd.to_numeric(table["year"], errors="coerce")
     bad = (table["year"].notna() & years.isna()) | (years % 1 != 0) & years.notna()
     if bad.any():
-        row = int(bad.to_numpy().argmax())
-        value = table["year"].iloc[row]
+        first = int(bad.to_numpy().argmax())
+        value = table["year"].iloc[first]
         value = value.item() if hasattr(value, "item") else value  # 2020.5, not np.float64(...)
+        # the row as the user finds it: a file's spreadsheet row (the CLI's tables are indexed
+        # by it), a DataFrame's index label
+        row = table.index[first]
+        row = row.item() if hasattr(row, "item") else row
         text = (
             f"--time column {time!r} holds {value!r} at row {row}; years must "
             "be whole numbers (e.g. 2021)"
