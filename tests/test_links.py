@@ -39,6 +39,10 @@ CASES = [
 ]
 
 
+def rep_source(graph, layer) -> str:
+    return si.weights_report(graph, layer).source
+
+
 def _same_matrix(a, b) -> None:
     a, b = a.tocsr(), b.tocsr()
     assert a.shape == b.shape
@@ -54,6 +58,7 @@ def test_links_equal_the_graph_entry_for_entry(level, kw) -> None:
     np.testing.assert_array_equal(links.unique_ids, np.asarray(graph.unique_ids))
     _same_matrix(links.sparse, graph.sparse)
     _same_matrix(links.to_graph().sparse, graph.sparse)
+    assert si.weights_report(links.to_graph(), layer).source == rep_source(graph, layer)
     rep_l, rep_g = si.weights_report(links, layer), si.weights_report(graph, layer)
     assert (rep_l.kind, rep_l.source, rep_l.islands, rep_l.dropped) == (
         rep_g.kind,
@@ -153,3 +158,11 @@ def test_a_run_on_a_bundled_layer_never_imports_libpysal(tmp_path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
     assert (tmp_path / "o" / "results.gpkg").is_file()
+
+
+def test_links_from_unsorted_arrays_are_sorted_by_position() -> None:
+    f, nb, wt = np.array([1, 0, 2, 2]), np.array([0, 2, 0, 1]), np.array([1.0, 2.0, 3.0, 4.0])
+    links = Links.from_arrays(f, nb, wt)
+    assert links.unique_ids.tolist() == [0, 1, 2]  # ids are row positions, in order
+    assert links.sparse.toarray().tolist() == [[0, 0, 2], [1, 0, 0], [3, 4, 0]]
+    assert links.focal.tolist() == [0, 1, 2, 2] and links.neighbor.tolist() == [2, 0, 0, 1]

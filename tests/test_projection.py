@@ -58,3 +58,15 @@ def test_which_crs_are_longitude_latitude() -> None:
     assert is_lonlat("EPSG:4490") and is_lonlat("EPSG:4326")
     assert not is_lonlat(None) and not is_lonlat("EPSG:3857") and not is_lonlat(EQUAL_AREA_CRS)
     assert not is_lonlat("EPSG:4214")  # Beijing 1954: a datum shift, so to_crs decides
+
+
+def test_name_kept_and_heights_left_to_to_crs() -> None:
+    pts = gpd.GeoSeries(gpd.points_from_xy([110.0, 120.0], [30.0, 40.0]), crs=4490, name="pt")
+    assert to_equal_area(pts).name == "pt"
+    with_z = gpd.GeoSeries(gpd.points_from_xy([110.0], [30.0], [500.0]), crs=4490)
+    got = to_equal_area(with_z)
+    assert got.has_z.all()
+    np.testing.assert_array_equal(
+        shapely.get_coordinates(got.to_numpy(), include_z=True),
+        shapely.get_coordinates(with_z.to_crs(EQUAL_AREA_CRS).to_numpy(), include_z=True),
+    )

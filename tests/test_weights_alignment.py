@@ -273,3 +273,21 @@ def test_every_graph_spatial_weights_builds_is_recognised(level: str) -> None:
             assert key in _BUILT, (level, kwargs)
         with pytest.raises(WeightsError, match="in another order"):
             si.moran(layer.iloc[::-1].assign(v=np.arange(len(layer))), "v", w=g)
+
+
+@pytest.mark.parametrize("build", ["spatial_weights", "spatial_links"])
+def test_a_record_by_index_cannot_vouch_for_a_frame_whose_codes_differ(build) -> None:
+    """The same links built once on a frame with codes and once on one without: a shuffled
+    frame renumbered 0..n-1 has the second frame's index, but its codes show the new order."""
+    from spatialinno.measures import weights as weights_module
+
+    make = getattr(weights_module, build)
+    prov = si.load_boundaries("province")
+    prov["v"] = np.arange(34.0)
+    w = make(prov)
+    shuffled = prov.sample(frac=1, random_state=1).reset_index(drop=True)
+    make(prov.drop(columns="code"))  # a record of the same links, rows known by index only
+    with pytest.raises(WeightsError, match=r"w does not fit this frame: .* in another order"):
+        si.moran(shuffled, "v", w=w)
+    # the frame without codes is still checked by its index, and the original frame passes
+    assert si.moran(prov, "v", w=w).I == si.moran(prov.drop(columns="code"), "v", w=w).I

@@ -63,7 +63,10 @@ def albers_geoms(geoms: np.ndarray, inverse: bool = False) -> np.ndarray:
 
 
 def to_equal_area(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    """``geoms.to_crs(EQUAL_AREA_CRS)``, directly when they are in longitude/latitude."""
-    if not is_lonlat(geoms.crs):
+    """``geoms.to_crs(EQUAL_AREA_CRS)``, directly when they are in longitude/latitude (2-D)."""
+    values = geoms.to_numpy()
+    if not is_lonlat(geoms.crs) or shapely.has_z(values).any():  # heights: to_crs keeps them
         return geoms.to_crs(EQUAL_AREA_CRS)
-    return gpd.GeoSeries(albers_geoms(geoms.to_numpy()), index=geoms.index, crs=EQUAL_AREA_CRS)
+    return gpd.GeoSeries(
+        albers_geoms(values), index=geoms.index, crs=EQUAL_AREA_CRS, name=geoms.name
+    )

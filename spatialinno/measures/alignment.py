@@ -40,7 +40,16 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
 # used by every measure that takes ``w=``; not part of the public API (``si.*``)
-__all__ = ["Alignment", "GraphInfo", "align", "aligned", "graph_of", "remember", "row_keys"]
+__all__ = [
+    "Alignment",
+    "GraphInfo",
+    "align",
+    "aligned",
+    "graph_of",
+    "remember",
+    "row_keys",
+    "share_origin",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +149,16 @@ def _origin(graph: Any, key: bytes | None) -> GraphInfo | None:
         return None
     token = _origin_token(graph)
     return next((info for origin, info in reversed(origins) if _same(token, origin)), None)
+
+
+def share_origin(source: Any, derived: Any) -> None:
+    """Let ``derived`` (``Links.to_graph()``) carry the provenance recorded for ``source``."""
+    token, new = _origin_token(source), _origin_token(derived)
+    with _BUILT_LOCK:
+        for key, entries in _ORIGINS.items():
+            found = [info for origin, info in entries if _same(token, origin)]
+            if found:
+                _ORIGINS[key] = [*entries, (new, found[-1])][-_ORIGINS_PER_KEY:]
 
 
 def _origin_token(graph: Any) -> Any:
@@ -245,6 +264,11 @@ def _built_fit(
         )
     if frame is None:
         return sized[-1]
+    if row_keys(frame)[0] == "code" and any(i.key_name == "code" for i in sized):
+        # the frame's codes say which region each row holds: a record of the same links built
+        # on rows known only by their index labels cannot vouch for a frame whose codes are in
+        # another order (a shuffled frame renumbered 0..n-1 has the index of any frame)
+        sized = [i for i in sized if i.key_name == "code"]
     for info in reversed(sized):  # newest first
         if _frame_matches(info, frame):
             return info

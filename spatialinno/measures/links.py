@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .alignment import GraphInfo, remember
+from .alignment import GraphInfo, remember, share_origin
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -50,9 +50,13 @@ class Links:
 
     @classmethod
     def from_arrays(cls, focal: np.ndarray, neighbor: np.ndarray, weight: np.ndarray) -> Links:
-        """Links from an adjacency sorted by (focal, neighbor) whose focals cover every unit."""
+        """Links from an adjacency without duplicate pairs whose focals cover every unit (an
+        island as a zero-weight self link), put in libpysal's order (focal, then neighbor)."""
         import scipy.sparse as sp
 
+        focal, neighbor = np.asarray(focal), np.asarray(neighbor)
+        order = np.lexsort((neighbor, focal))
+        focal, neighbor, weight = focal[order], neighbor[order], np.asarray(weight)[order]
         ids = np.unique(focal)
         rows, cols = np.searchsorted(ids, focal), np.searchsorted(ids, neighbor)
         # from (data, indices, indptr) rather than COO: a COO conversion would sum duplicates
@@ -75,10 +79,12 @@ class Links:
         return int(np.count_nonzero(self.weight))
 
     def to_graph(self) -> Graph:
-        """The libpysal ``Graph`` of these links (imports libpysal)."""
+        """The libpysal ``Graph`` of these links (imports libpysal), with their provenance."""
         from libpysal.graph import Graph
 
-        return Graph.from_arrays(self.focal, self.neighbor, self.weight)
+        graph = Graph.from_arrays(self.focal, self.neighbor, self.weight)
+        share_origin(self, graph)
+        return graph
 
     def __repr__(self) -> str:
         islands = int(np.count_nonzero(self.weight == 0))
