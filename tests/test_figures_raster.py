@@ -555,3 +555,23 @@ def test_analytic_p_values_are_said_in_the_caption() -> None:
         assert not any(
             "p 值" in t or "p-values" in t for t in _texts(si.plot_hotspots(permuted, lang=lang))
         )
+
+
+def test_emerging_hot_spots_of_a_grid_print_as_one_image(coarse: pd.DataFrame) -> None:
+    """plot_emerging takes raster= as the other print maps do: the categories of a fishnet
+    (ArcGIS's usual emerging hot spot input) as one image, in the category colours."""
+    categories = np.array([c.value for c in styles.EMERGING.categories], dtype=object)
+    g = coarse.copy()
+    block = (g["ix"].to_numpy() // 3 + g["iy"].to_numpy() // 3).astype(int)
+    g["category"] = categories[block % categories.size]
+    assert len(g) < RASTER_UNITS
+    vector = si.plot_emerging(g, width="single", lang="en")
+    assert not _images(vector)
+    raster = si.plot_emerging(g, width="single", lang="en", raster=True)
+    assert len(_images(raster)) == 2 and not raster.findobj(PathCollection)
+    assert _legend(vector) == _legend(raster)
+    expected = [styles.EMERGING.color_of(v) for v in g["category"]]
+    checked = _check_centres(raster, raster.axes[0], g, expected, 200)
+    assert len(checked) >= 15 and min(checked.values()) >= 10, checked
+    with pytest.raises(InputError, match="raster must be None"):
+        si.plot_emerging(g, raster="yes")

@@ -29,6 +29,7 @@ from .clusters import categorized_spec
 from .frames import drawn_rows
 from .geometry import Lines, Points, Polygons, project, projected_layer
 from .page import Page, PrintFigure
+from .raster import check_raster_names, raster_mode
 
 __all__ = ["plot_emerging", "plot_gravity", "plot_lisa_transitions", "plot_markov"]
 
@@ -53,6 +54,7 @@ def plot_emerging(
     width: str | float = "double",
     dpi: int = 300,
     style: str = "color",
+    raster: bool | None = None,
 ) -> PrintFigure:
     """Print map of emerging hot spot categories (static twin of :func:`~spatialinno.emerging_hotspot_map`).
 
@@ -64,8 +66,10 @@ def plot_emerging(
     ----------
     ehsa_gdf, value, category_column, title, lang
         As in :func:`~spatialinno.emerging_hotspot_map`.
-    inset, names, review_number, width, dpi
-        As in :func:`~spatialinno.plot_choropleth`.
+    inset, names, review_number, width, dpi, raster
+        As in :func:`~spatialinno.plot_choropleth` (``raster``: the units as one image, by
+        default from 20,000 units on -- the cells of a grid, e.g. emerging hot spots of a
+        fishnet as ArcGIS makes them).
     style : {"color"}
 
     Returns
@@ -83,6 +87,7 @@ def plot_emerging(
     """
     _no_grey(style, "the emerging hot spot map")
     page = Page.of(width, dpi, lang, style)
+    raster_mode(raster, 0)  # a wrong value refused before any work
     require_columns(ehsa_gdf, category_column, "emerging hot spot frame")
     drawn = drawn_rows(ehsa_gdf, "emerging hot spot frame", inset)
     cstyle = styles.emerging(category_column)
@@ -99,7 +104,8 @@ def plot_emerging(
             f"{region_labels(drawn.frame).iloc[bad[0]]}; the categories are those of "
             "si.emerging_hotspots"
         )
-    spec = categorized_spec(drawn, cstyle, values, page)
+    spec = categorized_spec(drawn, cstyle, values, page, raster)
+    check_raster_names(names, spec.layers[0].raster, len(drawn.frame))
     if title is None:
         sep = "：" if page.lang == "zh" else ": "
         title = cstyle.title(page.lang) + (f"{sep}{value}" if value else "")
