@@ -447,10 +447,14 @@ def test_grey_figures_have_no_colour(
 
 
 def test_grey_classes_stay_distinguishable() -> None:
+    from spatialinno.measures import results
+
     for style in (styles.LISA, styles.HOTSPOTS):
-        values = [c.value for c in style.categories]
-        fills = [grey_fill(style, v) for v in values]
+        # the Gi* map adds isolated and no-data rows to its seven bins (results.gi_classes)
+        values = [c.value for c in style.categories] + [results.ISOLATED, results.NO_DATA]
+        fills = [grey_fill(style, v) for v in dict.fromkeys(values)]
         assert len(set(fills)) == len(fills), style.column
+    assert grey_fill(styles.HOTSPOTS, results.ISOLATED) == grey_fill(styles.LISA, results.ISOLATED)
 
 
 def test_same_classes_colours_and_labels_as_the_web_map(panel20: pd.DataFrame) -> None:

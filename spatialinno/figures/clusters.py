@@ -181,7 +181,8 @@ def plot_hotspots(
         default from 20,000 units on -- the cells of a grid).
     style : {"color", "grey"}
         ``"grey"``: hot spots solid (darker = more confident), cold spots hatched (denser = more
-        confident), not significant white, no data crossed.
+        confident), not significant white, isolated ``oo`` (as on the LISA map), no data
+        crossed.
 
     Returns
     -------

@@ -95,6 +95,7 @@ _GREY_GI: dict[object, tuple[str, str]] = {
     -1: (_WHITE, "\\\\"),
     -2: (_WHITE, "\\\\\\\\"),
     -3: ("#cccccc", "\\\\\\\\\\\\"),
+    results.ISOLATED: (_WHITE, "oo"),  # as on the LISA map, not the no-data cross
     results.NO_DATA: GREY_NO_DATA,
 }
 
